@@ -1,0 +1,91 @@
+"""Article header lines: ``date YYYY-MM-DD`` (maybe followed by the text on the same
+line), ``source URL``, and an optional title line.
+
+Real files start like `` date 2017-08-18 U.S. small-caps and ...``. The header must
+never leak into facts, so ``parse_header`` returns where the body starts, and what the
+header (and the URL) tell us about the publication date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .schema import Anchor
+
+_DATE_LINE = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})[ \t]*")
+_SOURCE_LINE = re.compile(r"\A[ \t]*source[ \t]+(\S+)[ \t]*(?:\r?\n|\Z)")
+# /2014/07/, /2017/05/18/, -20190814, /2015-02-04/
+_URL_YMD = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?!\d)")
+_URL_COMPACT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
+_MONTHS = ("january february march april may june july august september october "
+           "november december").split()
+_TEXT_FULL_DATE = re.compile(
+    r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?\s+(\d{1,2}),\s+((?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Header:
+    published: date | None
+    source: str | None
+    body_start: int
+    anchor: Anchor
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def url_anchor(url: str | None) -> tuple[int | None, int | None, date | None]:
+    """Year, month and (when present) day written in a URL path."""
+    if not url:
+        return None, None, None
+    m = _URL_YMD.search(url)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        day = _safe_date(y, mo, int(m.group(3))) if m.group(3) else None
+        return y, mo, day
+    m = _URL_COMPACT.search(url)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        return y, mo, _safe_date(y, mo, d)
+    return None, None, None
+
+
+def text_year(text: str) -> int | None:
+    """The latest year written as a full date ("January 30, 2019") in the text: a
+    reader's fallback for the year when neither header nor URL gives it."""
+    years = [int(m.group(3)) for m in _TEXT_FULL_DATE.finditer(text)]
+    return max(years) if years else None
+
+
+def parse_header(text: str, published: date | None = None, source: str | None = None) -> Header:
+    """Read the header lines at the top of ``text``.
+
+    ``published``/``source`` passed by the caller (a JSONL record) win over the text.
+    """
+    pos = 0
+    pub = published
+    m = _DATE_LINE.match(text)
+    if m:
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        pub = pub or d
+        pos = m.end()
+        if pos < len(text) and text[pos] in "\r\n":
+            pos += 2 if text.startswith("\r\n", pos) else 1
+    m = _SOURCE_LINE.match(text, pos)
+    if m:
+        source = source or m.group(1)
+        pos = m.end()
+    year, month, url_day = url_anchor(source)
+    pub = pub or url_day  # a reader takes the day from a URL like /2017/05/18/
+    if pub is not None:
+        anchor = Anchor(published=pub, year=pub.year, month=pub.month)
+    elif year is not None:
+        anchor = Anchor(published=None, year=year, month=month)
+    else:
+        anchor = Anchor(published=None, year=text_year(text), month=None)
+    return Header(published=pub, source=source, body_start=pos, anchor=anchor)

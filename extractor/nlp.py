@@ -1,0 +1,50 @@
+"""build_nlp(): a blank English pipeline plus our registered rule components.
+
+No pretrained pipeline is needed (none can be downloaded here); the rules work on
+tokens, sentences and the span groups the components write.
+"""
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from .rules import extensions  # noqa: F401  (declares the extensions)
+
+
+@Language.component("extractor_paragraphs")
+def paragraph_boundaries(doc):
+    """Start a sentence after every line break: headlines, bullets and paragraphs
+    never run into the next sentence."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws[len(tok.text):] or (tok.is_space and "\n" in tok.text):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def build_nlp(*, components: tuple[str, ...] | None = None) -> Language:
+    """The pipeline, in order: sentences, then mention finders (tickers, quantities,
+    time phrases, persons). ``components`` limits which rule components are added."""
+    nlp = spacy.blank("en")
+    nlp.max_length = 25_000_000
+    nlp.add_pipe("extractor_paragraphs")
+    nlp.add_pipe("sentencizer")
+    wanted = components
+    for name in ("extractor_tickers", "extractor_quantities", "extractor_timex", "extractor_persons"):
+        if wanted is not None and name not in wanted:
+            continue
+        if name in Language.factories or _load_component(name):
+            nlp.add_pipe(name)
+    return nlp
+
+
+def _load_component(name: str) -> bool:
+    """Import the module that registers ``name``; False if it does not exist yet."""
+    import importlib
+
+    module = {"extractor_tickers": "tickers", "extractor_quantities": "quantities",
+              "extractor_timex": "timex", "extractor_persons": "attribution"}[name]
+    try:
+        importlib.import_module(f"extractor.rules.{module}")
+    except ModuleNotFoundError:
+        return False
+    return name in Language.factories

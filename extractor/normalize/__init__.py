@@ -1,0 +1,1 @@
+"""Pure normalisation functions (amounts, tickers, time), table-tested."""

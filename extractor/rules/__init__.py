@@ -1,0 +1,1 @@
+"""spaCy components that find mention spans; each writes ``doc.spans[KEY]``."""

@@ -1,0 +1,44 @@
+"""Every ``Doc``/``Span`` extension the pipeline uses, declared once, namespaced.
+
+Components import ``register()`` and call it; declaring twice is harmless (force=True),
+so tests can build a Doc by hand without the whole pipeline.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+# Span keys in doc.spans
+TICKERS = "tickers"      # Mention spans: span._.x_symbol, span._.x_kind, span._.x_via
+MONEY = "money"          # span._.x_value (USD float), span._.x_qualifier, span._.x_sign
+PERCENT = "percent"      # span._.x_value (percentage points), x_value_high, x_qualifier, x_sign
+TIMEX = "timex"          # span._.x_time (a TimePhrase from rules.timex)
+PERSONS = "persons"      # span._.x_name (full name)
+
+_DOC = {
+    "x_anchor": None,       # schema.Anchor of the article
+    "x_body_start": 0,      # char offset where the header ends
+    "x_title_end": 0,       # char offset where the title line ends (0: no title line)
+}
+_SPAN = {
+    "x_symbol": None,
+    "x_kind": None,
+    "x_name": None,
+    "x_via": None,
+    "x_value": None,
+    "x_value_high": None,
+    "x_qualifier": None,
+    "x_sign": None,         # +1 / -1 when the text writes a sign ("+$2.1 billion", "-3.05%")
+    "x_time": None,
+}
+
+
+def register() -> None:
+    for name, default in _DOC.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name, default in _SPAN.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+register()

@@ -1,0 +1,234 @@
+"""Plain data passed between the stages: frozen dataclasses and their JSON forms.
+
+Every fact carries the character span (``start``, ``end``) of its evidence in
+``Article.text``, so a reviewer can always see where a claim came from. Amounts are
+US dollars (float); returns are signed percentage points ("down 2.58%" is -2.58).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+EXTRACTOR_VERSION = "0.1.0"
+
+DIRECTIONS = ("inflow", "outflow")
+AGGREGATIONS = ("total", "daily_avg", "weekly_avg", "monthly_avg")
+RETURN_KINDS = ("realized", "forecast")
+SENTIMENT_LABELS = ("bullish", "bearish", "neutral")
+SOURCES = ("rules", "model", "human")
+STATUSES = ("extracted", "accepted", "rejected", "edited", "added")
+HUMAN_STATUSES = ("accepted", "rejected", "edited", "added")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What the article tells us about *when* it was written.
+
+    ``published`` is the full day when known. When only part of it is known (a URL
+    like ``/2014/07/``, or a full date written in the text) ``year``/``month`` still
+    let explicit phrases ("the week ended July 23", "September") be resolved, while
+    phrases relative to the publication day ("past month") stay unresolved.
+    """
+
+    published: date | None = None
+    year: int | None = None
+    month: int | None = None
+
+    @property
+    def known_year(self) -> int | None:
+        return self.published.year if self.published else self.year
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from disk (or a JSONL line): decoded text plus header."""
+
+    id: str  # sha256 hex of ``text``
+    text: str
+    path: str | None = None
+    title: str | None = None
+    source: str | None = None  # URL from a ``source`` header line
+    published: date | None = None
+    anchor: Anchor = field(default_factory=Anchor)
+    body_start: int = 0  # offset where the header lines end; no fact starts before it
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a claim covers. ``start`` is the last close before the window and
+    ``end`` the last close inside it (NYSE sessions), so end/start - 1 is the return.
+    ``label`` is the time phrase in lower case, normalised ("year-to-date")."""
+
+    label: str | None = None
+    start: date | None = None
+    end: date | None = None
+    phrase_start: int | None = None  # char span of the time phrase, when one was found
+    phrase_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A security or index named in the text, resolved to one symbol."""
+
+    symbol: str
+    start: int
+    end: int
+    text: str
+    kind: str = "unknown"  # index | etf | etn | stock | fund | unknown
+    name: str | None = None
+    via: str = "symbol"  # exchange | paren | cashtag | symbol | name | alias | anaphor
+
+
+@dataclass(frozen=True)
+class Flow:
+    ticker: str
+    direction: str  # inflow | outflow
+    amount_usd: float
+    start: int
+    end: int
+    qualifier: str | None = None
+    aggregation: str = "total"
+    window: Window = field(default_factory=Window)
+    source: str = "rules"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Return:
+    ticker: str
+    value_pct: float  # signed percentage points
+    start: int
+    end: int
+    value_pct_high: float | None = None  # second bound of a range ("3 to 5 percent")
+    kind: str = "realized"  # realized | forecast
+    qualifier: str | None = None
+    window: Window = field(default_factory=Window)
+    source: str = "rules"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    speaker: str
+    start: int
+    end: int
+    title: str | None = None
+    organization: str | None = None
+    text: str | None = None  # the quoted words, when the article quotes them
+    stance: str | None = None  # bullish | bearish | neutral, when the words take one
+    source: str = "rules"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    ticker: str
+    label: str  # bullish | bearish | neutral
+    score: float  # in [-1, 1]; > 0 leans bullish
+    start: int  # span of the strongest evidence sentence
+    end: int
+    sentence: str = ""
+    source: str = "rules"
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    article: Article
+    tickers: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    returns: tuple[Return, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    sentiment: tuple[Sentiment, ...] = ()
+    version: str = EXTRACTOR_VERSION
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "tickers": len(self.tickers),
+            "flows": len(self.flows),
+            "returns": len(self.returns),
+            "quotes": len(self.quotes),
+            "sentiment": len(self.sentiment),
+        }
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def to_json(facts: ArticleFacts) -> dict[str, Any]:
+    """The full form: every field, spans included (``--format json``)."""
+    out = _jsonable(asdict(facts))
+    out["article"].pop("text", None)
+    return out
+
+
+def window_gold(w: Window) -> dict[str, Any]:
+    return {
+        "label": w.label,
+        "start": w.start.isoformat() if w.start else None,
+        "end": w.end.isoformat() if w.end else None,
+    }
+
+
+def evidence(text: str, start: int, end: int) -> str:
+    return " ".join(text[start:end].split())
+
+
+def to_gold(facts: ArticleFacts, name: str | None = None) -> dict[str, Any]:
+    """The SCHEMA.md form (``--format gold``) that ``shared/eval/score.py`` reads."""
+    a = facts.article
+    text = a.text
+    return {
+        "article": name or (a.path.rsplit("/", 1)[-1] if a.path else None),
+        "published": a.published.isoformat() if a.published else None,
+        "tickers": list(facts.tickers),
+        "flows": [
+            {
+                "ticker": f.ticker,
+                "direction": f.direction,
+                "amount_usd": f.amount_usd,
+                "qualifier": f.qualifier,
+                "aggregation": f.aggregation,
+                "window": window_gold(f.window),
+                "evidence": evidence(text, f.start, f.end),
+            }
+            for f in facts.flows
+        ],
+        "returns": [
+            {
+                "ticker": r.ticker,
+                "value_pct": r.value_pct,
+                **({"value_pct_high": r.value_pct_high} if r.value_pct_high is not None else {}),
+                "kind": r.kind,
+                "qualifier": r.qualifier,
+                "window": window_gold(r.window),
+                "evidence": evidence(text, r.start, r.end),
+            }
+            for r in facts.returns
+        ],
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "title": q.title,
+                "organization": q.organization,
+                "evidence": evidence(text, q.start, q.end),
+            }
+            for q in facts.quotes
+        ],
+        "sentiment": [
+            {"ticker": s.ticker, "label": s.label}
+            for s in facts.sentiment
+            if s.label != "neutral"
+        ],
+    }

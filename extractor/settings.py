@@ -1,0 +1,40 @@
+"""Declared settings: one table of (name, default, environment variable, help).
+
+The CLI reads its defaults from here, and a test checks that each one is documented
+in the README, so a setting cannot exist without a user being able to find it.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | int | None
+    env: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "extractor.db", "EXTRACTOR_DB",
+            "SQLite file the claims are stored in (created on first use)."),
+    Setting("corpus", "corpus", "EXTRACTOR_CORPUS",
+            "Folder `extractor ingest` reads when no path is given."),
+    Setting("symbols", None, "EXTRACTOR_SYMBOLS",
+            "Extra symbols CSV (symbol,name,aliases,kind) merged over the built-in table."),
+    Setting("max_bytes", 10_000_000, "EXTRACTOR_MAX_BYTES",
+            "Largest article file read, in bytes; larger files are reported and skipped."),
+)
+
+
+def get(name: str) -> str | int | None:
+    """The setting's value: its environment variable when set, else the default."""
+    for s in SETTINGS:
+        if s.name == name:
+            raw = os.environ.get(s.env)
+            if raw is None or raw == "":
+                return s.default
+            return int(raw) if isinstance(s.default, int) else raw
+    raise KeyError(f"unknown setting {name!r}")
