@@ -1,0 +1,572 @@
+"""SQLite storage: the schema (through migrations), one transaction per article, the
+``claims`` view, full-text search and the read-only query path.
+
+The file is plain SQLite that Datasette, ``sqlite3`` and ``sqlite-utils`` open as is.
+Machine-made rows have status ``extracted``; any other status is a human decision, and
+nothing here ever overwrites or deletes one (see ``write_article``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlite_utils import Database, Migrations
+
+from .errors import IngestError, ReadOnlyQueryError, StoreError
+from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
+                     SOURCES, STATUSES, Article, ArticleFacts, Window)
+
+BUSY_TIMEOUT = 5.0  # seconds a writer waits for another writer's lock
+FACT_TABLES = ("mentions", "flows", "returns", "quotes", "sentiment")
+MACHINE_STATUS = "extracted"
+READ_ONLY_MESSAGE = ("extractor query is read-only: INSERT/UPDATE/DELETE/DROP are refused; "
+                     "use the review app to change claims")
+_WRITE_KEYWORDS = {"INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "ALTER", "REPLACE", "ATTACH",
+                   "DETACH", "VACUUM", "REINDEX", "UPSERT"}
+
+
+class DatabaseLocked(StoreError):
+    """Another program holds the write lock for longer than the busy timeout. Fatal for a
+    whole run: every later article would wait and fail the same way."""
+
+
+# --------------------------------------------------------------------------- schema
+
+def _in(column: str, values: Sequence[str]) -> str:
+    return f"CHECK ({column} IN ({', '.join(repr(v) for v in values)}))"
+
+
+_FACT_COLUMNS = f"""
+    start INTEGER,                 -- character span of the evidence in articles.text
+    "end" INTEGER,
+    evidence TEXT,                 -- articles.text[start:end]
+    source TEXT NOT NULL DEFAULT 'rules' {_in('source', SOURCES)},
+    status TEXT NOT NULL DEFAULT 'extracted' {_in('status', STATUSES)},
+    confidence REAL,
+    extractor_version TEXT,
+    fact_key TEXT                  -- identity of the claim as first extracted, see fact_key()
+"""
+_WINDOW_COLUMNS = """
+    window_label TEXT,
+    window_start TEXT,             -- ISO date: last close before the window
+    window_end TEXT,               -- ISO date: last close inside it
+    window_phrase_start INTEGER,
+    window_phrase_end INTEGER,
+"""
+_ARTICLE_FK = "article_id TEXT NOT NULL REFERENCES articles(id)"
+
+
+def m001_initial_schema(db: Database) -> None:
+    db.executescript(f"""
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,           -- sha256 hex of text
+    path TEXT,
+    title TEXT,
+    source TEXT,                   -- URL from the header
+    published TEXT,                -- ISO date, when known
+    text TEXT NOT NULL,
+    body_start INTEGER NOT NULL DEFAULT 0,
+    tickers TEXT NOT NULL DEFAULT '[]',   -- JSON array of symbols
+    extractor_version TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX idx_articles_path ON articles(path);
+CREATE INDEX idx_articles_published ON articles(published);
+
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: corrections point at ids
+    {_ARTICLE_FK},
+    symbol TEXT NOT NULL,
+    name TEXT,
+    kind TEXT,
+    text TEXT,                     -- the words as written
+    via TEXT,
+    {_FACT_COLUMNS}
+);
+CREATE TABLE flows (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: corrections point at ids
+    {_ARTICLE_FK},
+    ticker TEXT,
+    direction TEXT {_in('direction', DIRECTIONS)},
+    amount_usd REAL,               -- US dollars, positive
+    qualifier TEXT,
+    aggregation TEXT DEFAULT 'total' {_in('aggregation', AGGREGATIONS)},
+    {_WINDOW_COLUMNS}
+    {_FACT_COLUMNS}
+);
+CREATE TABLE returns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: corrections point at ids
+    {_ARTICLE_FK},
+    ticker TEXT,
+    value_pct REAL,                -- signed percentage points
+    value_pct_high REAL,
+    kind TEXT DEFAULT 'realized' {_in('kind', RETURN_KINDS)},
+    qualifier TEXT,
+    {_WINDOW_COLUMNS}
+    {_FACT_COLUMNS}
+);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: corrections point at ids
+    {_ARTICLE_FK},
+    speaker TEXT,
+    title TEXT,
+    organization TEXT,
+    quote_text TEXT,
+    stance TEXT,
+    {_FACT_COLUMNS}
+);
+CREATE TABLE sentiment (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: corrections point at ids
+    {_ARTICLE_FK},
+    ticker TEXT,
+    label TEXT {_in('label', SENTIMENT_LABELS)},
+    score REAL,                    -- in [-1, 1]; > 0 leans bullish
+    sentence TEXT,
+    {_FACT_COLUMNS}
+);
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    fact_table TEXT NOT NULL,
+    fact_id INTEGER NOT NULL,
+    field TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    created_at TEXT NOT NULL,
+    note TEXT
+);
+CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
+""")
+    for table in FACT_TABLES:
+        db[table].create_index(["article_id"])
+        db[table].create_index(["status"])
+        db[table].create_index(["symbol" if table == "mentions" else "ticker"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    db.executescript(_claims_view_sql())
+
+
+def _claims_view_sql() -> str:
+    common = ("a.title, a.published, a.path, {t}.ticker, {direction}, {amount}, {value}, {high}, "
+              "{kind}, {t}.qualifier, {aggregation}, {t}.window_label, {t}.window_start, "
+              "{t}.window_end, {t}.start, {t}.\"end\", {t}.evidence, {t}.status, {t}.source, "
+              "{t}.confidence, {t}.extractor_version, NULL AS verdict")
+    flow = common.format(t="f", direction="f.direction", amount="f.amount_usd",
+                         value="NULL AS value_pct", high="NULL AS value_pct_high", kind="NULL AS kind",
+                         aggregation="f.aggregation")
+    ret = common.format(t="r", direction="NULL", amount="NULL", value="r.value_pct",
+                        high="r.value_pct_high", kind="r.kind", aggregation="NULL")
+    return f"""
+CREATE VIEW claims AS
+SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, {flow}
+FROM flows f JOIN articles a ON a.id = f.article_id
+UNION ALL
+SELECT 'return', r.id, r.article_id, {ret}
+FROM returns r JOIN articles a ON a.id = r.article_id;
+"""
+
+
+# Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
+MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema]
+
+
+class _Migrations(Migrations):
+    migrations_table = "_migrations"
+
+
+def migrate(db: Database, migrations: Sequence[Callable[[Database], None]] = MIGRATIONS) -> None:
+    """Apply the migrations not yet recorded in ``_migrations``."""
+    mset = _Migrations("extractor")
+    for fn in migrations:
+        mset()(fn)
+    if mset.pending(db):
+        mset.apply(db)
+
+
+# --------------------------------------------------------------------------- connections
+
+def _store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
+    msg = str(exc)
+    if "database is locked" in msg or "database table is locked" in msg:
+        return DatabaseLocked(f"database is locked: {path} (another program is writing to it; "
+                              "try again when it finishes)")
+    if "file is not a database" in msg:
+        return StoreError(f"{path} is not a SQLite database: give `--db` a new file name "
+                          "or the file `extractor ingest` created")
+    return StoreError(f"{path}: {msg}")
+
+
+def open_db(path: str | Path, *, readonly: bool = False,
+            migrations: Sequence[Callable[[Database], None]] = MIGRATIONS,
+            timeout: float | None = None) -> Database:
+    """Open (and create or upgrade) the database: WAL, a busy timeout, foreign keys on.
+
+    ``readonly`` opens it through a ``mode=ro`` URI with ``query_only`` on and never
+    creates or migrates anything.
+    """
+    path = Path(path)
+    timeout = BUSY_TIMEOUT if timeout is None else timeout
+    if readonly:
+        if not path.is_file():
+            raise StoreError(f"no database at {path}: run `extractor ingest` first")
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+            conn.execute("PRAGMA query_only=ON")
+            conn.set_authorizer(_deny_attach)
+            db = Database(conn)
+            db.execute("PRAGMA schema_version").fetchone()  # fails now if not a database
+        except sqlite3.Error as exc:
+            raise _store_error(exc, path) from None
+        return db
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(str(path), timeout=timeout)
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.enable_wal()
+        migrate(db, migrations)
+    except sqlite3.Error as exc:
+        raise _store_error(exc, path) from None
+    return db
+
+
+def _deny_attach(action: int, *args: Any) -> int:
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _db_path(db: Database) -> str:
+    row = db.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else ":memory:"
+
+
+@contextmanager
+def _write_transaction(db: Database) -> Iterator[None]:
+    """``BEGIN IMMEDIATE``: take the write lock up front, so a busy database waits the
+    busy timeout and then fails cleanly, before anything was read or changed."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise _store_error(exc, _db_path(db)) from None
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException as exc:
+        db.rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise _store_error(exc, _db_path(db)) from None
+        raise
+
+
+# --------------------------------------------------------------------------- rows
+
+def _canon(value: Any) -> str:
+    return str(value or "").strip().upper()
+
+
+def _last_name(name: Any) -> str:
+    parts = str(name or "").replace(".", " ").split()
+    return parts[-1].casefold() if parts else ""
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else repr(round(float(value), 2))
+
+
+def fact_key(table: str, row: dict[str, Any]) -> str:
+    """A stable hash of what identifies a claim, computed from its row (column names).
+
+    It is set when a row is first made and kept when a person edits the row, so that
+    re-extraction recognises the claim a reviewer already decided on and adds no copy.
+    """
+    if table == "flows":
+        parts = [_canon(row.get("ticker")), row.get("direction"), _num(row.get("amount_usd"))]
+    elif table == "returns":
+        parts = [_canon(row.get("ticker")), _num(row.get("value_pct")), row.get("kind") or "realized"]
+    elif table == "quotes":
+        parts = [_last_name(row.get("speaker"))]
+    elif table == "sentiment":
+        parts = [_canon(row.get("ticker"))]
+    elif table == "mentions":
+        parts = [_canon(row.get("symbol")), row.get("start"), row.get("end")]
+    else:
+        raise ValueError(f"unknown fact table {table!r}; expected one of {', '.join(FACT_TABLES)}")
+    raw = json.dumps([table, *parts], separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _iso(d: Any) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _window(w: Window) -> dict[str, Any]:
+    return {"window_label": w.label, "window_start": _iso(w.start), "window_end": _iso(w.end),
+            "window_phrase_start": w.phrase_start, "window_phrase_end": w.phrase_end}
+
+
+def fact_rows(facts: ArticleFacts) -> dict[str, list[dict[str, Any]]]:
+    """The rows ``write_article`` stores for one article, per table (no ids)."""
+    text, aid, version = facts.article.text, facts.article.id, facts.version
+
+    def common(obj: Any, **extra: Any) -> dict[str, Any]:
+        return {"article_id": aid, "start": obj.start, "end": obj.end,
+                "evidence": text[obj.start:obj.end], "source": getattr(obj, "source", "rules"),
+                "status": MACHINE_STATUS, "confidence": getattr(obj, "confidence", None),
+                "extractor_version": version, **extra}
+
+    rows = {
+        "mentions": [common(m, symbol=m.symbol, name=m.name, kind=m.kind, text=m.text, via=m.via)
+                     for m in facts.mentions],
+        "flows": [common(f, ticker=f.ticker, direction=f.direction, amount_usd=f.amount_usd,
+                         qualifier=f.qualifier, aggregation=f.aggregation, **_window(f.window))
+                  for f in facts.flows],
+        "returns": [common(r, ticker=r.ticker, value_pct=r.value_pct, value_pct_high=r.value_pct_high,
+                           kind=r.kind, qualifier=r.qualifier, **_window(r.window))
+                    for r in facts.returns],
+        "quotes": [common(q, speaker=q.speaker, title=q.title, organization=q.organization,
+                          quote_text=q.text, stance=q.stance)
+                   for q in facts.quotes],
+        "sentiment": [common(s, ticker=s.ticker, label=s.label, score=s.score, sentence=s.sentence)
+                      for s in facts.sentiment],
+    }
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            row["fact_key"] = fact_key(table, row)
+    return rows
+
+
+def article_row(article: Article, tickers: Sequence[str] = (),
+                version: str = EXTRACTOR_VERSION) -> dict[str, Any]:
+    return {"id": article.id, "path": article.path, "title": article.title, "source": article.source,
+            "published": _iso(article.published), "text": article.text,
+            "body_start": article.body_start, "tickers": json.dumps(list(tickers)),
+            "extractor_version": version,
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+# --------------------------------------------------------------------------- writing
+
+@dataclass
+class WriteResult:
+    article_id: str
+    path: str | None
+    inserted: dict[str, int] = field(default_factory=dict)  # machine rows written, per table
+    kept: int = 0  # human-reviewed rows left as they were
+    skipped: int = 0  # machine rows not written: a human-reviewed row covers the claim
+    replaced: list[str] = field(default_factory=list)  # ids of earlier versions of this path
+
+
+def _reanchor(db: Database, table: str, row_id: int, start: int | None, evidence: str | None,
+              text: str) -> None:
+    """Point a human row's span at its evidence in the new text: the occurrence nearest
+    the old offset, or NULL when the new text no longer contains it."""
+    if not evidence:
+        return
+    hits = [m.start() for m in re.finditer(re.escape(evidence), text)]
+    if hits:
+        new_start = min(hits, key=lambda h: abs(h - (start or 0)))
+        span = (new_start, new_start + len(evidence))
+    else:
+        span = (None, None)
+    db.execute(f'UPDATE {table} SET start = ?, "end" = ? WHERE id = ?', [*span, row_id])
+
+
+def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
+    """Store one article and its facts in one transaction.
+
+    The article row is upserted on its sha256; its machine rows (status ``extracted``)
+    are replaced; rows a person decided on are kept and no machine copy of them is
+    added (same ``fact_key``). When the same path was stored before with other text,
+    the old version's machine rows and article row go, and its human rows move to the
+    new article (their spans re-found in the new text).
+    """
+    article = facts.article
+    result = WriteResult(article_id=article.id, path=article.path)
+    rows = fact_rows(facts)
+    with _write_transaction(db):
+        if article.path is not None:
+            result.replaced = [r[0] for r in db.execute(
+                "SELECT id FROM articles WHERE path = ? AND id != ?", [article.path, article.id])]
+        db["articles"].upsert(article_row(article, facts.tickers, facts.version), pk="id")
+        old = ", ".join("?" * len(result.replaced))
+        for table in FACT_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE status = ? AND article_id IN (?{', ' + old if old else ''})",
+                       [MACHINE_STATUS, article.id, *result.replaced])
+            if result.replaced:
+                moved = db.execute(f"SELECT id, start, evidence FROM {table} "
+                                   f"WHERE article_id IN ({old})", result.replaced).fetchall()
+                for row_id, start, evidence in moved:
+                    db.execute(f"UPDATE {table} SET article_id = ? WHERE id = ?", [article.id, row_id])
+                    _reanchor(db, table, row_id, start, evidence, article.text)
+            reviewed = [r[0] for r in db.execute(
+                f"SELECT fact_key FROM {table} WHERE article_id = ?", [article.id])]
+            result.kept += len(reviewed)
+            keys = set(reviewed)
+            new = [r for r in rows[table] if r["fact_key"] not in keys]
+            result.skipped += len(rows[table]) - len(new)
+            if new:
+                db[table].insert_all(new)
+            result.inserted[table] = len(new)
+        if result.replaced:
+            db.execute(f"DELETE FROM articles WHERE id IN ({old})", result.replaced)
+    return result
+
+
+# --------------------------------------------------------------------------- reading
+
+def _stored(db: Database, path: str) -> tuple[str, str] | None:
+    row = db.execute("SELECT id, extractor_version FROM articles WHERE path = ? "
+                     "ORDER BY ingested_at DESC LIMIT 1", [path]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def article_state(db: Database, path: str) -> str | None:
+    """sha256 of the text stored for ``path``, or None if it was never ingested."""
+    stored = _stored(db, path)
+    return stored[0] if stored else None
+
+
+def summary(db: Database, *, top: int = 10) -> dict[str, Any]:
+    """Counts for the CLI's table: articles, claims per kind (rejected ones left out),
+    and the most-mentioned tickers as (symbol, number of articles)."""
+    claims = {t: db.execute(f"SELECT count(*) FROM {t} WHERE status != 'rejected'").fetchone()[0]
+              for t in FACT_TABLES}
+    tickers = db.execute(
+        "SELECT j.value, count(*) AS n FROM articles, json_each(articles.tickers) j "
+        "GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?", [top]).fetchall()
+    distinct = db.execute("SELECT count(DISTINCT j.value) FROM articles, "
+                          "json_each(articles.tickers) j").fetchone()[0]
+    return {"articles": db.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "claims": claims, "tickers": distinct, "top_tickers": [tuple(t) for t in tickers]}
+
+
+def search(db: Database, q: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Articles matching a full-text query (FTS5 syntax), best first."""
+    return list(db["articles"].search(q, columns=["id", "path", "title", "published"], limit=limit))
+
+
+def _first_keyword(sql: str) -> str:
+    sql = re.sub(r"(--[^\n]*\n?|/\*.*?\*/|\s)+", " ", sql, flags=re.S).strip()
+    m = re.match(r"[A-Za-z]+", sql)
+    return m.group(0).upper() if m else ""
+
+
+def query(path: str | Path, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+          ) -> tuple[list[str], list[tuple]]:
+    """Run one SQL statement read-only; returns (column names, rows)."""
+    if _first_keyword(sql) in _WRITE_KEYWORDS:
+        raise ReadOnlyQueryError(READ_ONLY_MESSAGE)
+    db = open_db(path, readonly=True)
+    try:
+        cursor = db.conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description or ()]
+        return columns, cursor.fetchall()
+    except sqlite3.Error as exc:
+        msg = str(exc)
+        if "readonly" in msg or "not authorized" in msg:
+            raise ReadOnlyQueryError(READ_ONLY_MESSAGE) from None
+        if msg.startswith(("no such table", "no such column")):
+            names = [r[0] for r in db.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            msg += f" (tables and views: {', '.join(names)})"
+        raise StoreError(msg) from None
+    finally:
+        db.close()
+
+
+# --------------------------------------------------------------------------- ingest loop
+
+Extract = Callable[[list[Article]], Iterable[ArticleFacts]]
+
+
+def _default_extract(articles: list[Article]) -> Iterable[ArticleFacts]:
+    from .pipeline import extract_articles
+
+    return extract_articles(articles)
+
+
+def extract_each(items: Iterable[Any], *, extract: Extract | None = None, batch_size: int = 32
+                 ) -> Iterator[tuple[Any, ArticleFacts | None, str | None]]:
+    """(item, facts, error) per item, extracting Articles in batches so memory stays flat.
+
+    Anything that is not an Article passes straight through, an IngestError with its
+    message as the error. An article whose extraction raises gets a one-line error
+    ("path: extraction failed: ..."), and the rest of its batch is still extracted.
+    """
+    extract = extract or _default_extract
+    batch: list[Article] = []
+
+    def flush() -> Iterator[tuple[Article, ArticleFacts | None, str | None]]:
+        try:
+            done = list(extract(batch))
+        except Exception:  # find the article that fails; keep the batch going
+            for article in batch:
+                try:
+                    yield article, next(iter(extract([article]))), None
+                except Exception as exc:
+                    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+                    yield article, None, f"{article.path}: extraction failed: {reason}"
+        else:
+            yield from zip(batch, done, [None] * len(done))
+        batch.clear()
+
+    for item in items:
+        if not isinstance(item, Article):
+            yield item, None, (str(item) if isinstance(item, IngestError) else None)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield from flush()
+    yield from flush()
+
+
+@dataclass
+class Outcome:
+    path: str | None
+    status: str  # ingested | skipped | failed
+    facts: ArticleFacts | None = None
+    result: WriteResult | None = None
+    error: str | None = None  # "path: reason", one line
+
+
+def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, force: bool = False,
+                    extract: Extract | None = None, batch_size: int = 32) -> Iterator[Outcome]:
+    """The work of ``extractor ingest``: skip articles stored unchanged (same path, same
+    text, same extractor version) unless ``force``, extract the rest in batches and
+    write each in its own transaction. Yields one Outcome per item, not necessarily in
+    input order; raises DatabaseLocked at once (every later write would wait and fail)."""
+    def unless_unchanged(items: Iterable[Article | IngestError]) -> Iterator[Any]:
+        for item in items:
+            if (isinstance(item, Article) and not force and item.path is not None
+                    and _stored(db, item.path) == (item.id, EXTRACTOR_VERSION)):
+                yield Outcome(item.path, "skipped")
+            else:
+                yield item
+
+    for item, facts, error in extract_each(unless_unchanged(items), extract=extract,
+                                           batch_size=batch_size):
+        if isinstance(item, Outcome):
+            yield item
+        elif error is not None:
+            yield Outcome(item.path, "failed", error=error)
+        else:
+            try:
+                result = write_article(db, facts)
+            except DatabaseLocked:
+                raise
+            except StoreError as exc:
+                yield Outcome(item.path, "failed", error=f"{item.path}: {exc}")
+            else:
+                yield Outcome(item.path, "ingested", facts=facts, result=result)

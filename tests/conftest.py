@@ -1,0 +1,117 @@
+"""Shared fixtures: a database path and a small corpus in tmp_path, facts built by hand,
+and a rule-free stand-in for the extraction when a test needs particular rows."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from extractor import store
+from extractor.pipeline import article_from_text
+from extractor.schema import Article, ArticleFacts, Flow, Mention, Quote, Return, Sentiment
+
+ARTICLES = {
+    "small-caps.txt": (
+        "date 2017-08-18\n"
+        "Small caps lose their footing\n\n"
+        "More than $700 million has left IWM in the past couple sessions, as small caps "
+        "slipped. IWM is up just 2.7 percent year-to-date, said Jane Doe, a strategist at "
+        "Example Capital.\n"),
+    "tech-rally.txt": (
+        "date 2019-10-17\n"
+        "Tech funds draw money\n\n"
+        "Investors put $450 million into QQQ last week. The fund is up 18 percent this "
+        "year.\n"),
+    "gold.md": (
+        "date 2014-10-03\n"
+        "# Gold ETF holdings keep dwindling\n\n"
+        "About $120 million left GLD in September, and the fund fell 6 percent over the "
+        "month.\n"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("EXTRACTOR_DB", raising=False)
+    monkeypatch.delenv("EXTRACTOR_CORPUS", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "claims.db"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def span(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def facts_for(text: str, path: str | None = "a.txt", *, flows=(), returns=(), quotes=(),
+              sentiment=(), mentions=(), tickers=()) -> ArticleFacts:
+    """ArticleFacts built by hand. Each fact is given as (evidence phrase, fields...)."""
+    a = article_from_text(text, path=path)
+    return ArticleFacts(
+        article=a,
+        tickers=tuple(tickers),
+        flows=tuple(Flow(t, d, amt, *span(text, ev)) for ev, t, d, amt in flows),
+        returns=tuple(Return(t, v, *span(text, ev)) for ev, t, v in returns),
+        quotes=tuple(Quote(who, *span(text, ev)) for ev, who in quotes),
+        sentiment=tuple(Sentiment(t, label, score, *span(text, ev), sentence=ev)
+                        for ev, t, label, score in sentiment),
+        mentions=tuple(Mention(sym, *span(text, ev), text=ev) for ev, sym in mentions),
+    )
+
+
+_AMOUNT_TICKER = re.compile(r"\$(?P<n>\d+) million (?P<verb>has left|left|into) (?P<t>[A-Z]{2,5})")
+_RETURN = re.compile(r"(?P<t>[A-Z]{2,5}) is up (?:just )?(?P<v>[\d.]+) percent")
+_SAID = re.compile(r"said (?P<who>[A-Z][a-z]+ [A-Z][a-z]+)")
+
+
+def fake_assemble(article: Article) -> ArticleFacts:
+    """A few regexes standing in for the rules, so CLI tests get known rows whatever
+    state the real rules are in."""
+    text = article.text
+    flows = tuple(Flow(m["t"], "inflow" if m["verb"] == "into" else "outflow",
+                       float(m["n"]) * 1e6, m.start(), m.end())
+                  for m in _AMOUNT_TICKER.finditer(text))
+    returns = tuple(Return(m["t"], float(m["v"]), m.start(), m.end()) for m in _RETURN.finditer(text))
+    quotes = tuple(Quote(m["who"], m.start(), m.end()) for m in _SAID.finditer(text))
+    tickers = tuple(dict.fromkeys([f.ticker for f in flows] + [r.ticker for r in returns]))
+    return ArticleFacts(article=article, tickers=tickers, flows=flows, returns=returns,
+                        quotes=quotes)
+
+
+def fake_extract(articles: Iterable[Article]) -> Iterator[ArticleFacts]:
+    for article in articles:
+        if "EXPLODE" in article.text:
+            raise RuntimeError("rules crashed\non two lines")
+        yield fake_assemble(article)
+
+
+@pytest.fixture
+def make_facts():
+    return facts_for
+
+
+@pytest.fixture(name="fake_extract")
+def _fake_extract():
+    return fake_extract
+
+
+@pytest.fixture
+def fake_rules(monkeypatch):
+    """Replace the extraction step (only) with ``fake_extract``."""
+    monkeypatch.setattr(store, "_default_extract", fake_extract)
+    return fake_extract
