@@ -1,8 +1,595 @@
-"""Doc -> ArticleFacts (placeholder until the rule assembly lands)."""
+"""Doc -> fact records: flows, returns, quotes, sentiment, and the article's tickers.
+
+The rule components have already placed ticker, money, percent, time and person spans
+on the Doc. This module decides which numbers are claims and whose they are:
+
+* a percent is a *return* when a movement cue ("fell", "up", "+") governs it and no
+  non-return cue ("expense ratio", "of assets", "yield") does; a dollar amount is a
+  *flow* when a flow cue ("redemptions", "poured ... into") does and it is not assets
+  under management, volume or a price;
+* the ticker is the fund or index the clause is about: the nearest mention before the
+  number in its sentence (or an anaphor such as "the fund", "it"), else the one after
+  it; "respectively" lists and "(+14.65% versus 14.07%)" groups are paired in order;
+* the window is the nearest time phrase in the sentence, else the one the article last
+  used, resolved on the NYSE calendar from the publication date.
+
+Functions take a Doc and yield plain records; nothing here touches a database.
+"""
 from __future__ import annotations
 
-from .schema import Article, ArticleFacts
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from .rules import extensions as ext
+from .rules.attribution import iter_quotes
+from .schema import Anchor, Article, ArticleFacts, Flow, Mention, Return, Window
+
+PATTERNS = Path(__file__).parent / "rules" / "patterns"
+FUND_KINDS = ("etf", "etn", "fund", "unknown")
 
 
-def assemble(doc, article: Article) -> ArticleFacts:
-    return ArticleFacts(article=article)
+@lru_cache(maxsize=1)
+def cues() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for line in (PATTERNS / "facts.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            rec = json.loads(line)
+            out.setdefault(rec["kind"], []).extend(rec["values"])
+    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _cue_re(kind: str) -> re.Pattern:
+    words = cues()[kind]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _has(kind: str, text: str) -> bool:
+    return _cue_re(kind).search(text) is not None
+
+
+def _last(kind: str, text: str) -> re.Match | None:
+    m = None
+    for m in _cue_re(kind).finditer(text):
+        pass
+    return m
+
+
+# ---------------------------------------------------------------------------- refs
+
+
+@dataclass
+class Ref:
+    """A ticker reference usable by the fact rules: a mention or a resolved anaphor."""
+
+    symbol: str
+    kind: str
+    start: int  # char offsets
+    end: int
+    anaphor: bool = False
+
+
+_ANAPHOR_RE = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s(?:(?:~|nearly |about |roughly )?\$[\d.,]+\s(?:billion|million|trillion)\s)?"
+    r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|index|gauge|benchmark|"
+    r"product|trust|stock|bank|measure|barometer)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
+    r"|(?<![\w'’])(?P<it>[Ii]t)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
+)
+
+
+def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
+    return [s for s in doc.spans.get(ext.TICKERS, []) if s.start_char >= body_start]
+
+
+def _is_org_mention(doc: Doc, span: Span) -> bool:
+    """A company named as an employer or a data source, not as a security: "Deutsche
+    Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to Morgan
+    Stanley", "Barclays credit strategists"."""
+    if span._.x_via not in ("name", "alias") or span._.x_kind not in ("stock", "unknown"):
+        return False
+    c = cues()
+    after = doc[span.end:span.end + 4]
+    if len(after) and (after[0].text in c["org_suffix"] or after[0].text == "&"):
+        return True
+    if len(after) and after[0].lower_ in ("'s", "’s", "’", "'"):
+        nxt = doc[span.end + 1:span.end + 3]
+        if len(nxt) and nxt[0].text[:1].isupper() and nxt[0].lower_ not in ("shares", "stock"):
+            return True
+        if len(nxt) and (nxt[0].lower_ in c["org_context_after"]):
+            return True
+    k = span.end
+    while k < len(doc) and doc[k].text[:1].isupper() and k - span.end < 3:
+        k += 1
+    if k < len(doc) and doc[k].lower_ in c["org_context_after"]:
+        return True
+    before = doc[max(0, span.start - 3):span.start].text.lower()
+    if re.search(r"(?:according to|\bat|\bof|\bfrom|\bwith|\bby|\bfor|\bjoined|\bjoin)\s*(?:the\s)?$", before):
+        prev_word = doc[span.start - 1].lower_ if span.start else ""
+        if prev_word in ("to", "at", "with", "by", "for", "joined"):
+            return True
+        # "of"/"from": an employer when a person or title precedes it
+        window = doc[max(0, span.start - 6):span.start]
+        if any(t.text[:1].isupper() for t in window[:-1]) and span._.x_kind == "stock":
+            return prev_word not in ("of", "from") or any(t.lower_ in ("strategist", "analyst", "economist",
+                                                                        "head", "director", "president")
+                                                       or t.text[:1].isupper() for t in window[-3:-1])
+    return False
+
+
+def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
+    """Ticker references in text order: mentions (minus employer/source names) and
+    anaphors ("the fund", "the index", "it") resolved to the latest fitting subject."""
+    mentions: list[Mention] = []
+    refs: list[Ref] = []
+    for s in _article_mentions(doc, body_start):
+        if _is_org_mention(doc, s):
+            continue
+        mentions.append(Mention(symbol=s._.x_symbol, start=s.start_char, end=s.end_char, text=s.text,
+                                kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol"))
+        refs.append(Ref(s._.x_symbol, s._.x_kind or "unknown", s.start_char, s.end_char))
+    text = doc.text
+    anaphors: list[Ref] = []
+    # The subject of each sentence (its first reference) is what "it" points back to.
+    sent_bounds = [(s.start_char, s.end_char) for s in doc.sents if s.end_char > body_start]
+    for m in _ANAPHOR_RE.finditer(text, body_start):
+        noun = (m.group("noun") or "").lower()
+        target = None
+        prior = [r for r in refs if r.end <= m.start()]
+        if m.group("it"):
+            # the first reference of the nearest earlier sentence that has one
+            sb = next((b for b in sent_bounds if b[0] <= m.start() < b[1]), None)
+            if sb is None:
+                continue
+            same = [r for r in prior if r.start >= sb[0]]
+            if same:
+                continue  # "IWM ... it" inside one sentence: the clause already has its subject
+            for b in reversed([b for b in sent_bounds if b[1] <= sb[0]][-1:]):
+                in_s = [r for r in prior if b[0] <= r.start < b[1]]
+                if in_s:
+                    target = in_s[0]
+        else:
+            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund"):
+                kinds = FUND_KINDS
+            elif noun in ("stock", "bank"):
+                kinds = ("stock",)
+            else:
+                kinds = ("index",)
+            fitting = [r for r in prior if r.kind in kinds and r.kind != "unknown" or
+                       (r.kind == "unknown" and kinds == FUND_KINDS)]
+            if fitting:
+                # prefer the latest sentence's subject over a later object in that sentence
+                last = fitting[-1]
+                sb = next((b for b in sent_bounds if b[0] <= last.start < b[1]), None)
+                same_sent = [r for r in fitting if sb and sb[0] <= r.start < sb[1]]
+                target = same_sent[0] if same_sent and kinds == ("index",) else last
+        if target is not None:
+            anaphors.append(Ref(target.symbol, target.kind, m.start(), m.end(), anaphor=True))
+    all_refs = sorted(refs + anaphors, key=lambda r: r.start)
+    return all_refs, mentions
+
+
+# ---------------------------------------------------------------------- windows
+
+
+@dataclass
+class TimeIndex:
+    """Time phrases of the article, resolved once, with "that month"/"the same period"
+    bound to the window before them."""
+
+    phrases: list[tuple[int, int, Window]]
+
+    def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
+        return [p for p in self.phrases if p[0] >= start and p[1] <= end]
+
+    def before(self, pos: int) -> Window | None:
+        prior = [p for p in self.phrases if p[1] <= pos]
+        return prior[-1][2] if prior else None
+
+
+def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
+    try:
+        from .normalize.time import resolve
+    except ImportError:  # pragma: no cover - during bootstrapping only
+        return TimeIndex([])
+    out: list[tuple[int, int, Window]] = []
+    for span in doc.spans.get(ext.TIMEX, []):
+        if span.start_char < body_start:
+            continue
+        tp = span._.x_time
+        if tp is None:
+            continue
+        if getattr(tp, "anaphoric", False):
+            prev = next((w for *_, w in reversed(out) if w.label), None)
+            if prev is not None:
+                out.append((span.start_char, span.end_char,
+                            replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
+            continue
+        out.append((span.start_char, span.end_char, resolve(tp, anchor)))
+    return TimeIndex(out)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Candidate:
+    start: int  # the number's char span
+    end: int
+    value: float
+    value_high: float | None
+    sign: int | None
+    qualifier: str | None
+    sent: Span
+
+
+def _sentences(doc: Doc, body_start: int) -> list[Span]:
+    return [s for s in doc.sents if s.end_char > body_start]
+
+
+def _sent_of(sents: list[Span], pos: int) -> Span | None:
+    for s in sents:
+        if s.start_char <= pos < s.end_char:
+            return s
+    return None
+
+
+def _clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): split at semicolons and dashes."""
+    text = sent.text
+    off = sent.start_char
+    lo, hi = off, sent.end_char
+    for m in re.finditer(r";|\s[—–]\s|\s--\s", text):
+        p = off + m.start()
+        if p < start:
+            lo = off + m.end()
+        elif p >= end and p < hi:
+            hi = p
+    return lo, hi
+
+
+def _groups(cands: list[Candidate], text: str) -> list[list[Candidate]]:
+    """Numbers listed together ("12.0% and 11.5%", "(+14.65% YTD versus 14.07%)",
+    "$986.2 million and $117.1 million, respectively") form one group."""
+    groups: list[list[Candidate]] = []
+    for c in cands:
+        if groups and groups[-1][-1].sent.start == c.sent.start:
+            gap = text[groups[-1][-1].end:c.start]
+            if len(gap) <= 30 and re.fullmatch(
+                    r"[\s,]*(?:\w+\s)?(?:YTD\s)?(?:and|versus|vs\.?|compared with|compared to|while|or|,)\s?[\s,]*",
+                    gap, flags=re.IGNORECASE) and "(" not in gap:
+                groups[-1].append(c)
+                continue
+        groups.append([c])
+    return groups
+
+
+def _respectively(sent: Span) -> bool:
+    return "respectively" in sent.text.lower()
+
+
+def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[str, ...] | None,
+            prefer_prep: bool) -> list[Ref | None]:
+    """The ticker each number in the group is about."""
+    first, last = group[0], group[-1]
+    sent = first.sent
+    lo, hi = _clause_bounds(sent, first.start, last.end)
+    ok = [r for r in refs if (kinds is None or r.kind in kinds)]
+    in_sent = [r for r in ok if sent.start_char <= r.start and r.end <= sent.end_char]
+    left = [r for r in in_sent if r.end <= first.start and r.start >= lo]
+    if len(group) > 1:
+        distinct: list[Ref] = []
+        for r in reversed(left):
+            if not distinct or distinct[0].symbol != r.symbol:
+                distinct.insert(0, r)
+        paired_in_parens = "(" in text[max(lo, first.start - 3):first.start] or _respectively(sent)
+        if len(distinct) >= len(group) and (paired_in_parens or _respectively(sent) or
+                                            len({r.symbol for r in distinct[-len(group):]}) == len(group)):
+            # "Both VOO and IVV are up 12.0% and 11.5%": the last n references, in order
+            pool = distinct[-len(group):]
+            if not _respectively(sent) and not paired_in_parens:
+                pool = None
+            if pool:
+                return list(pool)
+    out: list[Ref | None] = []
+    for c in group:
+        target = None
+        right = [r for r in in_sent if r.start >= c.end and r.end <= hi]
+        if prefer_prep:
+            for r in right:
+                between = text[c.end:r.start]
+                # "$441.5 million from HYG", "$658 million was funneled into the ...": the
+                # preposition comes within a few words, before any new clause.
+                m = re.match(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in|out of|exited|vacated|left|to)\b", between)
+                if m and len(between) <= 90 and not re.search(
+                        r"[;.]|\b(?:while|but|whereas|and|although)\b", between[:m.end()]):
+                    target = r
+                    break
+        if target is None:
+            lefts = [r for r in in_sent if r.end <= c.start and r.start >= lo]
+            if lefts:
+                target = lefts[-1]
+        if target is None and right:
+            r = right[0]
+            if len(text[c.end:r.start]) <= 120:
+                target = r
+        out.append(target)
+    return out
+
+
+def _window_for(c: Candidate, times: TimeIndex, last_used: Window | None) -> Window:
+    sent = c.sent
+    phrases = times.in_span(sent.start_char, sent.end_char)
+    if phrases:
+        def dist(p):
+            s, e, _ = p
+            if e <= c.start:
+                return c.start - e
+            if s >= c.end:
+                return (s - c.end) * 0.8  # "down 11 percent since July 22": the phrase after reads first
+            return 0
+        return min(phrases, key=dist)[2]
+    if last_used is not None:
+        return last_used
+    return times.before(c.start) or Window()
+
+
+def _dedupe_returns(items: list[Return]) -> list[Return]:
+    out: list[Return] = []
+    for r in items:
+        dup = None
+        for i, o in enumerate(out):
+            if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high:
+                continue
+            if o.value_pct == r.value_pct:
+                dup = i
+                break
+            a, b = sorted((o, r), key=lambda x: _decimals(x.value_pct))
+            if (a.value_pct > 0) == (b.value_pct > 0) and round(b.value_pct, _decimals(a.value_pct)) == a.value_pct \
+                    and a.window.label == b.window.label:
+                dup = i
+                out[i] = b if b is r else o  # keep the more precise figure
+                break
+        if dup is None:
+            out.append(r)
+    return out
+
+
+def _decimals(x: float) -> int:
+    s = repr(float(x))
+    return 0 if s.endswith(".0") else len(s.split(".")[1])
+
+
+# ---------------------------------------------------------------------- returns
+
+
+def _return_sign(left: str, right: str) -> int:
+    """The movement cue nearest the number decides the sign."""
+    up, down = _last("return_up", left), _last("return_down", left)
+    r_up = _cue_re("return_up").match(right.lstrip())
+    r_down = _cue_re("return_down").match(right.lstrip())
+    if r_down and not (up and down is None and not r_up and up.end() > len(left) - 12):
+        if r_down:
+            return -1
+    if r_up:
+        return 1
+    if up and down:
+        return 1 if up.start() > down.start() else -1
+    if down:
+        return -1
+    return 1
+
+
+def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool) -> bool:
+    left_full = text[max(c.sent.start_char, ref_end):c.start]
+    left = left_full[-70:]
+    right = text[c.end:min(c.sent.end_char, c.end + 40)]
+    near_left = " ".join(left.split()[-4:])
+    if re.match(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", right, re.IGNORECASE):
+        return False
+    if re.match(r"\s*(?:\d+-month\s|\d+-year\s|annual\s|trailing\s)?(?:yield|expense ratio|stake|weight|weighting|"
+                r"allocation|share\b|discount|premium|coupon|dividend|interest|rate|fee|chance|probability|odds|"
+                r"margin|tariff|annualized yield|distribution)", right, re.IGNORECASE):
+        return False
+    if _has("not_return", near_left + " " + right[:12]) or _has("not_return", left[-40:]):
+        return False
+    if re.search(r"\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$", left):
+        return False  # "to 2.9%", "at 35 percent", "from a 1.63% low": levels
+    if re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", c.sent.text):
+        return False  # "a 10% correction would take the index to 24673": arithmetic, not a claim
+    if c.sign is not None or grouped_signed:
+        return True
+    return _has("return_up", left) or _has("return_down", left) or bool(
+        _cue_re("return_up").match(right.lstrip()) or _cue_re("return_down").match(right.lstrip()))
+
+
+def _is_forecast(c: Candidate, text: str, window: Window, published) -> bool:
+    left = text[c.sent.start_char:c.start]
+    right = text[c.end:c.sent.end_char]
+    if _has("forecast", left[-140:]) or re.search(r"out of the question|in the cards", right[:80]):
+        return True
+    if published and window.end and window.end > published:
+        return True
+    return False
+
+
+def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Return]:
+    text = doc.text
+    sents = _sentences(doc, body_start)
+    cands = []
+    for s in doc.spans.get(ext.PERCENT, []):
+        if s.start_char < body_start or s._.x_kind == "pp":
+            continue
+        sent = _sent_of(sents, s.start_char)
+        if sent is None:
+            continue
+        cands.append(Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign,
+                               s._.x_qualifier, sent))
+    last_real: Window | None = None
+    last_fc: Window | None = None
+    for group in _groups(cands, text):
+        targets = _assign(group, refs, text, kinds=None, prefer_prep=False)
+        grouped_signed = len(group) > 1 and any(c.sign is not None for c in group)
+        for c, ref in zip(group, targets):
+            if ref is None:
+                continue
+            if not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed):
+                continue
+            left = text[max(c.sent.start_char, ref.end if ref.end <= c.start else c.sent.start_char):c.start]
+            right = text[c.end:min(c.sent.end_char, c.end + 40)]
+            sign = c.sign if c.sign is not None else _return_sign(left[-90:], right)
+            lo_v = sign * c.value
+            hi_v = sign * c.value_high if c.value_high is not None else None
+            window = _window_for(c, times, None)
+            fc = _is_forecast(c, text, window, anchor.published)
+            if not times.in_span(c.sent.start_char, c.sent.end_char):
+                window = (last_fc if fc else last_real) or window
+            if fc:
+                last_fc = window
+            else:
+                last_real = window
+            ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
+            ev_end = max(ref.end, c.end)
+            qual = c.qualifier
+            if qual is None and re.search(r"\bannuali[sz]ed\b", text[c.sent.start_char:c.end]):
+                qual = "annualized"
+            yield Return(ticker=ref.symbol, value_pct=round(lo_v, 4), start=ev_start, end=ev_end,
+                         value_pct_high=round(hi_v, 4) if hi_v is not None else None,
+                         kind="forecast" if fc else "realized", qualifier=qual, window=window)
+
+
+# ---------------------------------------------------------------------- flows
+
+
+def _flow_direction(c: Candidate, text: str) -> str | None:
+    """inflow / outflow from the sign or the nearest flow cue; None when no cue."""
+    if c.sign is not None:
+        return "inflow" if c.sign > 0 else "outflow"
+    left = text[max(c.sent.start_char, c.start - 120):c.start]
+    right = text[c.end:min(c.sent.end_char, c.end + 80)]
+    li, lo = _last("inflow", left), _last("outflow", left)
+    ri, ro = _cue_re("inflow").search(right), _cue_re("outflow").search(right)
+    best = None  # (distance, direction)
+    for m, d, side in ((li, "inflow", "l"), (lo, "outflow", "l"), (ri, "inflow", "r"), (ro, "outflow", "r")):
+        if m is None:
+            continue
+        dist = len(left) - m.end() if side == "l" else m.start()
+        word = m.group(0).lower()
+        if word in ("pulled", "pulling", "pull") and re.match(r"\s+in\b", (left[m.end():] if side == "l" else right[m.end():])):
+            d = "inflow"
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    if best is not None:
+        return best[1]
+    if _has("flow_neutral", left[-60:] + " " + right[:40]):
+        return "inflow"
+    return None
+
+
+def _is_flow_amount(c: Candidate, text: str) -> bool:
+    left = text[max(c.sent.start_char, c.start - 50):c.start].lower()
+    right = text[c.end:min(c.sent.end_char, c.end + 45)]
+    rl = right.lower()
+    # "the $12 billion iShares ... ETF", "The $7.9 billion fund": assets under management
+    if re.match(r"\s*(?:[A-Z]|fund\b|etf\b|etn\b|product\b|portfolio\b|vehicle\b|exchange-traded|"
+                r"bond fund|stock fund|equity fund)", right) and re.search(r"\b(?:the|a|an|nearly|about|its)\s*$", left):
+        return False
+    if re.match(r"\s*(?:in\s(?:assets|aum|total assets)|of assets|in trading|in volume|worth of (?:shares|stock|trades)|"
+                r"a share|per share|in losses|in deposits|in debt|of debt|in bonds|of bonds|of chinese|in market value|"
+                r"in market cap|in revenue|in sales|in profit|in earnings)", rl):
+        return False
+    if re.search(r"(?:assets under management|under management|assets|aum|market value|worth|volume|"
+                 r"valued at|market cap|capitalization)(?:\sof|\snow total|\stotal|\sto|\sreached|\sof about|"
+                 r"\sof roughly|\sof nearly|\sstood at|\srose to|\sfell to|\sclimbed to)?\s*(?:about|nearly|roughly|some|~)?\s*$", left) \
+            and not re.search(r"new (?:net )?(?:investment )?assets", left):
+        return False
+    if re.search(r"\b(?:to|at)\s(?:about\s|roughly\s|nearly\s)?$", left) and not re.search(r"(?:outflows?|inflows?|redemptions|flows?)\b.{0,40}$", left):
+        return False  # "slid 12% to $44.45": a price or a level
+    if re.search(r"\b(?:transaction|trade|deal|bet|loss|losses|profit|deposits|price|worth)\b[^$]{0,20}$", left):
+        return False
+    return True
+
+
+def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Flow]:
+    text = doc.text
+    sents = _sentences(doc, body_start)
+    cands = []
+    for s in doc.spans.get(ext.MONEY, []):
+        if s.start_char < body_start:
+            continue
+        sent = _sent_of(sents, s.start_char)
+        if sent is None:
+            continue
+        cands.append(Candidate(s.start_char, s.end_char, s._.x_value, None, s._.x_sign, s._.x_qualifier, sent))
+    last: Window | None = None
+    for group in _groups(cands, text):
+        targets = _assign(group, refs, text, kinds=FUND_KINDS, prefer_prep=True)
+        for c, ref in zip(group, targets):
+            if ref is None or c.value < 10_000 or not _is_flow_amount(c, text):
+                continue
+            direction = _flow_direction(c, text)
+            if direction is None:
+                continue
+            window = _window_for(c, times, None)
+            if not times.in_span(c.sent.start_char, c.sent.end_char):
+                window = last or window
+            last = window
+            ctx = text[c.sent.start_char:c.sent.end_char].lower()
+            agg = "total"
+            if re.search(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b", ctx):
+                agg = "daily_avg"
+            elif re.search(r"\bweekly\b.{0,30}\baverag|\baverag\w*\b.{0,30}\bweekly|\bper week\b", ctx):
+                agg = "weekly_avg"
+            elif re.search(r"\bmonthly\b.{0,30}\baverag|\baverag\w*\b.{0,30}\bmonthly|\bper month\b", ctx):
+                agg = "monthly_avg"
+            ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.start
+            ev_end = max(ref.end, c.end) if ref.end <= c.sent.end_char else c.end
+            yield Flow(ticker=ref.symbol, direction=direction, amount_usd=c.value, start=ev_start, end=ev_end,
+                       qualifier=c.qualifier, aggregation=agg, window=window)
+
+
+def _dedupe_flows(items: list[Flow]) -> list[Flow]:
+    seen, out = set(), []
+    for f in items:
+        key = (f.ticker, f.direction, round(f.amount_usd, -3), f.aggregation)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+# ---------------------------------------------------------------------- assemble
+
+
+def _title_last(items, title_end: int):
+    """Facts found in the headline only count when the body does not repeat them."""
+    body = [x for x in items if x.start >= title_end]
+    head = [x for x in items if x.start < title_end]
+    return body + head
+
+
+def assemble(doc: Doc, article: Article, *, classifier=None) -> ArticleFacts:
+    """All facts of one article (the Doc has been through ``nlp.build_nlp()``)."""
+    from .classify import iter_sentiment
+
+    body_start = article.body_start
+    refs, mentions = build_refs(doc, body_start)
+    times = build_time_index(doc, article.anchor, body_start)
+    title_end = doc._.x_title_end or 0
+    returns = _dedupe_returns(_title_last(list(iter_returns(doc, refs, times, article.anchor, body_start)), title_end))
+    flows = _dedupe_flows(_title_last(list(iter_flows(doc, refs, times, article.anchor, body_start)), title_end))
+    quotes = tuple(iter_quotes(doc))
+    tickers: list[str] = []
+    for m in mentions:
+        if m.symbol not in tickers:
+            tickers.append(m.symbol)
+    sentiment = tuple(iter_sentiment(doc, refs, flows, returns, classifier=classifier, body_start=body_start))
+    return ArticleFacts(article=article, tickers=tuple(tickers), mentions=tuple(mentions),
+                        flows=tuple(sorted(flows, key=lambda f: f.start)),
+                        returns=tuple(sorted(returns, key=lambda r: r.start)),
+                        quotes=quotes, sentiment=sentiment)

@@ -1,0 +1,73 @@
+"""Sentence classifiers behind one interface, and per-ticker sentiment built on them.
+
+The extraction core ships a lexicon classifier (no model, no torch); the transformer
+classifier of a later issue implements the same ``SentenceClassifier`` protocol and is
+passed to ``iter_sentiment`` (or registered as the default) without other changes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from .lexicon import LexiconClassifier
+
+
+class SentenceClassifier(Protocol):
+    name: str
+
+    def predict(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
+        """(label, score) per sentence: label positive/negative/neutral, score in [-1, 1]."""
+
+
+_DEFAULT: SentenceClassifier | None = None
+
+
+def default_classifier() -> SentenceClassifier:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = LexiconClassifier()
+    return _DEFAULT
+
+
+def set_default_classifier(clf: SentenceClassifier | None) -> None:
+    """Swap the classifier every later extraction uses (None: back to the lexicon)."""
+    global _DEFAULT
+    _DEFAULT = clf
+
+
+def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier | None = None,
+                   body_start: int = 0) -> Iterator["Sentiment"]:
+    """Per-ticker stance: the sentences that name a ticker (or refer to it: "the fund"),
+    plus the direction of its flows and returns, summed and squashed to [-1, 1].
+    Only tickers the article says something about get a row."""
+    from ..schema import Sentiment
+
+    clf = classifier or default_classifier()
+    sents = [s for s in doc.sents if s.end_char > body_start]
+    by_ticker: dict[str, list[int]] = {}
+    for r in refs:
+        for i, s in enumerate(sents):
+            if s.start_char <= r.start < s.end_char:
+                by_ticker.setdefault(r.symbol, [])
+                if i not in by_ticker[r.symbol]:
+                    by_ticker[r.symbol].append(i)
+                break
+    needed = sorted({i for idx in by_ticker.values() for i in idx})
+    preds = dict(zip(needed, clf.predict([sents[i].text for i in needed])))
+    for symbol, idx in by_ticker.items():
+        score = sum(preds[i][1] for i in idx)
+        facts = 0.0
+        for f in flows:
+            if f.ticker == symbol:
+                facts += 0.5 if f.direction == "inflow" else -0.5
+        for r in returns:
+            if r.ticker == symbol:
+                facts += 0.5 if r.value_pct > 0 else -0.5
+        total = score + facts
+        n = len(idx) + sum(1 for f in flows if f.ticker == symbol) + sum(1 for r in returns if r.ticker == symbol)
+        norm = max(-1.0, min(1.0, total / max(1.0, n ** 0.5 * 1.5)))
+        label = "bullish" if norm >= 0.35 else "bearish" if norm <= -0.35 else "neutral"
+        best = max(idx, key=lambda i: abs(preds[i][1]))
+        s = sents[best]
+        yield Sentiment(ticker=symbol, label=label, score=round(norm, 3), start=s.start_char, end=s.end_char,
+                        sentence=s.text.strip(), source="rules")

@@ -1,0 +1,181 @@
+"""Money and percent phrases -> numbers. Pure functions, table-tested.
+
+"$700 million" -> 7e8 (USD); "$US1.97 billion" -> 1.97e9; "~$2.1B" -> 2.1e9 with
+qualifier "about"; "down 2.7 percent" keeps the sign to the caller, but a written sign
+("-3.05%", "minus 3%", "+$2.1 billion") is returned here. Number words ("fifteen
+percent", "a fifth of a percent") are read too, because wire stories spell them out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCALES = {
+    "trillion": 1e12, "tn": 1e12, "t": 1e12,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
+    "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "mm": 1e6,
+    "thousand": 1e3, "k": 1e3,
+}
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100,
+}
+FRACTION_WORDS = {
+    "a tenth of a": 0.1, "a fifth of a": 0.2, "a quarter of a": 0.25, "a third of a": 0.33,
+    "half a": 0.5, "half of a": 0.5, "a half": 0.5, "three quarters of a": 0.75,
+}
+
+# Qualifiers a reader keeps with the number ("more than $700 million"), longest first.
+QUALIFIERS = (
+    "just a little more than", "a little more than", "a little over", "slightly more than",
+    "slightly less than", "just shy of", "a bit more than", "well over", "well above",
+    "more than", "less than", "fewer than", "just over", "just under", "just below",
+    "just above", "upward of", "upwards of", "in excess of", "as much as", "as little as",
+    "as many as", "at least", "at most", "up to", "close to", "nearly", "almost",
+    "roughly", "around", "about", "approximately", "some", "over", "under", "above",
+    "below", "only", "just", "an estimated", "a record", "a net",
+)
+_QUAL_CANON = {"an estimated": "about", "a record": None, "a net": None, "only": "just"}
+
+_SIGN = r"(?P<sign>[+\-−–](?=\s?[$\dU~]|\s?US)|minus\s+|plus\s+)?"
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)"
+_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn|mm|tn|[BbMmKkTt])\b)?"
+MONEY_RE = re.compile(
+    _SIGN + r"(?P<tilde>~\s?)?(?:US\s?\$|\$\s?US\s?|USD\s?|\$)\s?" + _NUM + _SCALE
+    + r"|" + _SIGN.replace("sign", "sign2") + r"(?P<num2>\d+(?:\.\d+)?)\s(?P<scale2>trillion|billion|million)\s(?:US\s)?dollars\b",
+    re.IGNORECASE,
+)
+_WORD_NUMS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_FRACS = "|".join(sorted(FRACTION_WORDS, key=len, reverse=True))
+PERCENT_RE = re.compile(
+    r"(?P<sign>[+\-−–](?=\s?\d)|minus\s+|plus\s+)?"
+    r"(?:(?P<num>\d+(?:\.\d+)?)|(?P<frac>\b(?:" + _FRACS + r"))|(?P<word>\b(?:" + _WORD_NUMS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
+    r"\s?(?P<unit>%|per\s?cent\b|pct\b|percentage points?\b|percent\b)(?P<plus>\+)?",
+    re.IGNORECASE,
+)
+# "3 to 5 percent", "3%-5%", "between 3 and 5 percent": one range, two bounds.
+RANGE_RE = re.compile(
+    r"(?<![\d.])(?P<lo>\d+(?:\.\d+)?)\s?(?:%|percent|per cent)?\s?(?P<conn>to|-|–|and)\s?"
+    r"(?P<hi>\d+(?:\.\d+)?)\s?(?P<unit>%|per\s?cent\b|percent\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: float  # USD for money, percentage points for percent
+    sign: int | None = None  # +1/-1 when written in the text
+    qualifier: str | None = None
+    value_high: float | None = None  # second bound of a range
+    unit: str = "usd"  # usd | pct | pp (percentage points)
+
+
+def parse_number(text: str) -> float | None:
+    """"1,234.5" -> 1234.5. A misprint with two dots ("17.8.6") keeps the first two
+    groups (17.8): the reader's best guess, within 1 % of either intent."""
+    t = text.replace(",", "")
+    parts = t.split(".")
+    if len(parts) > 2:
+        t = parts[0] + "." + parts[1]
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def word_number(text: str) -> float | None:
+    """"fifteen" -> 15, "twenty-five" -> 25, "a fifth of a" -> 0.2."""
+    t = " ".join(text.lower().replace("-", " ").split())
+    if t in FRACTION_WORDS:
+        return FRACTION_WORDS[t]
+    total = 0.0
+    for w in t.split():
+        if w not in NUMBER_WORDS:
+            return None
+        total += NUMBER_WORDS[w]
+    return total or None
+
+
+def _sign(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    raw = raw.strip().lower()
+    return -1 if raw in ("-", "−", "–", "minus") else 1
+
+
+def qualifier_before(text: str, pos: int) -> tuple[str | None, int]:
+    """The qualifier written right before ``pos`` ("more than", "almost") and where it
+    starts; (None, pos) when there is none."""
+    window = text[max(0, pos - 40):pos].lower()
+    window = window.rstrip()
+    for q in QUALIFIERS:
+        if window.endswith(q) and (len(window) == len(q) or not window[-len(q) - 1].isalnum()):
+            start = pos - (len(text[max(0, pos - 40):pos]) - len(window)) - len(q)
+            return _QUAL_CANON.get(q, q), start
+    return None, pos
+
+
+def find_money(text: str) -> list[Quantity]:
+    """Every dollar amount in ``text`` with its written sign and qualifier."""
+    out = []
+    for m in MONEY_RE.finditer(text):
+        if m.group("num2"):
+            num, scale, sign = m.group("num2"), m.group("scale2"), m.group("sign2")
+        else:
+            num, scale, sign = m.group("num"), m.group("scale"), m.group("sign")
+        value = parse_number(num)
+        if value is None:
+            continue
+        if scale:
+            s = scale.lower()
+            # a bare capital "M"/"B" after a number is a scale; "m"/"b" only when glued
+            value *= SCALES.get(s, 1.0)
+        qual, _ = qualifier_before(text, m.start())
+        if m.group("tilde"):
+            qual = qual or "about"
+        out.append(Quantity(m.start(), m.end(), value, _sign(sign), qual, unit="usd"))
+    return out
+
+
+def find_percents(text: str) -> list[Quantity]:
+    """Every percent in ``text``; ranges ("3 to 5 percent") come out as one Quantity
+    with ``value_high``. "percentage points" are marked ``unit="pp"``: a spread, which
+    the fact rules do not read as a return."""
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in RANGE_RE.finditer(text):
+        before = text[max(0, m.start() - 9):m.start()].lower()
+        if "from" in before:  # "from 10% to 25%": two levels, not a range
+            continue
+        if m.group("conn") == "and" and "between" not in before:
+            continue  # "1.2% and 3.1%, respectively": two values
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+        if hi <= lo or hi > 100:
+            continue
+        qual, _ = qualifier_before(text, m.start())
+        out.append(Quantity(m.start(), m.end(), lo, None, qual, value_high=hi, unit="pct"))
+        taken.append((m.start(), m.end()))
+    for m in PERCENT_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if m.group("num"):
+            value = parse_number(m.group("num"))
+        elif m.group("frac"):
+            value = word_number(m.group("frac"))
+        else:
+            value = word_number(m.group("word"))
+        if value is None:
+            continue
+        unit = "pp" if "point" in m.group("unit").lower() else "pct"
+        qual, _ = qualifier_before(text, m.start())
+        if m.group("plus"):
+            qual = qual or "more than"
+        out.append(Quantity(m.start(), m.end(), value, _sign(m.group("sign")), qual, unit=unit))
+    out.sort(key=lambda q: q.start)
+    return out

@@ -1,0 +1,369 @@
+"""People whose words or views the article reports: speaker, title, organisation.
+
+Handles "X said", "said X", "X, TITLE at ORG, said", "according to ORG analyst X",
+"ORG's X expects", "said ORG Vice President X", last-name follow-ups ("Lee said")
+resolved to the full name, and view changes ("cut his forecast"). A firm cited as a
+source with no person ("according to Lipper data") is not a quote; bylines ("By X",
+"Edited by X") are never speakers.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..schema import Quote
+from . import extensions as ext
+
+PATTERNS = Path(__file__).parent / "patterns"
+_QUOTE_RE = re.compile(r"[“\"]([^“”\"]{12,1500}?)[”\"]")
+_ADVERBS = {"also", "recently", "previously", "though", "however", "then", "now", "still", "later",
+            "further", "similarly", "too", "again", "meanwhile", "instead", "separately", ",", "has",
+            "had", "have", "on", "in", "this", "last", "week", "month", "friday", "monday", "tuesday",
+            "wednesday", "thursday", "saturday", "sunday", "yesterday", "today", "earlier", "once",
+            "previously", "himself", "herself", "publicly", "first", "confidently", "correctly"}
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in (PATTERNS / "attribution.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            rec = json.loads(line)
+            out.setdefault(rec["kind"], set()).update(rec["values"])
+    names = PATTERNS / "first_names.txt"
+    out["first_name"] = set()
+    if names.exists():
+        out["first_name"] = {w.strip() for w in names.read_text(encoding="utf-8").splitlines()
+                             if w.strip() and not w.startswith("#")}
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _is_name_token(tok: Token) -> bool:
+    t = tok.text
+    if re.fullmatch(r"[A-Z]\.", t):  # middle initial
+        return True
+    return bool(re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|Mc[A-Z][a-z]+", t))
+
+
+def _person_at(doc: Doc, i: int, v, structural: bool) -> int | None:
+    """End index of a person name starting at token i, or None. ``structural``: the
+    context already says a name stands here (after "strategist", "'s", "said")."""
+    tok = doc[i]
+    if not _is_name_token(tok) or tok.text.endswith("."):
+        return None
+    if not structural and tok.text not in v["first_name"]:
+        return None
+    j = i + 1
+    while j < len(doc) and j - i < 4 and _is_name_token(doc[j]) and doc[j].text not in v["org_suffix"] \
+            and doc[j].text not in v["title_head"]:
+        j += 1
+    if j - i < 2 or doc[j - 1].text.endswith("."):
+        return None
+    if j < len(doc) and doc[j].text in v["org_suffix"] and doc[j].text[:1].isupper():
+        return None  # "Morgan Stanley Wealth ..." — an organisation
+    name = " ".join(t.text for t in doc[i:j])
+    if any(n in name for n in v["not_person"]):
+        return None
+    return j
+
+
+def find_persons(doc: Doc) -> list[Span]:
+    """Person-name spans: a known first name and one to three capitalised words, or a
+    capitalised pair where the context (title word, possessive, speech verb) says so."""
+    v = vocab()
+    taken = set()
+    for s in doc.spans.get(ext.TICKERS, []):
+        taken.update(range(s.start, s.end))
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        if i in taken:
+            i += 1
+            continue
+        prev = doc[i - 1] if i else None
+        structural = prev is not None and (
+            prev.text in v["title_head"] or prev.lower_ in ("'s", "’s", "’", "'")
+            or prev.lower_ in v["speech_verb"] or prev.text == "to" and i >= 2 and doc[i - 2].lower_ == "according")
+        end = _person_at(doc, i, v, structural)
+        if end is not None and not any(k in taken for k in range(i, end)):
+            byline = doc[max(0, i - 2):i].text
+            if not any(byline == b or byline.endswith(" " + b) or byline == b.split()[-1] and i >= 1
+                       and doc[i - 1].text == b for b in v["byline_before"]):
+                out.append(doc[i:end])
+            i = end
+            continue
+        i += 1
+    return out
+
+
+@Language.component("extractor_persons", assigns=["doc.spans"])
+def persons_component(doc: Doc) -> Doc:
+    doc.spans[ext.PERSONS] = find_persons(doc)
+    return doc
+
+
+# ---------------------------------------------------------------------- quotes
+
+
+def _cues(sent: Span, v) -> list[tuple[int, int]]:
+    """Token ranges [i, j) of attribution cues in the sentence."""
+    out = []
+    toks = list(sent)
+    for k, tok in enumerate(toks):
+        low = tok.lower_
+        if low == "according":
+            if k + 1 < len(toks) and toks[k + 1].lower_ == "to":
+                out.append((tok.i, tok.i + 2))
+        elif low in v["speech_verb"]:
+            out.append((tok.i, tok.i + 1))
+        elif low in v["view_change_verb"]:
+            nxt = [t.lower_ for t in toks[k + 1:k + 6]]
+            if any(p in nxt for p in ("his", "her", "their")) and any(n in v["view_noun"] for n in nxt):
+                out.append((tok.i, tok.i + 1))
+    return out
+
+
+def _allowed_between_inverted(tok: Token, v) -> bool:
+    return (tok.text[:1].isupper() or tok.text in v["title_head"] or tok.text in v["title_word"]
+            or tok.lower_ in ("'s", "’s", "’", "'", "of", "&", "and", "the", "a", "an", "-", "."))
+
+
+def _last_name_index(doc: Doc, persons: list[Span]) -> dict[str, str]:
+    reg: dict[str, str] = {}
+    for p in persons:
+        last = p[-1].text
+        reg.setdefault(last, p.text)
+    return reg
+
+
+class _Speaker:
+    def __init__(self, name: str, start: int, end: int):
+        self.name, self.start, self.end = name, start, end  # token indices of the name
+
+
+def _speakers_after(doc: Doc, cue_end: int, sent_end: int, by_start: dict[int, Span],
+                    registry: dict[str, str], v) -> list[_Speaker]:
+    k = cue_end
+    while k < sent_end and k - cue_end < 12:
+        if k in by_start:
+            p = by_start[k]
+            return [_Speaker(p.text, p.start, p.end)]
+        tok = doc[k]
+        if tok.text in registry and (k + 1 >= sent_end or not _is_name_token(doc[k + 1])):
+            return [_Speaker(registry[tok.text], k, k + 1)]
+        if not _allowed_between_inverted(tok, v):
+            return []
+        k += 1
+    return []
+
+
+def _gap_ok(doc: Doc, start: int, end: int, v) -> bool:
+    """Tokens between a name and its verb: nothing, adverbs, one ", appositive ,",
+    or "at/of ORG"."""
+    toks = doc[start:end]
+    if len(toks) == 0 or all(t.lower_ in _ADVERBS or t.is_punct and t.text == "," for t in toks):
+        return True
+    text = toks.text
+    if len(toks) <= 30 and re.fullmatch(r",[^“”\"]*,(?:\s*\w+)?", text) and not any(
+            t.lower_ in v["speech_verb"] and t.lower_ not in ("forecast", "estimates") for t in toks[1:-1]):
+        return True
+    if len(toks) <= 10 and toks[0].lower_ in ("at", "of", "from", "with") and all(
+            t.text[:1].isupper() or t.text in ("&", ".", "of", "'s", "’s") or t.lower_ in _ADVERBS for t in toks[1:]):
+        return True
+    return False
+
+
+def _speakers_before(doc: Doc, cue_start: int, sent_start: int, persons: list[Span],
+                     registry: dict[str, str], v) -> list[_Speaker]:
+    cands: list[_Speaker] = [_Speaker(p.text, p.start, p.end) for p in persons
+                             if sent_start <= p.start and p.end <= cue_start]
+    for tok in doc[sent_start:cue_start]:
+        if tok.text in registry and not any(c.start <= tok.i < c.end for c in cands):
+            if tok.i + 1 < len(doc) and _is_name_token(doc[tok.i + 1]) and doc[tok.i + 1].i < cue_start:
+                continue
+            cands.append(_Speaker(registry[tok.text], tok.i, tok.i + 1))
+    cands.sort(key=lambda c: c.end, reverse=True)
+    for c in cands:
+        if _gap_ok(doc, c.end, cue_start, v):
+            out = [c]
+            # "Jeffrey Meli and Bradley Rogoff", "El-Erian and economist Nouriel Roubini"
+            for d in cands:
+                if d.end <= c.start and doc[d.end:c.start].text.strip().startswith("and") is False:
+                    between = doc[d.end:c.start]
+                    if len(between) <= 4 and between[0].lower_ == "and" and all(
+                            t.text in v["title_head"] or t.text in v["title_word"] or t.lower_ == "and" for t in between):
+                        out.append(d)
+                elif d.end <= c.start:
+                    between = doc[d.end:c.start]
+                    if 1 <= len(between) <= 4 and between[0].lower_ == "and":
+                        out.append(d)
+            return out
+    return []
+
+
+def _org_run_left(doc: Doc, end: int, lo: int, v) -> str | None:
+    """The capitalised organisation name ending at token ``end`` (exclusive)."""
+    k = end
+    while k > lo and (doc[k - 1].text[:1].isupper() or doc[k - 1].text in ("&", "of", ".") or
+                      re.match(r"^[a-z]+[A-Z.]", doc[k - 1].text) or doc[k - 1].like_num):
+        k -= 1
+    while k < end and doc[k].text in ("of", "&", "."):
+        k += 1
+    if k < end and doc[k].lower_ == "the":
+        k += 1
+    if k >= end:
+        return None
+    return doc[k:end].text.strip()
+
+
+def _title_org_left(doc: Doc, start: int, lo: int, v) -> tuple[str | None, str | None]:
+    """"Street One Financial Vice President [Paul Weisbruch]", "Morningstar analyst [X]",
+    "Interactive Brokers’ [X]"."""
+    k = start
+    if k > lo and doc[k - 1].lower_ in ("'s", "’s", "’", "'"):
+        return None, _org_run_left(doc, k - 1, lo, v)
+    while k > lo and (doc[k - 1].text in v["title_head"] or doc[k - 1].text in v["title_word"]) \
+            and doc[k - 1].lower_ not in ("of", "and", "&", "the", "for", "on"):
+        k -= 1
+    # Capitalised org words swallowed by the title ("... One Financial Vice President").
+    while k < start and doc[k].text in v["org_suffix"] and k > lo and doc[k - 1].text[:1].isupper():
+        k += 1
+    title = doc[k:start].text if k < start and any(t.text in v["title_head"] for t in doc[k:start]) else None
+    if title is None:
+        k = start
+    org = None
+    if k > lo:
+        if doc[k - 1].lower_ in ("'s", "’s", "’", "'"):
+            org = _org_run_left(doc, k - 1, lo, v)
+        elif doc[k - 1].text[:1].isupper() and doc[k - 1].lower_ not in v["speech_verb"]:
+            org = _org_run_left(doc, k, lo, v)
+    return title, org
+
+
+def _clean_org(org: str | None) -> str | None:
+    if not org:
+        return None
+    org = re.split(r"\s+(?:in|who|which|and|based in)\s+", org)[0].strip(" ,.;:")
+    words = org.split()
+    # "San Francisco-based research firm ETF.com", "data provider VettaFi": last capitalised run
+    lower_idx = [i for i, w in enumerate(words) if w[:1].islower() and w not in ("of", "&", "de")]
+    if lower_idx:
+        words = words[lower_idx[-1] + 1:]
+    org = " ".join(words).strip(" ,")
+    if org.endswith("’s") or org.endswith("'s"):
+        org = org[:-2]
+    return org or None
+
+
+def _title_org_right(doc: Doc, end: int, hi: int, v) -> tuple[str | None, str | None]:
+    """", the senior market analyst at IG Markets,", ", S&P Global portfolio manager,",
+    " of Goldman Sachs Group Inc.", " at JPMorgan Chase & Co."."""
+    if end >= hi:
+        return None, None
+    tok = doc[end]
+    if tok.lower_ in ("of", "at", "for", "from", "with"):
+        org = _org_run_right(doc, end + 1, hi)
+        return None, _clean_org(org)
+    if tok.text != ",":
+        return None, None
+    k = end + 1
+    while k < hi and doc[k].text not in (",", ";", "“", "”", '"', ")") and k - end < 25:
+        k += 1
+    appos = doc[end + 1:k]
+    if not len(appos) or not any(t.text in v["title_head"] for t in appos):
+        return None, None
+    text = appos.text
+    text = re.sub(r"^(?:the|a|an)\s+", "", text)
+    m = re.search(r"\s(?:at|with|for)\s+(.+)$", text) or re.search(r"\sof\s+((?:the\s+)?[A-Z].+)$", text)
+    if m:
+        title = text[:m.start()].strip()
+        org = m.group(1)
+        return title or None, _clean_org(re.sub(r"^the\s+", "", org))
+    m = re.match(r"^(.*?)(['’]s\s+)(.+)$", text)  # "Merrill's chief quantitative strategist"
+    if m and m.group(1)[:1].isupper():
+        return m.group(3).strip(), _clean_org(m.group(1))
+    words = text.split()
+    caps = 0
+    while caps < len(words) and (words[caps][:1].isupper() or words[caps] in ("&",)) and \
+            words[caps] not in v["title_head"] and words[caps] not in v["title_word"]:
+        caps += 1
+    if caps and caps < len(words):  # "S&P Global portfolio manager", "iiTrader senior market strategist"
+        return " ".join(words[caps:]), " ".join(words[:caps])
+    if re.match(r"^[a-z]+[A-Z]", words[0]) and len(words) > 1:
+        return " ".join(words[1:]), words[0]
+    return text, None
+
+
+def _org_run_right(doc: Doc, start: int, hi: int) -> str | None:
+    k = start
+    if k < hi and doc[k].lower_ == "the":
+        k += 1
+    j = k
+    while j < hi and (doc[j].text[:1].isupper() or doc[j].text in ("&", "of", ".", "’s", "'s") or
+                      re.match(r"^[a-z]+[A-Z.]", doc[j].text)):
+        if doc[j].text in ("’s", "'s"):
+            break
+        j += 1
+    return doc[k:j].text if j > k else None
+
+
+def _quoted_text(doc: Doc, sent: Span) -> str | None:
+    """The quotation nearest the attribution, within its paragraph."""
+    text = doc.text
+    para_start = text.rfind("\n", 0, sent.start_char) + 1
+    para_end = text.find("\n", sent.end_char)
+    para_end = len(text) if para_end < 0 else para_end
+    best, best_d = None, 10**9
+    for m in _QUOTE_RE.finditer(text, para_start, para_end):
+        d = 0 if m.start() <= sent.end_char and m.end() >= sent.start_char else min(
+            abs(m.end() - sent.start_char), abs(m.start() - sent.end_char))
+        if d < best_d and d <= 200:
+            best, best_d = m.group(1).strip(), d
+    return best
+
+
+def iter_quotes(doc: Doc) -> Iterator[Quote]:
+    """One Quote per person the article attributes words or a view to; repeated
+    attributions of the same person are merged (first evidence span, filled fields)."""
+    v = vocab()
+    body_start = doc._.x_body_start or 0
+    persons = [p for p in doc.spans.get(ext.PERSONS, []) if p.start_char >= body_start]
+    registry = _last_name_index(doc, persons)
+    by_start = {p.start: p for p in persons}
+    found: dict[str, dict] = {}
+    order: list[str] = []
+    for sent in doc.sents:
+        if sent.end_char <= body_start:
+            continue
+        for cs, ce in _cues(sent, v):
+            speakers = _speakers_after(doc, ce, sent.end, by_start, registry, v)
+            if not speakers and doc[cs].lower_ != "according":
+                speakers = _speakers_before(doc, cs, sent.start, persons, registry, v)
+            for sp in speakers:
+                title, org = _title_org_left(doc, sp.start, max(sent.start, ce if ce <= sp.start else sent.start), v)
+                rt, ro = _title_org_right(doc, sp.end, sent.end, v)
+                title, org = title or rt, _clean_org(org) or ro
+                if title and title.lower() in ("the firm", "firm"):
+                    title = None
+                lo = min(sp.start, cs)
+                hi = max(sp.end, ce)
+                rec = found.get(sp.name)
+                if rec is None:
+                    found[sp.name] = rec = {"speaker": sp.name, "start": doc[lo].idx,
+                                            "end": doc[hi - 1].idx + len(doc[hi - 1].text),
+                                            "title": None, "organization": None,
+                                            "text": _quoted_text(doc, sent)}
+                    order.append(sp.name)
+                rec["title"] = rec["title"] or title
+                rec["organization"] = rec["organization"] or org
+                rec["text"] = rec["text"] or _quoted_text(doc, sent)
+    for name in order:
+        r = found[name]
+        yield Quote(speaker=r["speaker"], start=r["start"], end=r["end"], title=r["title"],
+                    organization=r["organization"], text=r["text"])

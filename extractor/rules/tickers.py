@@ -1,0 +1,322 @@
+"""Ticker mentions: exchange-prefixed symbols, parenthesised symbols, cashtags, bare
+symbols from the symbol table, and fund/index/company names mapped to symbols.
+
+A name the article defines ("the iShares Russell 2000 ETF (IWM)", "EWZ (iShares MSCI
+Brazil)") becomes a doc-local alias, so later mentions ("iShares Russell 2000") link
+to the same symbol. Overlapping candidates are resolved longest-first, so "SPDR S&P 500
+ETF" is SPY and not also the S&P 500 index.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..normalize.ticker import SymbolTable, load_symbols, name_variants, normalize_symbol
+from . import extensions as ext
+
+PATTERNS = Path(__file__).parent / "patterns"
+
+
+@lru_cache(maxsize=1)
+def ticker_patterns() -> dict:
+    """Exchange names, ticker cue words and name-guard words (patterns/tickers.jsonl)."""
+    out: dict[str, list[str]] = {}
+    for line in (PATTERNS / "tickers.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            rec = json.loads(line)
+            out.setdefault(rec["kind"], []).extend(rec["values"])
+    return out
+
+
+def _compile():
+    p = ticker_patterns()
+    exchanges = "|".join(sorted((re.escape(e).replace(r"\ ", r"\s?") for e in p["exchange"]),
+                                key=len, reverse=True))
+    sym = r"(?P<sym>[A-Z]{1,5}(?:[.\-/][A-Z]{1,2})?)"
+    exchange_re = re.compile(r"\b(?:" + exchanges + r")\s?:\s?\$?" + sym + r"(?![A-Za-z])")
+    cue = "|".join(re.escape(c) for c in p["paren_cue"])
+    # "(IWM)", "(SPY, +$2.1 billion)", "(SPY | A-97)", "(ticker TLT)", "(VXX, Expense Ratio 0.89%)"
+    paren_re = re.compile(r"\(\s?(?:(?:" + cue + r")\s?:?\s?)?\$?" + sym + r"\s?(?=[),|;:]|\s[+\-−–]|\s(?:and|or)\s)")
+    paren_list_re = re.compile(r"\(\s?(?P<list>[A-Z]{2,5}(?:\s?(?:,|and|&|/)\s?[A-Z]{2,5})+)\s?\)")
+    cashtag_re = re.compile(r"(?<![\w$])\$" + sym + r"(?![\w])")
+    return exchange_re, paren_re, paren_list_re, cashtag_re
+
+
+@dataclass
+class Cand:
+    start: int
+    end: int
+    symbol: str
+    via: str
+
+
+class TickerRecognizer:
+    """Finds ticker mentions and writes them to ``doc.spans["tickers"]``."""
+
+    def __init__(self, nlp: Language, table: SymbolTable | None = None):
+        self.table = table or load_symbols()
+        self.exchange_re, self.paren_re, self.paren_list_re, self.cashtag_re = _compile()
+        pats = ticker_patterns()
+        self.name_guard = set(pats["name_guard"])
+        self.not_after = set(pats["exchange_context"])
+        # Multi-word aliases match case-insensitively (then must contain a capital);
+        # single-word aliases are case-sensitive ("Apple", "Citigroup").
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.alias_symbol: dict[str, str] = {}
+        multi, single = [], []
+        for alias, symbol in self.table.alias_items():
+            key = alias.lower()
+            if key in self.alias_symbol:
+                continue
+            self.alias_symbol[key] = symbol
+            doc = nlp.make_doc(alias)
+            (multi if len(doc) > 1 else single).append(doc)
+        self.lower.add("ALIAS", multi)
+        self.exact.add("ALIAS", single)
+
+    # ------------------------------------------------------------------ helpers
+    def _info(self, symbol: str):
+        return self.table.get(symbol)
+
+    def _materialize(self, doc: Doc, cands: list["Cand"]) -> list[Span]:
+        """Cands -> Spans, longest first where they overlap; extension values are set
+        once, on the spans that are kept (spaCy keys them by offsets)."""
+        by_len = sorted(cands, key=lambda c: (-(c.end - c.start), c.start))
+        kept: list[Cand] = []
+        used: set[int] = set()
+        for c in by_len:
+            chars = set(range(c.start, c.end))
+            if chars & used:
+                continue
+            used |= chars
+            kept.append(c)
+        spans = []
+        for c in sorted(kept, key=lambda c: c.start):
+            span = doc.char_span(c.start, c.end, label="TICKER", alignment_mode="expand")
+            if span is None:
+                continue
+            info = self._info(c.symbol)
+            span._.x_symbol = info.symbol if info else c.symbol
+            span._.x_kind = info.kind if info else "unknown"
+            span._.x_name = info.name if info else None
+            span._.x_via = c.via
+            spans.append(span)
+        return spans
+
+    def _accept_unknown_paren(self, text: str, pos: int) -> bool:
+        """An unknown "(XYZ)" is a ticker when a capitalised name stands right before it
+        ("Silvergate Capital (SI)"), not after lowercase prose ("emerging markets (EM)")."""
+        before = text[max(0, pos - 60):pos].rstrip()
+        words = before.split()
+        return bool(words) and words[-1][:1].isupper() and words[-1].lower() not in {"the", "a"}
+
+    # ------------------------------------------------------------------ passes
+    def _symbol_spans(self, doc: Doc) -> list[Cand]:
+        text, out = doc.text, []
+        for m in self.exchange_re.finditer(text):
+            out.append(Cand(m.start("sym"), m.end("sym"), normalize_symbol(m.group("sym")), "exchange"))
+        for m in self.paren_re.finditer(text):
+            sym = normalize_symbol(m.group("sym"))
+            known = sym in self.table and not self.table.is_not_ticker(sym)
+            cue = m.group(0)[1:].lstrip()[:1].islower()  # "(ticker TLT)"
+            if known or cue or (not self.table.is_not_ticker(sym) and len(sym) >= 2
+                                and self._accept_unknown_paren(text, m.start())):
+                out.append(Cand(m.start("sym"), m.end("sym"), sym, "paren"))
+        for m in self.paren_list_re.finditer(text):
+            for sm in re.finditer(r"[A-Z]{2,5}", m.group("list")):
+                sym = sm.group(0)
+                if sym in self.table and not self.table.is_not_ticker(sym):
+                    s = m.start("list") + sm.start()
+                    out.append(Cand(s, s + len(sym), sym, "paren"))
+        for m in self.cashtag_re.finditer(text):
+            sym = normalize_symbol(m.group("sym"))
+            if not self.table.is_not_ticker(sym):
+                out.append(Cand(m.start(), m.end(), sym, "cashtag"))
+        return out
+
+    def _bare_spans(self, doc: Doc) -> list[Cand]:
+        out = []
+        for sent in doc.sents:
+            alpha = [t for t in sent if t.is_alpha]
+            if alpha and sum(t.is_upper for t in alpha) > 0.6 * len(alpha) and len(alpha) > 3:
+                continue  # an all-caps headline: every word looks like a symbol
+            for tok in sent:
+                t = tok.text
+                if len(t) < 2 or not t[0].isalpha() or t.upper() != t or not any(c.isalpha() for c in t):
+                    continue
+                if t not in self.table or self.table.is_not_ticker(t):
+                    continue
+                out.append(Cand(tok.idx, tok.idx + len(t), t, "symbol"))
+        return out
+
+    def _definitions(self, doc: Doc, symbol_spans: list[Cand]) -> dict[str, str]:
+        """Names the article defines next to a symbol: "NAME (TICKER)" and
+        "TICKER (NAME)". Returns {name variant: symbol}."""
+        text, defs = doc.text, {}
+        for span in symbol_spans:
+            if span.via not in ("paren", "exchange"):
+                continue
+            open_paren = text.rfind("(", max(0, span.start - 25), span.start)
+            if open_paren < 0:
+                continue
+            name = _name_before(text, open_paren)
+            if name:
+                for v in name_variants(name):
+                    defs.setdefault(v, span.symbol)
+        for m in re.finditer(r"\b([A-Z]{2,5})\s\(([A-Z][^()\n]{3,60}?)(?:,[^()\n]*)?\)", text):
+            sym, name = m.group(1), m.group(2).strip()
+            if sym in self.table and not self.table.is_not_ticker(sym) and len(name.split()) >= 2:
+                for v in name_variants(name):
+                    defs.setdefault(v, sym)
+        return defs
+
+    def _name_spans(self, doc: Doc, defs: dict[str, str]) -> list[Cand]:
+        out = []
+        for matcher in (self.lower, self.exact):
+            for _, start, end in matcher(doc):
+                span = doc[start:end]
+                if matcher is self.lower and not any(c.isupper() for c in span.text):
+                    continue
+                symbol = self.alias_symbol.get(span.text.lower())
+                if symbol is None or self._guarded(doc, span, symbol):
+                    continue
+                out.append(Cand(span.start_char, span.end_char, symbol, "name"))
+        text = doc.text
+        for name, symbol in defs.items():
+            for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
+                out.append(Cand(m.start(), m.end(), symbol, "alias"))
+        return out
+
+    def _guarded(self, doc: Doc, span: Span, symbol: str) -> bool:
+        """Index names inside longer proper names are other indices or funds: "Dow
+        Jones Real Estate Index", "S&P Banks Select Industry Index", "FTSE Emerging
+        Markets Index". And "Nasdaq" as the exchange ("listed on the Nasdaq")."""
+        info = self._info(symbol)
+        if info is None:
+            return False
+        nxt = doc[span.end:span.end + 6]
+        run = []
+        for tok in nxt:
+            if tok.text[:1].isupper() or tok.like_num or tok.text in ("&", "-"):
+                run.append(tok.text)
+            else:
+                break
+        if run and info.kind == "index" and any(w in self.name_guard for w in run):
+            return True
+        if info.kind == "index" and span.end < len(doc) and doc[span.end].text in (":", "-listed", "OMX"):
+            return True
+        prev = doc[max(0, span.start - 2):span.start].text.lower()
+        if info.kind == "index" and any(prev.endswith(w) for w in self.not_after):
+            return True
+        return False
+
+    def __call__(self, doc: Doc) -> Doc:
+        symbols = self._symbol_spans(doc)
+        defs = self._definitions(doc, symbols)
+        names = self._name_spans(doc, defs)
+        # Text-defined aliases win over the table at the same offsets; symbols over both.
+        names.sort(key=lambda c: c.via != "alias")
+        cands = _unique(symbols + names + self._bare_spans(doc))
+        # A name immediately followed by "(SYMBOL)" takes the symbol the text gives.
+        ordered = sorted(cands, key=lambda c: c.start)
+        for a in ordered:
+            if a.via not in ("name", "alias"):
+                continue
+            for b in ordered:
+                if b.via in ("paren", "exchange") and 0 <= b.start - a.end <= 14 and re.fullmatch(
+                        r"\s?\(\s?(?:[A-Za-z ]+:\s?)?", doc.text[a.end:b.start]):
+                    a.symbol = b.symbol
+                    break
+        spans = self._materialize(doc, cands)
+        spans = _resolve_short_index_names(spans)
+        spans = _coordinated_single_letters(doc, spans, self.table)
+        doc.spans[ext.TICKERS] = spans
+        return doc
+
+
+def _unique(cands: list[Cand]) -> list[Cand]:
+    """First candidate at each (start, end) wins."""
+    seen, out = set(), []
+    for s in cands:
+        key = (s.start, s.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _name_before(text: str, pos: int) -> str | None:
+    """The capitalised name ending right before ``pos`` ("... the iShares Russell 2000
+    ETF (" -> "iShares Russell 2000 ETF"); None for lowercase prose."""
+    chunk = text[max(0, pos - 120):pos].rstrip()
+    words = chunk.split(" ")
+    name: list[str] = []
+    for w in reversed(words):
+        w2 = w.strip()
+        if not w2:
+            break
+        if w2[-1] in ",.;:)" and name:
+            break
+        if w2[:1].isupper() or w2[:1].isdigit() or w2 in ("&", "of", "and", "$") or w2[:2] in ("iS", "iP", "iB", "iT"):
+            name.append(w2.rstrip(","))
+        else:
+            break
+        if len(name) >= 10:
+            break
+    while name and name[-1] in ("of", "and", "&"):
+        name.pop()
+    name.reverse()
+    while name and name[-1] in ("of", "and", "&"):
+        name.pop()
+    if len(name) < 2:
+        return None
+    return " ".join(name)
+
+
+def _resolve_short_index_names(spans: list[Span]) -> list[Span]:
+    """A bare "Nasdaq" after "Nasdaq 100" in the same article means the Nasdaq 100."""
+    seen: dict[str, str] = {}
+    for s in spans:
+        key = s.text.split()[0].lower() if s._.x_kind == "index" else None
+        if key is None:
+            continue
+        if len(s.text.split()) == 1 and key in seen and seen[key] != s._.x_symbol:
+            s._.x_symbol = seen[key]
+        elif len(s.text.split()) > 1:
+            seen[key] = s._.x_symbol
+    return spans
+
+
+def _coordinated_single_letters(doc: Doc, spans: list[Span], table: SymbolTable) -> list[Span]:
+    """Single-letter symbols (C, F, T) are tickers only when listed with other tickers:
+    "money center banks such as JPM and C"."""
+    starts = {s.start: s for s in spans}
+    ends = {s.end: s for s in spans}
+    extra = []
+    for tok in doc:
+        if len(tok.text) != 1 or not tok.text.isupper() or tok.text not in table:
+            continue
+        if tok.i in starts:
+            continue
+        prev_ok = tok.i >= 2 and doc[tok.i - 1].lower_ in ("and", "or", ",", "&") and (tok.i - 1) in ends
+        next_ok = tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in ("and", "or", ",") and (tok.i + 2) in starts
+        if prev_ok or next_ok:
+            span = doc[tok.i:tok.i + 1]
+            info = table.get(tok.text)
+            span._.x_symbol, span._.x_kind = tok.text, info.kind if info else "stock"
+            span._.x_name, span._.x_via = info.name if info else None, "symbol"
+            extra.append(span)
+    return sorted(spans + extra, key=lambda s: s.start)
+
+
+@Language.factory("extractor_tickers", assigns=["doc.spans"])
+def make_ticker_recognizer(nlp: Language, name: str) -> TickerRecognizer:
+    return TickerRecognizer(nlp)
