@@ -1,0 +1,378 @@
+"""The command line, driven with CliRunner on real SQLite files in tmp_path."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractor import store
+from extractor.cli import cli, output_name
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+READ_ONLY = ("Error: extractor query is read-only: INSERT/UPDATE/DELETE/DROP are refused; "
+             "use the review app to change claims\n")
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def rows(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def count(path, table: str) -> int:
+    return rows(path, f"SELECT count(*) AS n FROM {table}")[0]["n"]
+
+
+def summary_line(stdout: str, label: str) -> list[str]:
+    """The cells of one row of the ingest summary table."""
+    for line in stdout.splitlines():
+        if line.startswith(label):
+            return line[len(label):].split()
+    raise AssertionError(f"no {label!r} row in:\n{stdout}")
+
+
+# --------------------------------------------------------------------------- help
+
+
+def test_help_version_and_an_example_in_every_command():
+    for args in (["--help"], ["-h"]):
+        result = run(*args)
+        assert result.exit_code == 0
+        assert "ingest" in result.stdout and "extract" in result.stdout and "query" in result.stdout
+    assert run("--version").stdout == "extractor, version 0.1.0\n"
+    for command in ("ingest", "extract", "query"):
+        result = run(command, "-h")
+        assert result.exit_code == 0, result.output
+        assert "Example:" in result.stdout and f"extractor {command} " in result.stdout
+
+
+def test_help_does_not_import_torch():
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom extractor.cli import cli\n"
+            "for args in (['--help'], ['ingest', '--help'], ['extract', '--help'], "
+            "['query', '--help']):\n"
+            "    assert CliRunner().invoke(cli, args).exit_code == 0\n"
+            "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def test_ingest_a_folder_stores_articles_and_prints_a_summary(corpus, db_path, fake_rules):
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert summary_line(result.stdout, "articles ingested") == ["3", "3"]
+    assert summary_line(result.stdout, "articles failed") == ["0"]
+    assert summary_line(result.stdout, "flows") == ["3", "3"]
+    assert summary_line(result.stdout, "tickers") == ["3", "3"]
+    assert "top tickers (articles): GLD (1), IWM (1), QQQ (1)" in result.stdout
+    assert count(db_path, "articles") == 3
+    assert rows(db_path, "SELECT ticker, direction, amount_usd FROM flows ORDER BY ticker") == [
+        {"ticker": "GLD", "direction": "outflow", "amount_usd": 1.2e8},
+        {"ticker": "IWM", "direction": "outflow", "amount_usd": 7e8},
+        {"ticker": "QQQ", "direction": "inflow", "amount_usd": 4.5e8}]
+    for r in rows(db_path, "SELECT a.text, f.start, f.end, f.evidence FROM flows f "
+                           "JOIN articles a ON a.id = f.article_id"):
+        assert r["text"][r["start"]:r["end"]] == r["evidence"]
+
+
+def test_ingest_runs_the_real_pipeline(corpus, db_path):
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert count(db_path, "articles") == 3
+    assert rows(db_path, "SELECT title FROM articles WHERE path LIKE '%small-caps.txt'") == \
+        [{"title": "Small caps lose their footing"}]
+
+
+def test_a_second_run_skips_unchanged_files(corpus, db_path, fake_rules):
+    run("ingest", corpus, "--db", db_path)
+    before = rows(db_path, "SELECT * FROM flows")
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 0
+    assert summary_line(result.stdout, "articles ingested") == ["0", "3"]
+    assert summary_line(result.stdout, "articles skipped") == ["3"]
+    assert rows(db_path, "SELECT * FROM flows") == before
+    forced = run("ingest", corpus, "--db", db_path, "--force")
+    assert summary_line(forced.stdout, "articles ingested") == ["3", "3"]
+    assert count(db_path, "flows") == 3
+
+
+def test_a_changed_file_is_extracted_again_without_duplicates(corpus, db_path, fake_rules):
+    run("ingest", corpus, "--db", db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE flows SET status = 'accepted' WHERE ticker = 'IWM'")
+    conn.close()
+    accepted = rows(db_path, "SELECT id, evidence FROM flows WHERE ticker = 'IWM'")
+    path = corpus / "small-caps.txt"
+    path.write_text(path.read_text().replace("2.7 percent", "3.1 percent"), encoding="utf-8")
+
+    result = run("ingest", corpus, "--db", db_path)
+
+    assert result.exit_code == 0, result.output
+    assert summary_line(result.stdout, "articles ingested") == ["1", "3"]
+    assert summary_line(result.stdout, "articles skipped") == ["2"]
+    assert count(db_path, "articles") == 3
+    new_text = path.read_text()
+    article = rows(db_path, "SELECT id, text FROM articles WHERE path = ?", [str(path)])
+    assert [a["text"] for a in article] == [new_text]
+    iwm = rows(db_path, "SELECT id, article_id, status, evidence FROM flows WHERE ticker = 'IWM'")
+    assert iwm == [{"id": accepted[0]["id"], "article_id": article[0]["id"], "status": "accepted",
+                    "evidence": accepted[0]["evidence"]}]
+    assert rows(db_path, "SELECT value_pct FROM returns WHERE ticker = 'IWM'") == [{"value_pct": 3.1}]
+    assert count(db_path, "flows") == 3
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+def test_bad_inputs_are_reported_one_line_each_and_the_rest_is_ingested(corpus, db_path,
+                                                                       fake_rules, tmp_path):
+    (corpus / "empty.txt").write_text("")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (corpus / "briefs.jsonl").write_text(
+        json.dumps({"text": "Investors pulled $90 million out of SPY.", "published": "2021-03-01"})
+        + "\n{not json\n"
+        + json.dumps({"text": "About $30 million left EEM in March."}) + "\n")
+    (corpus / "crash.txt").write_text("EXPLODE with $5 million left XLF.")
+    missing = tmp_path / "missing.txt"
+
+    result = run("ingest", corpus, missing, "--db", db_path)
+
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert sorted(errors) == sorted([
+        f"Error: {corpus / 'briefs.jsonl'}:2: " + errors_with(errors, "briefs.jsonl:2: "),
+        f"Error: {corpus / 'crash.txt'}: extraction failed: RuntimeError: rules crashed on two lines",
+        f"Error: {corpus / 'empty.txt'}: empty file",
+        f"Error: {corpus / 'image.txt'}: " + errors_with(errors, "image.txt: "),
+        f"Error: {missing}: no such file or folder",
+    ])
+    assert errors_with(errors, "briefs.jsonl:2: ").startswith("not valid JSON")
+    assert errors_with(errors, "image.txt: ").startswith("binary file")
+    assert summary_line(result.stdout, "articles ingested") == ["5", "5"]
+    assert summary_line(result.stdout, "articles failed") == ["5"]
+    paths = [r["path"] for r in rows(db_path, "SELECT path FROM articles ORDER BY path")]
+    assert paths == sorted([f"{corpus / 'briefs.jsonl'}:1", f"{corpus / 'briefs.jsonl'}:3",
+                            *(str(corpus / n) for n in ("gold.md", "small-caps.txt",
+                                                        "tech-rally.txt"))])
+    assert rows(db_path, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+def errors_with(lines: list[str], marker: str) -> str:
+    """The reason in the one error line that names ``marker``."""
+    (line,) = [ln for ln in lines if marker in ln]
+    return line.split(marker, 1)[1]
+
+
+def test_a_locked_database_is_one_line_and_exit_1(corpus, db_path, fake_rules, monkeypatch):
+    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
+    store.open_db(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("ingest", corpus, "--db", db_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: database is locked: {db_path} (another program is writing "
+                             "to it; try again when it finishes)\n")
+    assert count(db_path, "articles") == 0
+
+
+def test_db_option_and_environment_are_honoured(corpus, tmp_path, fake_rules, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("ingest", corpus).exit_code == 0
+    assert count(tmp_path / "extractor.db", "articles") == 3  # the default, in the cwd
+
+    env_db = tmp_path / "from-env.db"
+    monkeypatch.setenv("EXTRACTOR_DB", str(env_db))
+    assert run("ingest", corpus / "gold.md").exit_code == 0
+    assert count(env_db, "articles") == 1
+    assert run("query", "select count(*) as n from articles").stdout.splitlines()[-1].strip() == "1"
+
+    option_db = tmp_path / "from-option.db"
+    assert run("ingest", corpus / "tech-rally.txt", "--db", option_db).exit_code == 0
+    assert count(option_db, "articles") == 1 and count(env_db, "articles") == 1
+    assert run("query", "select path from articles", "--db", option_db,
+               "--format", "csv").stdout == f"path\n{corpus / 'tech-rally.txt'}\n"
+
+
+def test_without_paths_ingest_reads_the_corpus_setting(corpus, db_path, fake_rules, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_CORPUS", str(corpus))
+    result = run("ingest", "--db", db_path, "--quiet")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert count(db_path, "articles") == 3
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def load_score():
+    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_extract_gold_writes_name_json_that_score_reads(corpus, tmp_path, fake_rules):
+    (corpus / "briefs.jsonl").write_text(json.dumps({"text": "About $30 million left EEM."}) + "\n")
+    out = tmp_path / "out"
+    result = run("extract", *sorted(corpus.iterdir()), "--format", "gold", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == \
+        ["briefs-1.json", "gold.json", "small-caps.json", "tech-rally.json"]
+    pred = json.loads((out / "small-caps.json").read_text())
+    assert pred["article"] == "small-caps.txt" and pred["published"] == "2017-08-18"
+
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "small-caps.json").write_text(json.dumps({
+        "article": "small-caps.txt", "tickers": ["IWM"],
+        "flows": [{"ticker": "IWM", "direction": "outflow", "amount_usd": 7e8}],
+        "returns": [{"ticker": "IWM", "value_pct": 2.7, "kind": "realized"}],
+        "quotes": [{"speaker": "Jane Doe"}], "sentiment": []}))
+    summary = load_score().score_dirs(gold_dir, out)["summary"]
+    assert summary["articles"] == 1
+    assert summary["flows"]["tp"] == summary["returns"]["tp"] == summary["quotes"]["tp"] == 1
+    assert summary["facts_f1"] == 1.0
+
+
+def test_output_names():
+    assert output_name("/x/corpus-dev/d01.txt") == "d01"
+    assert output_name("/x/briefs.jsonl:12") == "briefs-12"
+    assert output_name("page.html") == "page"
+
+
+def test_extract_json_and_table_to_stdout(corpus, fake_rules):
+    result = run("extract", corpus / "small-caps.txt", corpus / "gold.md")
+    assert result.exit_code == 0, result.output
+    articles = json.loads(result.stdout)
+    assert [a["article"]["path"] for a in articles] == [str(corpus / "small-caps.txt"),
+                                                        str(corpus / "gold.md")]
+    assert articles[0]["flows"][0]["amount_usd"] == 7e8 and "start" in articles[0]["flows"][0]
+    gold = json.loads(run("extract", corpus / "gold.md", "--format", "gold").stdout)
+    assert gold[0]["article"] == "gold.md" and gold[0]["flows"][0]["ticker"] == "GLD"
+    table = run("extract", corpus / "small-caps.txt", "--format", "table").stdout
+    assert "Small caps lose their footing  (2017-08-18)" in table
+    assert "flows:" in table and "returns:" in table and "quotes:" in table
+    assert "More than $700 million has left IWM" not in table  # evidence is the fact's own span
+    assert "$700 million has left IWM" in table
+
+
+def test_extract_reports_each_bad_file_and_goes_on(corpus, tmp_path, fake_rules):
+    out = tmp_path / "out"
+    (corpus / "empty.txt").write_text("   \n")
+    result = run("extract", corpus / "empty.txt", tmp_path / "nope.txt", corpus / "gold.md",
+                 "--format", "gold", "--out", out)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {corpus / 'empty.txt'}: empty file",
+        f"Error: {tmp_path / 'nope.txt'}: no such file or folder",
+        f"wrote 1 file to {out}"]
+    assert [p.name for p in out.iterdir()] == ["gold.json"]
+
+
+def test_extract_refuses_two_files_with_the_same_output_name(corpus, tmp_path, fake_rules):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "gold.txt").write_text("About $1 million left GLD.")
+    out = tmp_path / "out"
+    result = run("extract", corpus / "gold.md", other / "gold.txt", "--format", "gold", "--out", out)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {other / 'gold.txt'}: output gold.json is already taken by {corpus / 'gold.md'}; "
+        "rename one of the two files")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "corpus-dev").is_dir(), reason="needs ../shared/corpus-dev")
+def test_extract_the_dev_corpus_and_score_it(tmp_path):
+    files = sorted((SHARED / "corpus-dev").glob("*.txt"))
+    out = tmp_path / "out"
+    result = run("extract", *files, "--format", "gold", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{f.stem}.json" for f in files)
+    scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"),
+                             str(SHARED / "corpus-dev"), str(out), "--json"],
+                            capture_output=True, text=True)
+    assert scored.returncode == 0, scored.stderr
+    gold = list((SHARED / "corpus-dev").glob("*.json"))
+    assert json.loads(scored.stdout)["articles"] == len(gold)
+
+
+# --------------------------------------------------------------------------- query
+
+
+@pytest.fixture
+def filled_db(corpus, db_path, fake_rules) -> Path:
+    assert run("ingest", corpus, "--db", db_path).exit_code == 0
+    return db_path
+
+
+SQL = "select ticker, amount_usd, direction from claims where claim_type = 'flow' order by ticker"
+
+
+def test_query_table(filled_db):
+    result = run("query", SQL, "--db", filled_db)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "ticker   amount_usd  direction\n"
+        "------  -----------  ---------\n"
+        "GLD     120,000,000  outflow\n"
+        "IWM     700,000,000  outflow\n"
+        "QQQ     450,000,000  inflow\n")
+
+
+def test_query_csv_and_json(filled_db):
+    csv_out = run("query", SQL, "--db", filled_db, "--format", "csv").stdout
+    assert csv_out == ("ticker,amount_usd,direction\nGLD,120000000.0,outflow\n"
+                       "IWM,700000000.0,outflow\nQQQ,450000000.0,inflow\n")
+    data = json.loads(run("query", SQL, "--db", filled_db, "--format", "json").stdout)
+    assert data[1] == {"ticker": "IWM", "amount_usd": 7e8, "direction": "outflow"}
+    assert len(data) == 3
+
+
+def test_query_with_a_named_parameter(filled_db):
+    result = run("query", "select ticker from flows where ticker = :t", "-p", "t", "QQQ",
+                 "--db", filled_db, "--format", "csv")
+    assert result.stdout == "ticker\nQQQ\n"
+
+
+@pytest.mark.parametrize("sql", ["delete from flows", "DROP TABLE articles",
+                                 "insert into corrections (fact_table, fact_id, created_at) "
+                                 "values ('flows', 1, 'now')"])
+def test_query_refuses_to_write(filled_db, sql):
+    before = rows(filled_db, "SELECT * FROM flows")
+    result = run("query", sql, "--db", filled_db)
+    assert result.exit_code == 1
+    assert result.stderr == READ_ONLY
+    assert rows(filled_db, "SELECT * FROM flows") == before
+    assert count(filled_db, "articles") == 3
+
+
+def test_query_errors_are_one_line(filled_db, tmp_path):
+    result = run("query", "select nope from flows", "--db", filled_db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no such column: nope (tables and views: ")
+    assert result.stderr.count("\n") == 1
+    missing = tmp_path / "none.db"
+    result = run("query", "select 1", "--db", missing)
+    assert result.stderr == f"Error: no database at {missing}: run `extractor ingest` first\n"
+    assert not missing.exists()
