@@ -350,8 +350,7 @@ def _dedupe_returns(items: list[Return]) -> list[Return]:
                 dup = i
                 break
             a, b = sorted((o, r), key=lambda x: _decimals(x.value_pct))
-            if (a.value_pct > 0) == (b.value_pct > 0) and round(b.value_pct, _decimals(a.value_pct)) == a.value_pct \
-                    and a.window.label == b.window.label:
+            if (a.value_pct > 0) == (b.value_pct > 0) and round(b.value_pct, _decimals(a.value_pct)) == a.value_pct:
                 dup = i
                 out[i] = b if b is r else o  # keep the more precise figure
                 break
@@ -385,7 +384,14 @@ def _return_sign(left: str, right: str) -> int:
     return 1
 
 
-def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool) -> bool:
+_NOT_RETURN_SUBJECT = re.compile(
+    r"\b(?:futures|shares outstanding|share count|yields?|short interest|assets|volume|holdings|weight(?:ing)?s?|"
+    r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
+
+
+def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_start: int | None = None) -> bool:
+    if ref_start is not None and _NOT_RETURN_SUBJECT.search(text[max(c.sent.start_char, ref_start - 30):ref_start]):
+        return False  # "Futures on the gauge rose", "shares outstanding of HYG ... declined"
     left_full = text[max(c.sent.start_char, ref_end):c.start]
     left = left_full[-70:]
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
@@ -408,10 +414,19 @@ def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool) -> b
         _cue_re("return_up").match(right.lstrip()) or _cue_re("return_down").match(right.lstrip()))
 
 
-def _is_forecast(c: Candidate, text: str, window: Window, published) -> bool:
-    left = text[c.sent.start_char:c.start]
+def _is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
+    """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
+    increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
+    lo = max(c.sent.start_char, min(ref_start, c.start) - 60)
+    left = text[lo:c.start]
+    cut = None
+    for m in re.finditer(r"\bwhile\b|\bbut\b|\bwhereas\b|;|\bafter\b|\bsince\b", left):
+        if lo + m.end() <= min(ref_start, c.start):
+            cut = m.end()
+    if cut is not None:
+        left = left[cut:]
     right = text[c.end:c.sent.end_char]
-    if _has("forecast", left[-140:]) or re.search(r"out of the question|in the cards", right[:80]):
+    if _has("forecast", left) or re.search(r"out of the question|in the cards", right[:80]):
         return True
     if published and window.end and window.end > published:
         return True
@@ -438,7 +453,8 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
         for c, ref in zip(group, targets):
             if ref is None:
                 continue
-            if not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed):
+            if not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
+                              ref.start):
                 continue
             left = text[max(c.sent.start_char, ref.end if ref.end <= c.start else c.sent.start_char):c.start]
             right = text[c.end:min(c.sent.end_char, c.end + 40)]
@@ -446,7 +462,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             lo_v = sign * c.value
             hi_v = sign * c.value_high if c.value_high is not None else None
             window = _window_for(c, times, None)
-            fc = _is_forecast(c, text, window, anchor.published)
+            fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
                 window = (last_fc if fc else last_real) or window
             if fc:
@@ -496,10 +512,14 @@ def _is_flow_amount(c: Candidate, text: str) -> bool:
     right = text[c.end:min(c.sent.end_char, c.end + 45)]
     rl = right.lower()
     # "the $12 billion iShares ... ETF", "The $7.9 billion fund": assets under management
-    if re.match(r"\s*(?:[A-Z]|fund\b|etf\b|etn\b|product\b|portfolio\b|vehicle\b|exchange-traded|"
+    if re.match(r"\s*(?:[A-Z]|i[A-Z]|fund\b|etf\b|etn\b|product\b|portfolio\b|vehicle\b|exchange-traded|"
                 r"bond fund|stock fund|equity fund)", right) and re.search(r"\b(?:the|a|an|nearly|about|its)\s*$", left):
         return False
-    if re.match(r"\s*(?:in\s(?:assets|aum|total assets)|of assets|in trading|in volume|worth of (?:shares|stock|trades)|"
+    flow_verb_before = re.search(r"(?:took in|taking in|take in|brought in|pulled in|accumulated|amassed|attracted|"
+                                 r"gathered|added|drew|raked in|received|inflows? of|outflows? of)\s(?:\w+\s){0,2}$", left)
+    if re.search(r"\bassets\b[^$.;]{0,25}\bto\s(?:about\s|roughly\s|nearly\s|some\s)?$", left):
+        return False  # "boosted assets in SQQQ to about $3.6 billion"
+    if not flow_verb_before and re.match(r"\s*(?:in\s(?:assets|aum|total assets)|of assets|in trading|in volume|worth of (?:shares|stock|trades)|"
                 r"a share|per share|in losses|in deposits|in debt|of debt|in bonds|of bonds|of chinese|in market value|"
                 r"in market cap|in revenue|in sales|in profit|in earnings)", rl):
         return False
@@ -513,6 +533,10 @@ def _is_flow_amount(c: Candidate, text: str) -> bool:
     if re.search(r"\b(?:transaction|trade|deal|bet|loss|losses|profit|deposits|price|worth)\b[^$]{0,20}$", left):
         return False
     return True
+
+
+_DEFINITE_FLOW = re.compile(r"\b(?:[Tt]he|[Tt]hose|[Tt]hese|[Tt]his)\s(?:net\s)?(?:in|out)?flows?\b|"
+                            r"\b[Tt]he\s(?:redemptions?|withdrawals?|influx|exodus)\b")
 
 
 def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Flow]:
@@ -530,6 +554,11 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
     for group in _groups(cands, text):
         targets = _assign(group, refs, text, kinds=FUND_KINDS, prefer_prep=True)
         for c, ref in zip(group, targets):
+            if ref is None and _DEFINITE_FLOW.search(c.sent.text):
+                # "Yet the flows keep coming, including $1.4 billion last week.": the fund
+                # the article was just talking about.
+                prior = [r for r in refs if r.end <= c.sent.start_char and r.kind in FUND_KINDS]
+                ref = prior[-1] if prior else None
             if ref is None or c.value < 10_000 or not _is_flow_amount(c, text):
                 continue
             direction = _flow_direction(c, text)

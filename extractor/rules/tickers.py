@@ -209,6 +209,8 @@ class TickerRecognizer:
                 run.append(tok.text)
             else:
                 break
+        if run and run[-1] in ("Index", "index") and run[:-1] == []:
+            run = []  # "S&P 500 Index" is the index itself
         if run and info.kind == "index" and any(w in self.name_guard for w in run):
             return True
         if info.kind == "index" and span.end < len(doc) and doc[span.end].text in (":", "-listed", "OMX"):
@@ -257,6 +259,7 @@ def _name_before(text: str, pos: int) -> str | None:
     """The capitalised name ending right before ``pos`` ("... the iShares Russell 2000
     ETF (" -> "iShares Russell 2000 ETF"); None for lowercase prose."""
     chunk = text[max(0, pos - 120):pos].rstrip()
+    chunk = chunk[chunk.rfind("\n") + 1:]  # a name never spans lines
     words = chunk.split(" ")
     name: list[str] = []
     for w in reversed(words):
