@@ -188,8 +188,29 @@ class TimeIndex:
         return [p for p in self.phrases if p[0] >= start and p[1] <= end]
 
     def before(self, pos: int) -> Window | None:
-        prior = [p for p in self.phrases if p[1] <= pos]
+        """The latest period named before ``pos``; comparisons ("a week earlier",
+        "a year ago") name no period a later claim could be about."""
+        prior = [p for p in self.phrases if p[1] <= pos and not _COMPARISON.search(p[2].label or "")]
         return prior[-1][2] if prior else None
+
+
+_COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$")
+_MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _unit_of(label: str) -> str | None:
+    """The calendar unit a window label names ("week ended 2019-05-08" -> week)."""
+    low = label.lower()
+    for u in ("week", "month", "quarter"):
+        if u in low:
+            return u
+    if any(m in low for m in _MONTHS) and not re.search(r"\d", low):
+        return "month"
+    if "year" in low or re.search(r"\b(?:19|20)\d\d\b", low):
+        return "year"
+    return None
 
 
 def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
@@ -204,8 +225,12 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
         tp = span._.x_time
         if tp is None:
             continue
+        if doc.text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
+            continue  # "third-quarter earnings season": an adjective, not the claim's window
         if getattr(tp, "anaphoric", False):
-            prev = next((w for *_, w in reversed(out) if w.label), None)
+            unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
+            fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)]
+            prev = fitting[0] if fitting else next((w for *_, w in reversed(out) if w.label), None)
             if prev is not None:
                 out.append((span.start_char, span.end_char,
                             replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
@@ -464,7 +489,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             window = _window_for(c, times, None)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = (last_fc if fc else last_real) or window
+                window = (last_fc if fc and last_fc else times.before(c.start)) or window
             if fc:
                 last_fc = window
             else:
@@ -550,7 +575,6 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
         if sent is None:
             continue
         cands.append(Candidate(s.start_char, s.end_char, s._.x_value, None, s._.x_sign, s._.x_qualifier, sent))
-    last: Window | None = None
     for group in _groups(cands, text):
         targets = _assign(group, refs, text, kinds=FUND_KINDS, prefer_prep=True)
         for c, ref in zip(group, targets):
@@ -566,8 +590,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 continue
             window = _window_for(c, times, None)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = last or window
-            last = window
+                window = times.before(c.start) or window
             ctx = text[c.sent.start_char:c.sent.end_char].lower()
             agg = "total"
             if re.search(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b", ctx):
