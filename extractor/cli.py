@@ -173,7 +173,7 @@ def extract(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
     failed = written = 0
     names: dict[str, str] = {}
     items = iter_articles(files, max_bytes=int(settings.get("max_bytes")))
-    with _stdout_list(fmt if out is None else None) as emit:
+    with _StdoutList(fmt if out is None else None) as emit:
         for item, facts, problem in extract_each(items):
             if problem is not None:
                 failed += 1
@@ -206,7 +206,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-class _stdout_list:
+class _StdoutList:
     """Stream rendered articles to stdout as one JSON list (json, gold) or one text
     after another (table), without holding them all in memory."""
 

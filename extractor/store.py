@@ -154,21 +154,22 @@ CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
 
 
 def _claims_view_sql() -> str:
-    common = ("a.title, a.published, a.path, {t}.ticker, {direction}, {amount}, {value}, {high}, "
-              "{kind}, {t}.qualifier, {aggregation}, {t}.window_label, {t}.window_start, "
-              "{t}.window_end, {t}.start, {t}.\"end\", {t}.evidence, {t}.status, {t}.source, "
-              "{t}.confidence, {t}.extractor_version, NULL AS verdict")
-    flow = common.format(t="f", direction="f.direction", amount="f.amount_usd",
-                         value="NULL AS value_pct", high="NULL AS value_pct_high", kind="NULL AS kind",
-                         aggregation="f.aggregation")
-    ret = common.format(t="r", direction="NULL", amount="NULL", value="r.value_pct",
-                        high="r.value_pct_high", kind="r.kind", aggregation="NULL")
-    return f"""
+    """One row per flow and per return, with its article; ``verdict`` stays NULL until
+    the cross-check stores verdicts (a later migration recreates the view)."""
+    return """
 CREATE VIEW claims AS
-SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, {flow}
+SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published, a.path,
+       f.ticker, f.direction, f.amount_usd, NULL AS value_pct, NULL AS value_pct_high,
+       NULL AS kind, f.qualifier, f.aggregation, f.window_label, f.window_start, f.window_end,
+       f.start, f."end", f.evidence, f.status, f.source, f.confidence, f.extractor_version,
+       NULL AS verdict
 FROM flows f JOIN articles a ON a.id = f.article_id
 UNION ALL
-SELECT 'return', r.id, r.article_id, {ret}
+SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
+       r.ticker, NULL, NULL, r.value_pct, r.value_pct_high,
+       r.kind, r.qualifier, NULL, r.window_label, r.window_start, r.window_end,
+       r.start, r."end", r.evidence, r.status, r.source, r.confidence, r.extractor_version,
+       NULL
 FROM returns r JOIN articles a ON a.id = r.article_id;
 """
 
