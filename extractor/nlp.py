@@ -21,30 +21,20 @@ def paragraph_boundaries(doc):
     return doc
 
 
-def build_nlp(*, components: tuple[str, ...] | None = None) -> Language:
-    """The pipeline, in order: sentences, then mention finders (tickers, quantities,
-    time phrases, persons). ``components`` limits which rule components are added."""
+COMPONENTS = ("extractor_tickers", "extractor_quantities", "extractor_timex", "extractor_persons")
+
+
+def build_nlp(*, components: tuple[str, ...] = COMPONENTS) -> Language:
+    """The pipeline, in order: sentences, then the mention finders (tickers,
+    quantities, time phrases, persons). ``components`` limits which rule components
+    are added (tests of one component build a smaller pipeline)."""
+    # Importing the modules registers their factories with spaCy.
+    from .rules import attribution, quantities, tickers, timex  # noqa: F401
+
     nlp = spacy.blank("en")
     nlp.max_length = 25_000_000
     nlp.add_pipe("extractor_paragraphs")
     nlp.add_pipe("sentencizer")
-    wanted = components
-    for name in ("extractor_tickers", "extractor_quantities", "extractor_timex", "extractor_persons"):
-        if wanted is not None and name not in wanted:
-            continue
-        if name in Language.factories or _load_component(name):
-            nlp.add_pipe(name)
+    for name in components:
+        nlp.add_pipe(name)
     return nlp
-
-
-def _load_component(name: str) -> bool:
-    """Import the module that registers ``name``; False if it does not exist yet."""
-    import importlib
-
-    module = {"extractor_tickers": "tickers", "extractor_quantities": "quantities",
-              "extractor_timex": "timex", "extractor_persons": "attribution"}[name]
-    try:
-        importlib.import_module(f"extractor.rules.{module}")
-    except ModuleNotFoundError:
-        return False
-    return name in Language.factories
