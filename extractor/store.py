@@ -402,8 +402,9 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
         db["articles"].upsert(article_row(article, facts.tickers, facts.version), pk="id")
         old = ", ".join("?" * len(result.replaced))
         for table in FACT_TABLES:
-            db.execute(f"DELETE FROM {table} WHERE status = ? AND article_id IN (?{', ' + old if old else ''})",
-                       [MACHINE_STATUS, article.id, *result.replaced])
+            # "+status": search by article_id; the status index would scan every machine row
+            db.execute(f"DELETE FROM {table} WHERE article_id IN (?{', ' + old if old else ''}) "
+                       "AND +status = ?", [article.id, *result.replaced, MACHINE_STATUS])
             if result.replaced:
                 moved = db.execute(f"SELECT id, start, evidence FROM {table} "
                                    f"WHERE article_id IN ({old})", result.replaced).fetchall()
