@@ -184,6 +184,15 @@ class TimeIndex:
 
     phrases: list[tuple[int, int, Window]]
 
+    def after_in_paragraph(self, pos: int, text: str) -> Window | None:
+        """A claim that opens an article before any period is named takes the first
+        one named soon after it ("down -3.05%. ... fell -3% today")."""
+        limit = text.find("\n\n", pos)
+        limit = len(text) if limit < 0 else limit
+        nxt = [p for p in self.phrases if pos <= p[0] < min(limit, pos + 400)
+               and not _COMPARISON.search(p[2].label or "")]
+        return nxt[0][2] if nxt else None
+
     def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
         return [p for p in self.phrases if p[0] >= start and p[1] <= end]
 
@@ -194,7 +203,9 @@ class TimeIndex:
         return prior[-1][2] if prior else None
 
 
-_COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$")
+_COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
+_SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
+                          r"first time|most|least|longest|record|heaviest|smallest)\b[^.;,]{0,30}$", re.IGNORECASE)
 _MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -235,6 +246,8 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
                 out.append((span.start_char, span.end_char,
                             replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
             continue
+        if _SUPERLATIVE.search(doc.text[max(body_start, span.start_char - 45):span.start_char]):
+            continue  # "its worst week since January 30": a comparison, not the claim's window
         out.append((span.start_char, span.end_char, resolve(tp, anchor)))
     return TimeIndex(out)
 
@@ -294,6 +307,9 @@ def _groups(cands: list[Candidate], text: str) -> list[list[Candidate]]:
     return groups
 
 
+_RELATIVE = re.compile(r",\s(?:which|who|whose|that)\b[^,;]*,")
+
+
 def _respectively(sent: Span) -> bool:
     return "respectively" in sent.text.lower()
 
@@ -332,11 +348,20 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
                 # preposition comes within a few words, before any new clause.
                 m = re.match(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in|out of|exited|vacated|left|to)\b", between)
                 if m and len(between) <= 90 and not re.search(
-                        r"[;.]|\b(?:while|but|whereas|and|although)\b", between[:m.end()]):
+                        r"[;.]|\b(?:while|but|whereas|and|although)\b", between[:m.end()]) and \
+                        len(between) - m.end() <= 45 and not re.search(
+                        r",\s(?:and|while|but)\b|\b(?:while|whereas|though|although)\b|;", between[m.end():]):
                     target = r
                     break
         if target is None:
             lefts = [r for r in in_sent if r.end <= c.start and r.start >= lo]
+            # "the fund, which seeks three times the return of the Nasdaq-100 Index,
+            # tumbled 27.6%": a reference inside a relative clause is not the subject.
+            masked = [(sent.start_char + m.start(), sent.start_char + m.end())
+                      for m in _RELATIVE.finditer(sent.text) if sent.start_char + m.end() <= c.start]
+            outside = [r for r in lefts if not any(a <= r.start < b for a, b in masked)]
+            if outside:
+                lefts = outside
             if lefts:
                 target = lefts[-1]
         if target is None and right:
@@ -361,7 +386,7 @@ def _window_for(c: Candidate, times: TimeIndex, last_used: Window | None) -> Win
         return min(phrases, key=dist)[2]
     if last_used is not None:
         return last_used
-    return times.before(c.start) or Window()
+    return times.before(c.start) or times.after_in_paragraph(c.start, c.sent.doc.text) or Window()
 
 
 def _dedupe_returns(items: list[Return]) -> list[Return]:
@@ -414,10 +439,13 @@ _NOT_RETURN_SUBJECT = re.compile(
     r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
 
 
-def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_start: int | None = None) -> bool:
+def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_start: int | None = None,
+               prev_end: int = 0) -> bool:
     if ref_start is not None and _NOT_RETURN_SUBJECT.search(text[max(c.sent.start_char, ref_start - 30):ref_start]):
         return False  # "Futures on the gauge rose", "shares outstanding of HYG ... declined"
-    left_full = text[max(c.sent.start_char, ref_end):c.start]
+    left_full = text[max(c.sent.start_char, ref_end, prev_end):c.start]
+    if re.search(r"\b(?:not|never|no)\b|n['’]t\b", left_full):
+        return False  # "has not suffered a 5% pullback"
     left = left_full[-70:]
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
     near_left = " ".join(left.split()[-4:])
@@ -435,7 +463,8 @@ def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return False  # "a 10% correction would take the index to 24673": arithmetic, not a claim
     if c.sign is not None or grouped_signed:
         return True
-    return _has("return_up", left) or _has("return_down", left) or bool(
+    wide = text[max(c.sent.start_char, prev_end, (ref_start or ref_end) - 40):c.start]
+    return _has("return_up", wide) or _has("return_down", wide) or bool(
         _cue_re("return_up").match(right.lstrip()) or _cue_re("return_down").match(right.lstrip()))
 
 
@@ -472,14 +501,19 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                                s._.x_qualifier, sent))
     last_real: Window | None = None
     last_fc: Window | None = None
+    prev_end = 0
     for group in _groups(cands, text):
         targets = _assign(group, refs, text, kinds=None, prefer_prep=False)
         grouped_signed = len(group) > 1 and any(c.sign is not None for c in group)
+        subj = min((r.start for r in targets if r is not None), default=None)
+        g_prev_end = prev_end
+        prev_end = group[-1].end
         for c, ref in zip(group, targets):
             if ref is None:
                 continue
             if not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
-                              ref.start):
+                              subj if len(group) > 1 else ref.start,
+                              g_prev_end if g_prev_end >= c.sent.start_char else 0):
                 continue
             left = text[max(c.sent.start_char, ref.end if ref.end <= c.start else c.sent.start_char):c.start]
             right = text[c.end:min(c.sent.end_char, c.end + 40)]
@@ -489,7 +523,8 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             window = _window_for(c, times, None)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = (last_fc if fc and last_fc else times.before(c.start)) or window
+                window = (last_fc if fc and last_fc else times.before(c.start)) or \
+                    times.after_in_paragraph(c.start, text) or window
             if fc:
                 last_fc = window
             else:
@@ -538,7 +573,8 @@ def _is_flow_amount(c: Candidate, text: str) -> bool:
     rl = right.lower()
     # "the $12 billion iShares ... ETF", "The $7.9 billion fund": assets under management
     if re.match(r"\s*(?:[A-Z]|i[A-Z]|fund\b|etf\b|etn\b|product\b|portfolio\b|vehicle\b|exchange-traded|"
-                r"bond fund|stock fund|equity fund)", right) and re.search(r"\b(?:the|a|an|nearly|about|its)\s*$", left):
+                r"bond fund|stock fund|equity fund)", right) and re.search(
+            r"\b(?:the|a|an|nearly|about|its|roughly|some|approximately|almost|over|than|record)\s*$", left):
         return False
     flow_verb_before = re.search(r"(?:took in|taking in|take in|brought in|pulled in|accumulated|amassed|attracted|"
                                  r"gathered|added|drew|raked in|received|inflows? of|outflows? of)\s(?:\w+\s){0,2}$", left)
@@ -590,7 +626,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 continue
             window = _window_for(c, times, None)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = times.before(c.start) or window
+                window = times.before(c.start) or times.after_in_paragraph(c.start, text) or window
             ctx = text[c.sent.start_char:c.sent.end_char].lower()
             agg = "total"
             if re.search(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b", ctx):
@@ -618,10 +654,19 @@ def _dedupe_flows(items: list[Flow]) -> list[Flow]:
 # ---------------------------------------------------------------------- assemble
 
 
-def _title_last(items, title_end: int):
-    """Facts found in the headline only count when the body does not repeat them."""
-    body = [x for x in items if x.start >= title_end]
-    head = [x for x in items if x.start < title_end]
+def _headline_like(text: str, pos: int) -> bool:
+    """A short line with no closing punctuation: a headline or a heading."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a:len(text) if b < 0 else b].strip()
+    return bool(line) and len(line.split()) <= 20 and not line.endswith((".", "!", ":", ";", ",", "”", '"'))
+
+
+def _title_last(items, title_end: int, text: str = ""):
+    """Facts found in a headline only count when the body does not repeat them: the
+    body says it with its window and qualifiers."""
+    head = [x for x in items if x.start < title_end or (text and _headline_like(text, x.start))]
+    body = [x for x in items if x not in head]
     return body + head
 
 
@@ -633,8 +678,10 @@ def assemble(doc: Doc, article: Article, *, classifier=None) -> ArticleFacts:
     refs, mentions = build_refs(doc, body_start)
     times = build_time_index(doc, article.anchor, body_start)
     title_end = doc._.x_title_end or 0
-    returns = _dedupe_returns(_title_last(list(iter_returns(doc, refs, times, article.anchor, body_start)), title_end))
-    flows = _dedupe_flows(_title_last(list(iter_flows(doc, refs, times, article.anchor, body_start)), title_end))
+    text = doc.text
+    returns = _dedupe_returns(_title_last(list(iter_returns(doc, refs, times, article.anchor, body_start)),
+                                          title_end, text))
+    flows = _dedupe_flows(_title_last(list(iter_flows(doc, refs, times, article.anchor, body_start)), title_end, text))
     quotes = tuple(iter_quotes(doc))
     tickers: list[str] = []
     for m in mentions:

@@ -71,12 +71,14 @@ class TickerRecognizer:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.alias_symbol: dict[str, str] = {}
+        self.alias_text: dict[str, str] = {}
         multi, single = [], []
         for alias, symbol in self.table.alias_items():
             key = alias.lower()
             if key in self.alias_symbol:
                 continue
             self.alias_symbol[key] = symbol
+            self.alias_text[key] = alias
             doc = nlp.make_doc(alias)
             (multi if len(doc) > 1 else single).append(doc)
         self.lower.add("ALIAS", multi)
@@ -126,6 +128,8 @@ class TickerRecognizer:
         for m in self.paren_re.finditer(text):
             sym = normalize_symbol(m.group("sym"))
             known = sym in self.table and not self.table.is_not_ticker(sym)
+            if not known and "." in sym:
+                continue  # "(M-F, 3PM-5PM ET)" is no class share
             cue = m.group(0)[1:].lstrip()[:1].islower()  # "(ticker TLT)"
             if known or cue or (not self.table.is_not_ticker(sym) and len(sym) >= 2
                                 and self._accept_unknown_paren(text, m.start())):
@@ -171,8 +175,15 @@ class TickerRecognizer:
             if name:
                 for v in name_variants(name):
                     defs.setdefault(v, span.symbol)
-        for m in re.finditer(r"\b([A-Z]{2,5})\s\(([A-Z][^()\n]{3,60}?)(?:,[^()\n]*)?\)", text):
+        for m in re.finditer(r"(?<![A-Za-z] )\b([A-Z]{2,5})\s\(((?:i[A-Z]|[A-Z])[^()\n:|]{3,60}?)(?:,[^()\n]*)?\)", text):
+            # "EWZ (iShares MSCI Brazil)": the symbol is not the tail of a longer name
+            # ("ProShares UltraPro Short QQQ (...)") and the parenthesis holds a name.
             sym, name = m.group(1), m.group(2).strip()
+            before = text[max(0, m.start() - 2):m.start()]
+            if before.strip()[-1:].isalpha() and before.strip()[-1:].isupper():
+                continue
+            if not re.search(r"\b[A-Za-z][a-z]{2,}", name):
+                continue
             if sym in self.table and not self.table.is_not_ticker(sym) and len(name.split()) >= 2:
                 for v in name_variants(name):
                     defs.setdefault(v, sym)
@@ -183,9 +194,9 @@ class TickerRecognizer:
         for matcher in (self.lower, self.exact):
             for _, start, end in matcher(doc):
                 span = doc[start:end]
-                if matcher is self.lower and not any(c.isupper() for c in span.text):
-                    continue
                 symbol = self.alias_symbol.get(span.text.lower())
+                if matcher is self.lower and not self._case_agrees(span):
+                    continue
                 if symbol is None or self._guarded(doc, span, symbol):
                     continue
                 out.append(Cand(span.start_char, span.end_char, symbol, "name"))
@@ -194,6 +205,16 @@ class TickerRecognizer:
             for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
                 out.append(Cand(m.start(), m.end(), symbol, "alias"))
         return out
+
+    def _case_agrees(self, span: Span) -> bool:
+        """A multi-word alias matched without case must still be capitalised where the
+        alias is ("The gap between yields" is not "The Gap"), a leading "the" aside."""
+        alias = self.alias_text.get(span.text.lower(), span.text).split()
+        words = span.text.split()
+        if len(alias) != len(words):
+            return any(c.isupper() for c in span.text)
+        pairs = [(a, w) for a, w in zip(alias, words) if a.lower() != "the"]
+        return all(a[:1].isupper() == w[:1].isupper() for a, w in pairs if a[:1].isalpha())
 
     def _guarded(self, doc: Doc, span: Span, symbol: str) -> bool:
         """Index names inside longer proper names are other indices or funds: "Dow
