@@ -400,11 +400,12 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
             result.replaced = [r[0] for r in db.execute(
                 "SELECT id FROM articles WHERE path = ? AND id != ?", [article.path, article.id])]
         db["articles"].upsert(article_row(article, facts.tickers, facts.version), pk="id")
-        old = ", ".join("?" * len(result.replaced))
+        ids = [article.id, *result.replaced]
+        marks, old = ", ".join("?" * len(ids)), ", ".join("?" * len(result.replaced))
         for table in FACT_TABLES:
             # "+status": search by article_id; the status index would scan every machine row
-            db.execute(f"DELETE FROM {table} WHERE article_id IN (?{', ' + old if old else ''}) "
-                       "AND +status = ?", [article.id, *result.replaced, MACHINE_STATUS])
+            db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks}) AND +status = ?",
+                       [*ids, MACHINE_STATUS])
             if result.replaced:
                 moved = db.execute(f"SELECT id, start, evidence FROM {table} "
                                    f"WHERE article_id IN ({old})", result.replaced).fetchall()
