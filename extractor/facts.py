@@ -87,38 +87,50 @@ def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
     return [s for s in doc.spans.get(ext.TICKERS, []) if s.start_char >= body_start]
 
 
+_TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist", "economists", "manager",
+                "managers", "officer", "director", "president", "head", "chief", "executive", "trader", "traders")
+
+
 def _is_org_mention(doc: Doc, span: Span) -> bool:
-    """A company named as an employer or a data source, not as a security: "Deutsche
-    Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to Morgan
-    Stanley", "Barclays credit strategists"."""
-    if span._.x_via not in ("name", "alias") or span._.x_kind not in ("stock", "unknown"):
+    """A company named as an employer, a data source or a platform, not as a security:
+    "Deutsche Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to
+    Morgan Stanley", "Barclays credit strategists", "Yahoo Finance", "on Twitter"."""
+    if span._.x_kind not in ("stock",) or span._.x_via not in ("name", "alias", "symbol"):
         return False
     c = cues()
+    text = doc.text
+    if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
+        return True  # share buttons and link boilerplate
+    if span[-1].text in c["org_suffix"]:
+        return True
     after = doc[span.end:span.end + 4]
     if len(after) and (after[0].text in c["org_suffix"] or after[0].text == "&"):
         return True
     if len(after) and after[0].lower_ in ("'s", "’s", "’", "'"):
         nxt = doc[span.end + 1:span.end + 3]
-        if len(nxt) and nxt[0].text[:1].isupper() and nxt[0].lower_ not in ("shares", "stock"):
+        if len(nxt) and (nxt[0].text[:1].isupper() or nxt[0].lower_ in c["org_context_after"]
+                         or nxt[0].lower_ in _TITLE_HEADS):
             return True
-        if len(nxt) and (nxt[0].lower_ in c["org_context_after"]):
-            return True
+    # "Bank of America Merrill Lynch credit strategist", "Barclays analyst", "Lipper data"
     k = span.end
-    while k < len(doc) and doc[k].text[:1].isupper() and k - span.end < 3:
+    while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3:
         k += 1
-    if k < len(doc) and doc[k].lower_ in c["org_context_after"]:
+    if k > span.end and k < len(doc) and not doc[k].is_punct:
+        return True  # "Yahoo Finance", "Goldman Sachs Asset Management": a longer name
+    j = k
+    while j < len(doc) and doc[j].is_lower and j - k < 3 and doc[j].lower_ not in c["org_context_after"]:
+        j += 1
+    if j < len(doc) and (doc[j].lower_ in c["org_context_after"] or doc[j].lower_ in _TITLE_HEADS):
         return True
-    before = doc[max(0, span.start - 3):span.start].text.lower()
-    if re.search(r"(?:according to|\bat|\bof|\bfrom|\bwith|\bby|\bfor|\bjoined|\bjoin)\s*(?:the\s)?$", before):
-        prev_word = doc[span.start - 1].lower_ if span.start else ""
-        if prev_word in ("to", "at", "with", "by", "for", "joined"):
-            return True
-        # "of"/"from": an employer when a person or title precedes it
-        window = doc[max(0, span.start - 6):span.start]
-        if any(t.text[:1].isupper() for t in window[:-1]) and span._.x_kind == "stock":
-            return prev_word not in ("of", "from") or any(t.lower_ in ("strategist", "analyst", "economist",
-                                                                        "head", "director", "president")
-                                                       or t.text[:1].isupper() for t in window[-3:-1])
+    prev = doc[span.start - 1].lower_ if span.start else ""
+    prev2 = doc[max(0, span.start - 2):span.start].text.lower()
+    if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
+        return True
+    if prev == "on" and (span.end >= len(doc) or doc[span.end].text in (".", "@") or doc[span.end].text.startswith("@")):
+        return True  # "Follow her on Twitter @..."
+    if prev in ("of", "from") and span.start >= 2 and (doc[span.start - 2].lower_ in _TITLE_HEADS
+                                                       or doc[span.start - 2].text[:1].isupper()):
+        return True  # "David Kostin of Goldman Sachs", "the head of the IMF"
     return False
 
 
@@ -366,7 +378,8 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
                 target = lefts[-1]
         if target is None and right:
             r = right[0]
-            if len(text[c.end:r.start]) <= 120:
+            gap = text[c.end:r.start]
+            if len(gap) <= 120 and not re.search(r"\b(?:though|although|while|whereas|but)\b|;", gap):
                 target = r
         out.append(target)
     return out
@@ -463,7 +476,8 @@ def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return False  # "a 10% correction would take the index to 24673": arithmetic, not a claim
     if c.sign is not None or grouped_signed:
         return True
-    wide = text[max(c.sent.start_char, prev_end, (ref_start or ref_end) - 40):c.start]
+    anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
+    wide = text[max(c.sent.start_char, prev_end, anchor_pos - 40):c.start]
     return _has("return_up", wide) or _has("return_down", wide) or bool(
         _cue_re("return_up").match(right.lstrip()) or _cue_re("return_down").match(right.lstrip()))
 
