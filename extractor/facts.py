@@ -87,6 +87,8 @@ def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
     return [s for s in doc.spans.get(ext.TICKERS, []) if s.start_char >= body_start]
 
 
+_LEGAL_SUFFIXES = ("AG", "Plc", "Plc.", "PLC", "Inc", "Inc.", "Co", "Co.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC",
+                   "SA", "NV", "SE", "LP", "LLP")
 _TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist", "economists", "manager",
                 "managers", "officer", "director", "president", "head", "chief", "executive", "trader", "traders")
 
@@ -101,8 +103,8 @@ def _is_org_mention(doc: Doc, span: Span) -> bool:
     text = doc.text
     if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
         return True  # share buttons and link boilerplate
-    if span[-1].text in c["org_suffix"]:
-        return True
+    if span[-1].text in _LEGAL_SUFFIXES:
+        return True  # "Deutsche Bank AG", "Goldman Sachs Group Inc.": the firm, not its stock
     after = doc[span.end:span.end + 4]
     if len(after) and (after[0].text in c["org_suffix"] or after[0].text == "&"):
         return True
