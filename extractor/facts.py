@@ -120,7 +120,8 @@ def _is_org_mention(doc: Doc, span: Span) -> bool:
     if k > span.end and k < len(doc) and not doc[k].is_punct:
         return True  # "Yahoo Finance", "Goldman Sachs Asset Management": a longer name
     j = k
-    while j < len(doc) and doc[j].is_lower and j - k < 3 and doc[j].lower_ not in c["org_context_after"]:
+    while j < len(doc) and doc[j].is_lower and j - k < 3 and doc[j].lower_ not in c["org_context_after"] \
+            and doc[j].lower_ not in _TITLE_HEADS:
         j += 1
     if j < len(doc) and (doc[j].lower_ in c["org_context_after"] or doc[j].lower_ in _TITLE_HEADS):
         return True

@@ -73,6 +73,21 @@ def _person_at(doc: Doc, i: int, v, structural: bool) -> int | None:
     return j
 
 
+def _appositive_title_follows(doc: Doc, i: int, v) -> bool:
+    """"Renata Okafor, head of credit strategy at ...": two or three capitalised words
+    followed by a comma and a job title read as a person even with an unknown first name."""
+    j = i
+    while j < len(doc) and j - i < 3 and _is_name_token(doc[j]):
+        j += 1
+    if j - i < 2 or j >= len(doc) or doc[j].text != ",":
+        return False
+    if doc[i].text in v["org_suffix"] or doc[j - 1].text in v["org_suffix"]:
+        return False
+    window = doc[j + 1:j + 8]
+    return any(t.text in v["title_head"] and t.is_lower for t in window) and not any(
+        t.text in ("Inc", "Inc.", "Co.", "Corp.") for t in doc[i:j])
+
+
 def find_persons(doc: Doc) -> list[Span]:
     """Person-name spans: a known first name and one to three capitalised words, or a
     capitalised pair where the context (title word, possessive, speech verb) says so."""
@@ -87,7 +102,7 @@ def find_persons(doc: Doc) -> list[Span]:
             i += 1
             continue
         prev = doc[i - 1] if i else None
-        structural = prev is not None and (
+        structural = _appositive_title_follows(doc, i, v) or prev is not None and (
             prev.text in v["title_head"] or prev.lower_ in ("'s", "’s", "’", "'")
             or prev.lower_ in v["speech_verb"] or prev.text == "to" and i >= 2 and doc[i - 2].lower_ == "according")
         end = _person_at(doc, i, v, structural)
@@ -170,6 +185,8 @@ def _gap_ok(doc: Doc, start: int, end: int, v) -> bool:
     if len(toks) == 0 or all(t.lower_ in _ADVERBS or t.is_punct and t.text == "," for t in toks):
         return True
     text = toks.text
+    if re.fullmatch(r",\s?(?:who|which)", text):
+        return True  # "economist Nouriel Roubini, who predict smaller returns"
     if len(toks) <= 30 and re.fullmatch(r",[^“”\"]*,(?:\s*\w+)?", text) and not any(
             t.lower_ in v["speech_verb"] and t.lower_ not in ("forecast", "estimates") for t in toks[1:-1]):
         return True
