@@ -52,6 +52,9 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
                 if i not in by_ticker[r.symbol]:
                     by_ticker[r.symbol].append(i)
                 break
+    mentions: dict[str, int] = {}
+    for r in refs:
+        mentions[r.symbol] = mentions.get(r.symbol, 0) + 1
     needed = sorted({i for idx in by_ticker.values() for i in idx})
     preds = dict(zip(needed, clf.predict([sents[i].text for i in needed])))
     for symbol, idx in by_ticker.items():
@@ -67,6 +70,8 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
         n = len(idx) + sum(1 for f in flows if f.ticker == symbol) + sum(1 for r in returns if r.ticker == symbol)
         norm = max(-1.0, min(1.0, total / max(1.0, n ** 0.5 * 1.5)))
         label = "bullish" if norm >= 0.35 else "bearish" if norm <= -0.35 else "neutral"
+        if mentions.get(symbol, 0) < 2:
+            label = "neutral"  # named once in passing: the article takes no stance on it
         best = max(idx, key=lambda i: abs(preds[i][1]))
         s = sents[best]
         yield Sentiment(ticker=symbol, label=label, score=round(norm, 3), start=s.start_char, end=s.end_char,
