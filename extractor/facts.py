@@ -17,257 +17,18 @@ Functions take a Doc and yield plain records; nothing here touches a database.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from .cues import FUND_KINDS, cue_re, has, last
+from .references import Ref, build_refs
 from .rules import extensions as ext
 from .rules.attribution import iter_quotes
-from .schema import Anchor, Article, ArticleFacts, Flow, Mention, Return, Window
-
-PATTERNS = Path(__file__).parent / "rules" / "patterns"
-FUND_KINDS = ("etf", "etn", "fund", "unknown")
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for line in (PATTERNS / "facts.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("//"):
-            rec = json.loads(line)
-            out.setdefault(rec["kind"], []).extend(rec["values"])
-    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in out.items()}
-
-
-@lru_cache(maxsize=None)
-def _cue_re(kind: str) -> re.Pattern:
-    words = cues()[kind]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
-
-
-def _has(kind: str, text: str) -> bool:
-    return _cue_re(kind).search(text) is not None
-
-
-def _last(kind: str, text: str) -> re.Match | None:
-    m = None
-    for m in _cue_re(kind).finditer(text):
-        pass
-    return m
-
-
-# ---------------------------------------------------------------------------- refs
-
-
-@dataclass
-class Ref:
-    """A ticker reference usable by the fact rules: a mention or a resolved anaphor."""
-
-    symbol: str
-    kind: str
-    start: int  # char offsets
-    end: int
-    anaphor: bool = False
-
-
-_ANAPHOR_RE = re.compile(
-    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s(?:(?:~|nearly |about |roughly )?\$[\d.,]+\s(?:billion|million|trillion)\s)?"
-    r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|index|gauge|benchmark|"
-    r"product|trust|stock|bank|measure|barometer)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
-    r"|(?<![\w'’])(?P<it>[Ii]t)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
-)
-
-
-def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
-    return [s for s in doc.spans.get(ext.TICKERS, []) if s.start_char >= body_start]
-
-
-_LEGAL_SUFFIXES = ("AG", "Plc", "Plc.", "PLC", "Inc", "Inc.", "Co", "Co.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC",
-                   "SA", "NV", "SE", "LP", "LLP")
-_TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist", "economists", "manager",
-                "managers", "officer", "director", "president", "head", "chief", "executive", "trader", "traders")
-
-
-def _is_org_mention(doc: Doc, span: Span) -> bool:
-    """A company named as an employer, a data source or a platform, not as a security:
-    "Deutsche Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to
-    Morgan Stanley", "Barclays credit strategists", "Yahoo Finance", "on Twitter"."""
-    if span._.x_kind not in ("stock",) or span._.x_via not in ("name", "alias", "symbol"):
-        return False
-    c = cues()
-    text = doc.text
-    if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
-        return True  # share buttons and link boilerplate
-    if span[-1].text in _LEGAL_SUFFIXES:
-        return True  # "Deutsche Bank AG", "Goldman Sachs Group Inc.": the firm, not its stock
-    after = doc[span.end:span.end + 4]
-    if len(after) and (after[0].text in c["org_suffix"] or after[0].text == "&"):
-        return True
-    if len(after) and after[0].lower_ in ("'s", "’s", "’", "'"):
-        nxt = doc[span.end + 1:span.end + 3]
-        if len(nxt) and (nxt[0].text[:1].isupper() or nxt[0].lower_ in c["org_context_after"]
-                         or nxt[0].lower_ in _TITLE_HEADS):
-            return True
-    # "Bank of America Merrill Lynch credit strategist", "Barclays analyst", "Lipper data"
-    k = span.end
-    while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3:
-        k += 1
-    if k > span.end and k < len(doc) and not doc[k].is_punct:
-        return True  # "Yahoo Finance", "Goldman Sachs Asset Management": a longer name
-    j = k
-    while j < len(doc) and doc[j].is_lower and j - k < 3 and doc[j].lower_ not in c["org_context_after"] \
-            and doc[j].lower_ not in _TITLE_HEADS:
-        j += 1
-    if j < len(doc) and (doc[j].lower_ in c["org_context_after"] or doc[j].lower_ in _TITLE_HEADS):
-        return True
-    prev = doc[span.start - 1].lower_ if span.start else ""
-    prev2 = doc[max(0, span.start - 2):span.start].text.lower()
-    if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
-        return True
-    if prev == "on" and (span.end >= len(doc) or doc[span.end].text in (".", "@") or doc[span.end].text.startswith("@")):
-        return True  # "Follow her on Twitter @..."
-    if prev in ("of", "from") and span.start >= 2 and (doc[span.start - 2].lower_ in _TITLE_HEADS
-                                                       or doc[span.start - 2].text[:1].isupper()):
-        return True  # "David Kostin of Goldman Sachs", "the head of the IMF"
-    return False
-
-
-def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
-    """Ticker references in text order: mentions (minus employer/source names) and
-    anaphors ("the fund", "the index", "it") resolved to the latest fitting subject."""
-    mentions: list[Mention] = []
-    refs: list[Ref] = []
-    for s in _article_mentions(doc, body_start):
-        if _is_org_mention(doc, s):
-            continue
-        mentions.append(Mention(symbol=s._.x_symbol, start=s.start_char, end=s.end_char, text=s.text,
-                                kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol"))
-        refs.append(Ref(s._.x_symbol, s._.x_kind or "unknown", s.start_char, s.end_char))
-    text = doc.text
-    anaphors: list[Ref] = []
-    # The subject of each sentence (its first reference) is what "it" points back to.
-    sent_bounds = [(s.start_char, s.end_char) for s in doc.sents if s.end_char > body_start]
-    for m in _ANAPHOR_RE.finditer(text, body_start):
-        noun = (m.group("noun") or "").lower()
-        target = None
-        prior = [r for r in refs if r.end <= m.start()]
-        if m.group("it"):
-            # the first reference of the nearest earlier sentence that has one
-            sb = next((b for b in sent_bounds if b[0] <= m.start() < b[1]), None)
-            if sb is None:
-                continue
-            same = [r for r in prior if r.start >= sb[0]]
-            if same:
-                continue  # "IWM ... it" inside one sentence: the clause already has its subject
-            for b in reversed([b for b in sent_bounds if b[1] <= sb[0]][-1:]):
-                in_s = [r for r in prior if b[0] <= r.start < b[1]]
-                if in_s:
-                    target = in_s[0]
-        else:
-            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund"):
-                kinds = FUND_KINDS
-            elif noun in ("stock", "bank"):
-                kinds = ("stock",)
-            else:
-                kinds = ("index",)
-            fitting = [r for r in prior if r.kind in kinds and r.kind != "unknown" or
-                       (r.kind == "unknown" and kinds == FUND_KINDS)]
-            if fitting:
-                # prefer the latest sentence's subject over a later object in that sentence
-                last = fitting[-1]
-                sb = next((b for b in sent_bounds if b[0] <= last.start < b[1]), None)
-                same_sent = [r for r in fitting if sb and sb[0] <= r.start < sb[1]]
-                target = same_sent[0] if same_sent and kinds == ("index",) else last
-        if target is not None:
-            anaphors.append(Ref(target.symbol, target.kind, m.start(), m.end(), anaphor=True))
-    all_refs = sorted(refs + anaphors, key=lambda r: r.start)
-    return all_refs, mentions
-
-
-# ---------------------------------------------------------------------- windows
-
-
-@dataclass
-class TimeIndex:
-    """Time phrases of the article, resolved once, with "that month"/"the same period"
-    bound to the window before them."""
-
-    phrases: list[tuple[int, int, Window]]
-
-    def after_in_paragraph(self, pos: int, text: str) -> Window | None:
-        """A claim that opens an article before any period is named takes the first
-        one named soon after it ("down -3.05%. ... fell -3% today")."""
-        limit = text.find("\n\n", pos)
-        limit = len(text) if limit < 0 else limit
-        nxt = [p for p in self.phrases if pos <= p[0] < min(limit, pos + 400)
-               and not _COMPARISON.search(p[2].label or "")]
-        return nxt[0][2] if nxt else None
-
-    def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
-        return [p for p in self.phrases if p[0] >= start and p[1] <= end]
-
-    def before(self, pos: int) -> Window | None:
-        """The latest period named before ``pos``; comparisons ("a week earlier",
-        "a year ago") name no period a later claim could be about."""
-        prior = [p for p in self.phrases if p[1] <= pos and not _COMPARISON.search(p[2].label or "")]
-        return prior[-1][2] if prior else None
-
-
-_COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
-_SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
-                          r"first time|most|least|longest|record|heaviest|smallest)\b[^.;,]{0,30}$", re.IGNORECASE)
-_MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-
-
-def _unit_of(label: str) -> str | None:
-    """The calendar unit a window label names ("week ended 2019-05-08" -> week)."""
-    low = label.lower()
-    for u in ("week", "month", "quarter"):
-        if u in low:
-            return u
-    if any(m in low for m in _MONTHS) and not re.search(r"\d", low):
-        return "month"
-    if "year" in low or re.search(r"\b(?:19|20)\d\d\b", low):
-        return "year"
-    return None
-
-
-def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
-    try:
-        from .normalize.time import resolve
-    except ImportError:  # pragma: no cover - during bootstrapping only
-        return TimeIndex([])
-    out: list[tuple[int, int, Window]] = []
-    for span in doc.spans.get(ext.TIMEX, []):
-        if span.start_char < body_start:
-            continue
-        tp = span._.x_time
-        if tp is None:
-            continue
-        if doc.text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
-            continue  # "third-quarter earnings season": an adjective, not the claim's window
-        if getattr(tp, "anaphoric", False):
-            unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
-            fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)]
-            prev = fitting[0] if fitting else next((w for *_, w in reversed(out) if w.label), None)
-            if prev is not None:
-                out.append((span.start_char, span.end_char,
-                            replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
-            continue
-        if _SUPERLATIVE.search(doc.text[max(body_start, span.start_char - 45):span.start_char]):
-            continue  # "its worst week since January 30": a comparison, not the claim's window
-        out.append((span.start_char, span.end_char, resolve(tp, anchor)))
-    return TimeIndex(out)
-
-
-# ---------------------------------------------------------------------- helpers
+from .schema import Anchor, Article, ArticleFacts, Flow, Return, Window
+from .windows import TimeIndex, build_time_index
 
 
 @dataclass
@@ -435,9 +196,9 @@ def _decimals(x: float) -> int:
 
 def _return_sign(left: str, right: str) -> int:
     """The movement cue nearest the number decides the sign."""
-    up, down = _last("return_up", left), _last("return_down", left)
-    r_up = _cue_re("return_up").match(right.lstrip())
-    r_down = _cue_re("return_down").match(right.lstrip())
+    up, down = last("return_up", left), last("return_down", left)
+    r_up = cue_re("return_up").match(right.lstrip())
+    r_down = cue_re("return_down").match(right.lstrip())
     if r_down and not (up and down is None and not r_up and up.end() > len(left) - 12):
         if r_down:
             return -1
@@ -471,7 +232,7 @@ def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
                 r"allocation|share\b|discount|premium|coupon|dividend|interest|rate|fee|chance|probability|odds|"
                 r"margin|tariff|annualized yield|distribution)", right, re.IGNORECASE):
         return False
-    if _has("not_return", near_left + " " + right[:12]) or _has("not_return", left[-40:]):
+    if has("not_return", near_left + " " + right[:12]) or has("not_return", left[-40:]):
         return False
     if re.search(r"\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$", left):
         return False  # "to 2.9%", "at 35 percent", "from a 1.63% low": levels
@@ -481,8 +242,8 @@ def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return True
     anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
     wide = text[max(c.sent.start_char, prev_end, anchor_pos - 40):c.start]
-    return _has("return_up", wide) or _has("return_down", wide) or bool(
-        _cue_re("return_up").match(right.lstrip()) or _cue_re("return_down").match(right.lstrip()))
+    return has("return_up", wide) or has("return_down", wide) or bool(
+        cue_re("return_up").match(right.lstrip()) or cue_re("return_down").match(right.lstrip()))
 
 
 def _is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
@@ -497,7 +258,7 @@ def _is_forecast(c: Candidate, text: str, window: Window, published, ref_start: 
     if cut is not None:
         left = left[cut:]
     right = text[c.end:c.sent.end_char]
-    if _has("forecast", left) or re.search(r"out of the question|in the cards", right[:80]):
+    if has("forecast", left) or re.search(r"out of the question|in the cards", right[:80]):
         return True
     if published and window.end and window.end > published:
         return True
@@ -516,7 +277,6 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             continue
         cands.append(Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign,
                                s._.x_qualifier, sent))
-    last_real: Window | None = None
     last_fc: Window | None = None
     prev_end = 0
     for group in _groups(cands, text):
@@ -544,8 +304,6 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                     times.after_in_paragraph(c.start, text) or window
             if fc:
                 last_fc = window
-            else:
-                last_real = window
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
             ev_end = max(ref.end, c.end)
             qual = c.qualifier
@@ -565,8 +323,8 @@ def _flow_direction(c: Candidate, text: str) -> str | None:
         return "inflow" if c.sign > 0 else "outflow"
     left = text[max(c.sent.start_char, c.start - 120):c.start]
     right = text[c.end:min(c.sent.end_char, c.end + 80)]
-    li, lo = _last("inflow", left), _last("outflow", left)
-    ri, ro = _cue_re("inflow").search(right), _cue_re("outflow").search(right)
+    li, lo = last("inflow", left), last("outflow", left)
+    ri, ro = cue_re("inflow").search(right), cue_re("outflow").search(right)
     best = None  # (distance, direction)
     for m, d, side in ((li, "inflow", "l"), (lo, "outflow", "l"), (ri, "inflow", "r"), (ro, "outflow", "r")):
         if m is None:
@@ -579,7 +337,7 @@ def _flow_direction(c: Candidate, text: str) -> str | None:
             best = (dist, d)
     if best is not None:
         return best[1]
-    if _has("flow_neutral", left[-60:] + " " + right[:40]):
+    if has("flow_neutral", left[-60:] + " " + right[:40]):
         return "inflow"
     return None
 
@@ -679,7 +437,7 @@ def _headline_like(text: str, pos: int) -> bool:
     return bool(line) and len(line.split()) <= 20 and not line.endswith((".", "!", ":", ";", ",", "”", '"'))
 
 
-def _title_last(items, title_end: int, text: str = ""):
+def _titlelast(items, title_end: int, text: str = ""):
     """Facts found in a headline only count when the body does not repeat them: the
     body says it with its window and qualifiers."""
     head = [x for x in items if x.start < title_end or (text and _headline_like(text, x.start))]
@@ -696,9 +454,9 @@ def assemble(doc: Doc, article: Article, *, classifier=None) -> ArticleFacts:
     times = build_time_index(doc, article.anchor, body_start)
     title_end = doc._.x_title_end or 0
     text = doc.text
-    returns = _dedupe_returns(_title_last(list(iter_returns(doc, refs, times, article.anchor, body_start)),
+    returns = _dedupe_returns(_titlelast(list(iter_returns(doc, refs, times, article.anchor, body_start)),
                                           title_end, text))
-    flows = _dedupe_flows(_title_last(list(iter_flows(doc, refs, times, article.anchor, body_start)), title_end, text))
+    flows = _dedupe_flows(_titlelast(list(iter_flows(doc, refs, times, article.anchor, body_start)), title_end, text))
     quotes = tuple(iter_quotes(doc))
     tickers: list[str] = []
     for m in mentions:

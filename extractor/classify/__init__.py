@@ -7,9 +7,12 @@ passed to ``iter_sentiment`` (or registered as the default) without other change
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .lexicon import LexiconClassifier
+
+if TYPE_CHECKING:
+    from ..schema import Sentiment
 
 
 class SentenceClassifier(Protocol):

@@ -1,0 +1,143 @@
+"""Ticker references: the mentions a claim can be about, and anaphors resolved.
+
+A company named as an employer or a data source ("Deutsche Bank AG's Binky Chadha",
+"according to Morgan Stanley") is not a security the article makes a claim about;
+"the fund", "the index" and "it" point back to the latest fitting subject.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from .cues import FUND_KINDS, cues
+from .rules import extensions as ext
+from .schema import Mention
+
+@dataclass
+class Ref:
+    """A ticker reference usable by the fact rules: a mention or a resolved anaphor."""
+
+    symbol: str
+    kind: str
+    start: int  # char offsets
+    end: int
+    anaphor: bool = False
+
+
+_ANAPHOR_RE = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s(?:(?:~|nearly |about |roughly )?\$[\d.,]+\s(?:billion|million|trillion)\s)?"
+    r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|index|gauge|benchmark|"
+    r"product|trust|stock|bank|measure|barometer)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
+    r"|(?<![\w'’])(?P<it>[Ii]t)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
+)
+
+
+def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
+    return [s for s in doc.spans.get(ext.TICKERS, []) if s.start_char >= body_start]
+
+
+_LEGAL_SUFFIXES = ("AG", "Plc", "Plc.", "PLC", "Inc", "Inc.", "Co", "Co.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC",
+                   "SA", "NV", "SE", "LP", "LLP")
+_TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist", "economists", "manager",
+                "managers", "officer", "director", "president", "head", "chief", "executive", "trader", "traders")
+
+
+def _is_org_mention(doc: Doc, span: Span) -> bool:
+    """A company named as an employer, a data source or a platform, not as a security:
+    "Deutsche Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to
+    Morgan Stanley", "Barclays credit strategists", "Yahoo Finance", "on Twitter"."""
+    if span._.x_kind not in ("stock",) or span._.x_via not in ("name", "alias", "symbol"):
+        return False
+    c = cues()
+    text = doc.text
+    if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
+        return True  # share buttons and link boilerplate
+    if span[-1].text in _LEGAL_SUFFIXES:
+        return True  # "Deutsche Bank AG", "Goldman Sachs Group Inc.": the firm, not its stock
+    after = doc[span.end:span.end + 4]
+    if len(after) and (after[0].text in c["org_suffix"] or after[0].text == "&"):
+        return True
+    if len(after) and after[0].lower_ in ("'s", "’s", "’", "'"):
+        nxt = doc[span.end + 1:span.end + 3]
+        if len(nxt) and (nxt[0].text[:1].isupper() or nxt[0].lower_ in c["org_context_after"]
+                         or nxt[0].lower_ in _TITLE_HEADS):
+            return True
+    # "Bank of America Merrill Lynch credit strategist", "Barclays analyst", "Lipper data"
+    k = span.end
+    while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3:
+        k += 1
+    if k > span.end and k < len(doc) and not doc[k].is_punct:
+        return True  # "Yahoo Finance", "Goldman Sachs Asset Management": a longer name
+    j = k
+    while j < len(doc) and doc[j].is_lower and j - k < 3 and doc[j].lower_ not in c["org_context_after"] \
+            and doc[j].lower_ not in _TITLE_HEADS:
+        j += 1
+    if j < len(doc) and (doc[j].lower_ in c["org_context_after"] or doc[j].lower_ in _TITLE_HEADS):
+        return True
+    prev = doc[span.start - 1].lower_ if span.start else ""
+    prev2 = doc[max(0, span.start - 2):span.start].text.lower()
+    if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
+        return True
+    if prev == "on" and (span.end >= len(doc) or doc[span.end].text in (".", "@") or doc[span.end].text.startswith("@")):
+        return True  # "Follow her on Twitter @..."
+    if prev in ("of", "from") and span.start >= 2 and (doc[span.start - 2].lower_ in _TITLE_HEADS
+                                                       or doc[span.start - 2].text[:1].isupper()):
+        return True  # "David Kostin of Goldman Sachs", "the head of the IMF"
+    return False
+
+
+def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
+    """Ticker references in text order: mentions (minus employer/source names) and
+    anaphors ("the fund", "the index", "it") resolved to the latest fitting subject."""
+    mentions: list[Mention] = []
+    refs: list[Ref] = []
+    for s in _article_mentions(doc, body_start):
+        if _is_org_mention(doc, s):
+            continue
+        mentions.append(Mention(symbol=s._.x_symbol, start=s.start_char, end=s.end_char, text=s.text,
+                                kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol"))
+        refs.append(Ref(s._.x_symbol, s._.x_kind or "unknown", s.start_char, s.end_char))
+    text = doc.text
+    anaphors: list[Ref] = []
+    # The subject of each sentence (its first reference) is what "it" points back to.
+    sent_bounds = [(s.start_char, s.end_char) for s in doc.sents if s.end_char > body_start]
+    for m in _ANAPHOR_RE.finditer(text, body_start):
+        noun = (m.group("noun") or "").lower()
+        target = None
+        prior = [r for r in refs if r.end <= m.start()]
+        if m.group("it"):
+            # the first reference of the nearest earlier sentence that has one
+            sb = next((b for b in sent_bounds if b[0] <= m.start() < b[1]), None)
+            if sb is None:
+                continue
+            same = [r for r in prior if r.start >= sb[0]]
+            if same:
+                continue  # "IWM ... it" inside one sentence: the clause already has its subject
+            for b in reversed([b for b in sent_bounds if b[1] <= sb[0]][-1:]):
+                in_s = [r for r in prior if b[0] <= r.start < b[1]]
+                if in_s:
+                    target = in_s[0]
+        else:
+            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund"):
+                kinds = FUND_KINDS
+            elif noun in ("stock", "bank"):
+                kinds = ("stock",)
+            else:
+                kinds = ("index",)
+            fitting = [r for r in prior if r.kind in kinds and r.kind != "unknown" or
+                       (r.kind == "unknown" and kinds == FUND_KINDS)]
+            if fitting:
+                # prefer the latest sentence's subject over a later object in that sentence
+                last = fitting[-1]
+                sb = next((b for b in sent_bounds if b[0] <= last.start < b[1]), None)
+                same_sent = [r for r in fitting if sb and sb[0] <= r.start < sb[1]]
+                target = same_sent[0] if same_sent and kinds == ("index",) else last
+        if target is not None:
+            anaphors.append(Ref(target.symbol, target.kind, m.start(), m.end(), anaphor=True))
+    all_refs = sorted(refs + anaphors, key=lambda r: r.start)
+    return all_refs, mentions
+
+
+# ---------------------------------------------------------------------- windows

@@ -1,0 +1,89 @@
+"""The article's time phrases as windows, and which one a claim takes.
+
+Phrases are resolved once per article on the NYSE calendar (``normalize.time``);
+anaphoric ones ("for the week", "over the same period") take the latest window of
+their unit; comparisons ("its worst week since January 30") are no claim's window.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+from .normalize.time import resolve
+from .rules import extensions as ext
+from .schema import Anchor, Window
+
+@dataclass
+class TimeIndex:
+    """Time phrases of the article, resolved once, with "that month"/"the same period"
+    bound to the window before them."""
+
+    phrases: list[tuple[int, int, Window]]
+
+    def after_in_paragraph(self, pos: int, text: str) -> Window | None:
+        """A claim that opens an article before any period is named takes the first
+        one named soon after it ("down -3.05%. ... fell -3% today")."""
+        limit = text.find("\n\n", pos)
+        limit = len(text) if limit < 0 else limit
+        nxt = [p for p in self.phrases if pos <= p[0] < min(limit, pos + 400)
+               and not COMPARISON.search(p[2].label or "")]
+        return nxt[0][2] if nxt else None
+
+    def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
+        return [p for p in self.phrases if p[0] >= start and p[1] <= end]
+
+    def before(self, pos: int) -> Window | None:
+        """The latest period named before ``pos``; comparisons ("a week earlier",
+        "a year ago") name no period a later claim could be about."""
+        prior = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")]
+        return prior[-1][2] if prior else None
+
+
+COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
+_SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
+                          r"first time|most|least|longest|record|heaviest|smallest)\b[^.;,]{0,30}$", re.IGNORECASE)
+_MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _unit_of(label: str) -> str | None:
+    """The calendar unit a window label names ("week ended 2019-05-08" -> week)."""
+    low = label.lower()
+    for u in ("week", "month", "quarter"):
+        if u in low:
+            return u
+    if any(m in low for m in _MONTHS) and not re.search(r"\d", low):
+        return "month"
+    if "year" in low or re.search(r"\b(?:19|20)\d\d\b", low):
+        return "year"
+    return None
+
+
+def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
+    out: list[tuple[int, int, Window]] = []
+    for span in doc.spans.get(ext.TIMEX, []):
+        if span.start_char < body_start:
+            continue
+        tp = span._.x_time
+        if tp is None:
+            continue
+        if doc.text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
+            continue  # "third-quarter earnings season": an adjective, not the claim's window
+        if getattr(tp, "anaphoric", False):
+            unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
+            fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)]
+            prev = fitting[0] if fitting else next((w for *_, w in reversed(out) if w.label), None)
+            if prev is not None:
+                out.append((span.start_char, span.end_char,
+                            replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
+            continue
+        if _SUPERLATIVE.search(doc.text[max(body_start, span.start_char - 45):span.start_char]):
+            continue  # "its worst week since January 30": a comparison, not the claim's window
+        out.append((span.start_char, span.end_char, resolve(tp, anchor)))
+    return TimeIndex(out)
+
+
+# ---------------------------------------------------------------------- helpers
