@@ -53,7 +53,9 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace only: a no-break sp
 
 def _walk(path: Path) -> Iterator[Path | IngestError]:
     """One given path: the file itself, or every supported file under a folder, sorted
-    so a run is reproducible, hidden files and folders (.git, .DS_Store) left out."""
+    so a run is reproducible, hidden files and folders (.git, .DS_Store) and a folder's
+    own README (documentation, not an article) left out. A file named explicitly is
+    always read."""
     if path.is_dir():
         found: list[Path] = []
         for root, dirs, files in os.walk(path):
@@ -61,6 +63,8 @@ def _walk(path: Path) -> Iterator[Path | IngestError]:
             for name in files:
                 full = Path(root) / name
                 if name.startswith(".") or full.suffix.lower() not in SUFFIXES:
+                    continue
+                if full.stem.upper() == "README":
                     continue
                 if full.is_file():
                     found.append(full)

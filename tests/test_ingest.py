@@ -293,3 +293,12 @@ def test_every_dev_corpus_article_reads_cleanly():
         first_line = article.text.split("\n", 1)[0]
         if first_line.startswith("date "):
             assert article.published == date.fromisoformat(first_line.split()[1])
+
+
+def test_a_folder_readme_is_documentation_not_an_article(tmp_path):
+    (tmp_path / "README.md").write_text("These files are samples; SPY fell 3% is not a claim here.")
+    (tmp_path / "a.txt").write_text("IWM is up 2.7 percent year-to-date.")
+    files, errors = expand_paths([tmp_path])
+    assert [f.name for f in files] == ["a.txt"] and errors == []
+    files, _ = expand_paths([tmp_path / "README.md"])
+    assert [f.name for f in files] == ["README.md"]
