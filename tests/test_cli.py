@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from extractor import store
 from extractor.cli import cli, output_name
+from _db import rows
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 READ_ONLY = ("Error: extractor query is read-only: INSERT/UPDATE/DELETE/DROP are refused; "
@@ -23,13 +24,6 @@ def run(*args: str) -> object:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def rows(path, sql, params=()):
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def count(path, table: str) -> int:

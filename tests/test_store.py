@@ -10,6 +10,7 @@ from extractor import store
 from extractor.errors import IngestError, ReadOnlyQueryError, StoreError
 from extractor.pipeline import article_from_text
 from extractor.store import MIGRATIONS, open_db, query, write_article
+from _db import rows
 
 
 TEXT = ("date 2017-08-18\nSmall caps lose their footing\n\n"
@@ -35,13 +36,6 @@ def iwm_facts(make_facts):
     return build
 
 
-def rows(path, sql, params=()):
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def write(path, facts):
