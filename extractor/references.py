@@ -54,11 +54,18 @@ def _is_org_mention(doc: Doc, span: Span) -> bool:
     text = doc.text
     if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
         return True  # share buttons and link boilerplate
-    if span[-1].text in _LEGAL_SUFFIXES:
-        return True  # "Deutsche Bank AG", "Goldman Sachs Group Inc.": the firm, not its stock
+    speaks = re.match(r"\W*(?:also\s)?(?:say|says|said|see|sees|saw|expects?|predicts?|forecasts?|estimates?|"
+                      r"reported|reports|wrote|writes|noted|notes|argues|argued|believes?|warned|warns|told|"
+                      r"projects?|recommends?|strategists|analysts|economists)\b",
+                      text[span.end_char:span.end_char + 30])
+    moves = re.match(r"\W*(?:shares\s|stock\s|was\s|were\s|is\s|has\s)?(?:" + "|".join(
+        re.escape(w) for w in c["return_up"] + c["return_down"]) + r")\b", text[span.end_char:span.end_char + 40])
+    if speaks and not moves:
+        return True  # "UBS AG see", "Goldman Sachs expects": the firm as a forecaster
     after = doc[span.end:span.end + 4]
-    if len(after) and (after[0].text in c["org_suffix"] or after[0].text == "&"):
-        return True
+    if len(after) and after[0].text in ("&", "Group", "Securities", "Research", "Capital", "Asset", "Wealth",
+                                        "Global", "Intelligence", "Analytics", "Advisors", "Investments"):
+        return True  # "Goldman Sachs Asset Management": a longer firm name
     if len(after) and after[0].lower_ in ("'s", "’s", "’", "'"):
         nxt = doc[span.end + 1:span.end + 3]
         if len(nxt) and (nxt[0].text[:1].isupper() or nxt[0].lower_ in c["org_context_after"]
@@ -66,7 +73,8 @@ def _is_org_mention(doc: Doc, span: Span) -> bool:
             return True
     # "Bank of America Merrill Lynch credit strategist", "Barclays analyst", "Lipper data"
     k = span.end
-    while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3:
+    while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3 \
+            and doc[k].text not in _LEGAL_SUFFIXES:
         k += 1
     if k > span.end and k < len(doc) and not doc[k].is_punct:
         return True  # "Yahoo Finance", "Goldman Sachs Asset Management": a longer name
@@ -77,6 +85,8 @@ def _is_org_mention(doc: Doc, span: Span) -> bool:
     if j < len(doc) and (doc[j].lower_ in c["org_context_after"] or doc[j].lower_ in _TITLE_HEADS):
         return True
     prev = doc[span.start - 1].lower_ if span.start else ""
+    if prev == "from" and re.match(r"\W*(?:[A-Z][\w.&]*\s){0,3}?to\s[A-Z]", text[span.end_char:span.end_char + 40]):
+        return True  # "banks from Barclays Plc to UBS AG": a list of firms
     prev2 = doc[max(0, span.start - 2):span.start].text.lower()
     if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
         return True
