@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from .cues import FUND_KINDS, cue_re, has, last
+from .cues import FUND_KINDS, cue_re, cues, has, last
 from .references import Ref, build_refs
 from .rules import extensions as ext
 from .rules.attribution import iter_quotes
@@ -83,6 +83,9 @@ def _groups(cands: list[Candidate], text: str) -> list[list[Candidate]]:
     return groups
 
 
+# A time phrase after one of these belongs to another clause: "rose 2.3% to 31.46, and
+# said she expects choppy trading into the Fed's meeting next week".
+_CLAUSE_BREAK = re.compile(r"\b(?:said|says|while|but|whereas|although|though|expects?|predicts?)\b|;")
 _RELATIVE = re.compile(r",\s(?:which|who|whose|that)\b[^,;]*,")
 
 
@@ -130,6 +133,12 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
                     target = r
                     break
         if target is None:
+            # "a gain of roughly 1% for the SPDR S&P 500 ETF Trust", "the 10.2% gain in the S&P 500"
+            for r in right:
+                if re.fullmatch(r"\s?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?", text[c.end:r.start]):
+                    target = r
+                break
+        if target is None:
             lefts = [r for r in in_sent if r.end <= c.start and r.start >= lo]
             # "the fund, which seeks three times the return of the Nasdaq-100 Index,
             # tumbled 27.6%": a reference inside a relative clause is not the subject.
@@ -151,7 +160,8 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
 
 def _window_for(c: Candidate, times: TimeIndex, last_used: Window | None) -> Window:
     sent = c.sent
-    phrases = times.in_span(sent.start_char, sent.end_char)
+    phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
+               if p[0] < c.start or not _CLAUSE_BREAK.search(sent.doc.text[c.end:p[0]])]
     if phrases:
         def dist(p):
             s, e, _ = p
@@ -194,35 +204,83 @@ def _decimals(x: float) -> int:
 # ---------------------------------------------------------------------- returns
 
 
+def _moves(text: str) -> list[tuple[int, int]]:
+    """(position, +1/-1) of every movement cue, longest cue first, so "gave up" is
+    one falling cue and not a rising "up"."""
+    return [(m.start(), -1 if m.group(0).lower() in _DOWN else 1) for m in _MOVE_RE().finditer(text)]
+
+
+def _MOVE_RE() -> re.Pattern:
+    global _MOVE
+    if _MOVE is None:
+        words = sorted(set(cues()["return_up"]) | set(cues()["return_down"]), key=len, reverse=True)
+        _MOVE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+    return _MOVE
+
+
+_MOVE: re.Pattern | None = None
+_DOWN = frozenset(w.lower() for w in cues()["return_down"])
+# "8% below its July 31 record close", "13 per cent above its June 16 low"
+_ABOVE_BELOW = re.compile(r"\s*(above|below|off)\s(?:its|their|the|a)\b[^.;,]{0,30}?\b(?:low|high|peak|record|"
+                          r"close|level|average|top|bottom)\b", re.IGNORECASE)
+
+
 def _return_sign(left: str, right: str) -> int:
     """The movement cue nearest the number decides the sign."""
-    up, down = last("return_up", left), last("return_down", left)
-    r_up = cue_re("return_up").match(right.lstrip())
-    r_down = cue_re("return_down").match(right.lstrip())
-    if r_down and not (up and down is None and not r_up and up.end() > len(left) - 12):
-        if r_down:
-            return -1
-    if r_up:
-        return 1
-    if up and down:
-        return 1 if up.start() > down.start() else -1
-    if down:
-        return -1
-    return 1
+    ab = _ABOVE_BELOW.match(right)
+    if ab:
+        return 1 if ab.group(1).lower() in ("above", "over") else -1
+    r = _moves(right[:25])
+    if r and r[0][0] <= 14:
+        return r[0][1]  # "closed 14% lower", "a 2.93% fall"
+    lm = _moves(left)
+    if lm:
+        return lm[-1][1]
+    return r[0][1] if r else 1
 
 
 _NOT_RETURN_SUBJECT = re.compile(
     r"\b(?:futures|shares outstanding|share count|yields?|short interest|assets|volume|holdings|weight(?:ing)?s?|"
     r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically|would\s(?:take|put|bring|send|push|"
+                           r"mean|leave))\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d(?:\.\d+)?\s?(?:%|percent|per cent)|\$\s?\d[\d.,]*(?:\s?(?:billion|million|bn|mn|[bmk]))?",
+                     re.IGNORECASE)
+
+
+def right_of(c: Candidate, text: str, n: int = 40) -> str:
+    return text[c.end:min(c.sent.end_char, c.end + n)]
+
+
+def _in_table_row(text: str, pos: int) -> bool:
+    """A line of a pipe table ("SPY | -3,104.6 | 175,330.2 | -1.74%"): its columns are
+    not labelled here, so its numbers are not read as claims."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return text[a:len(text) if b < 0 else b].count("|") >= 2
+
+
+def _clean_left(text: str) -> str:
+    """The words between a ticker and its number, with relative clauses (", which
+    holds ... at a 45% weight,") and anything before an earlier number cut out."""
+    text = _RELATIVE.sub(",", text)
+    last_num = None
+    for last_num in _NUMBER.finditer(text):
+        pass
+    return text[last_num.end():] if last_num else text
 
 
 def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_start: int | None = None,
                prev_end: int = 0) -> bool:
     if ref_start is not None and _NOT_RETURN_SUBJECT.search(text[max(c.sent.start_char, ref_start - 30):ref_start]):
         return False  # "Futures on the gauge rose", "shares outstanding of HYG ... declined"
-    left_full = text[max(c.sent.start_char, ref_end, prev_end):c.start]
-    if re.search(r"\b(?:not|never|no)\b|n['’]t\b", left_full):
-        return False  # "has not suffered a 5% pullback"
+    left_full = _clean_left(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    if re.search(r"(?:\b(?:not|never)|n['’]t)\s(?:[\w-]+\s){0,2}?(?:" + _MOVE_RE().pattern + ")", left_full + " " + right_of(c, text)) \
+            or re.search(r"\b(?:not|never)\s(?:[\w-]+\s){0,2}?(?:suffered|seen|posted|had)\b", left_full):
+        return False  # "has not suffered a 5% pullback", "didn't fall 2%"
+    if _HYPOTHETICAL.search(text[max(c.sent.start_char, ref_end, prev_end):c.start]) or \
+            re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", c.sent.text):
+        return False  # "the fund can fall 30%", "a 10% correction would take the index to 24673"
     left = left_full[-70:]
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
     near_left = " ".join(left.split()[-4:])
@@ -236,14 +294,13 @@ def _is_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return False
     if re.search(r"\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$", left):
         return False  # "to 2.9%", "at 35 percent", "from a 1.63% low": levels
-    if re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", c.sent.text):
-        return False  # "a 10% correction would take the index to 24673": arithmetic, not a claim
     if c.sign is not None or grouped_signed:
         return True
+    if _ABOVE_BELOW.match(right):
+        return True  # "8% below its July 31 record close"
     anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
-    wide = text[max(c.sent.start_char, prev_end, anchor_pos - 40):c.start]
-    return has("return_up", wide) or has("return_down", wide) or bool(
-        cue_re("return_up").match(right.lstrip()) or cue_re("return_down").match(right.lstrip()))
+    wide = _clean_left(text[max(c.sent.start_char, prev_end, anchor_pos - 40):c.start])
+    return bool(_moves(wide)) or bool(re.match(r"\s*(?:[\w-]+\s){0,2}?(?:" + _MOVE_RE().pattern + ")", right))
 
 
 def _is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
@@ -285,16 +342,20 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
         subj = min((r.start for r in targets if r is not None), default=None)
         g_prev_end = prev_end
         prev_end = group[-1].end
-        for c, ref in zip(group, targets):
-            if ref is None:
+        lead_sign: int | None = None
+        for i, (c, ref) in enumerate(zip(group, targets)):
+            if ref is None or _in_table_row(text, c.start):
                 continue
-            if not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
-                              subj if len(group) > 1 else ref.start,
-                              g_prev_end if g_prev_end >= c.sent.start_char else 0):
+            follows_lead = i > 0 and lead_sign is not None
+            if not follows_lead and not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text,
+                                                   grouped_signed, subj if len(group) > 1 else ref.start,
+                                                   g_prev_end if g_prev_end >= c.sent.start_char else 0):
                 continue
             left = text[max(c.sent.start_char, ref.end if ref.end <= c.start else c.sent.start_char):c.start]
             right = text[c.end:min(c.sent.end_char, c.end + 40)]
-            sign = c.sign if c.sign is not None else _return_sign(left[-90:], right)
+            sign = c.sign if c.sign is not None else (lead_sign if follows_lead else _return_sign(left[-90:], right))
+            if i == 0:
+                lead_sign = sign
             lo_v = sign * c.value
             hi_v = sign * c.value_high if c.value_high is not None else None
             window = _window_for(c, times, None)

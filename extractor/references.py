@@ -28,7 +28,10 @@ class Ref:
 
 _ANAPHOR_RE = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s(?:(?:~|nearly |about |roughly )?\$[\d.,]+\s(?:billion|million|trillion)\s)?"
-    r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|index|gauge|benchmark|"
+    r"(?:(?:leveraged|inverse|largest|biggest|smaller|small-cap|large-cap|mid-cap|blue-chip|tech-heavy|broad|broader|"
+    r"benchmark|junior|miners|oil|gold|bond|equity|stock|sector|flagship|popular|underlying|Japanese|British|German|"
+    r"European|Asian|Chinese|UK|U\.S\.|US|main|wider|whole)\s){0,2}"
+    r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|ETP|index|gauge|benchmark|"
     r"product|trust|stock|bank|measure|barometer)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
     r"|(?<![\w'’])(?P<it>[Ii]t)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
 )
@@ -130,7 +133,7 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
                 if in_s:
                     target = in_s[0]
         else:
-            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund"):
+            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund", "etp"):
                 kinds = FUND_KINDS
             elif noun in ("stock", "bank"):
                 kinds = ("stock",)
