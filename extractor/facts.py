@@ -361,8 +361,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             window = _window_for(c, times, None)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = (last_fc if fc and last_fc else times.before(c.start)) or \
-                    times.after_in_paragraph(c.start, text) or window
+                window = (last_fc if fc and last_fc else times.inherited(c.start, text)) or window
             if fc:
                 last_fc = window
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
@@ -462,7 +461,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 continue
             window = _window_for(c, times, None)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = times.before(c.start) or times.after_in_paragraph(c.start, text) or window
+                window = times.inherited(c.start, text) or window
             ctx = text[c.sent.start_char:c.sent.end_char].lower()
             agg = "total"
             if re.search(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b", ctx):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from spacy.tokens import Doc
 
@@ -21,18 +22,38 @@ class TimeIndex:
     bound to the window before them."""
 
     phrases: list[tuple[int, int, Window]]
+    published: date | None = None
 
     def after_in_paragraph(self, pos: int, text: str) -> Window | None:
         """A claim that opens an article before any period is named takes the first
         one named soon after it ("down -3.05%. ... fell -3% today")."""
-        limit = text.find("\n\n", pos)
-        limit = len(text) if limit < 0 else limit
-        nxt = [p for p in self.phrases if pos <= p[0] < min(limit, pos + 400)
+        nxt = [p for p in self.phrases if pos <= p[0] < pos + 400
                and not COMPARISON.search(p[2].label or "")]
         return nxt[0][2] if nxt else None
 
     def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
         return [p for p in self.phrases if p[0] >= start and p[1] <= end]
+
+    def inherited(self, pos: int, text: str) -> Window | None:
+        """The window of a claim whose sentence names none: the latest period named
+        before it in its paragraph, else the article's first period (the lede usually
+        sets the frame: "in the week ended April 2, ..."), else one named just after."""
+        para = text.rfind("\n\n", 0, pos) + 1
+        in_para = [p for p in self.phrases if para <= p[0] and p[1] <= pos and not COMPARISON.search(p[2].label or "")]
+        if in_para:
+            return in_para[-1][2]
+        lede = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
+                and self._recent(p[2])]
+        if lede:
+            return lede[0][2]
+        return self.after_in_paragraph(pos, text)
+
+    def _recent(self, w: Window) -> bool:
+        """A period that ends near the publication day can frame the article; a
+        caption's "from January 2000 through December 2008" cannot."""
+        if self.published is None or w.end is None:
+            return True
+        return abs((self.published - w.end).days) <= 45
 
     def before(self, pos: int) -> Window | None:
         """The latest period named before ``pos``; comparisons ("a week earlier",
@@ -83,7 +104,7 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
         if _SUPERLATIVE.search(doc.text[max(body_start, span.start_char - 45):span.start_char]):
             continue  # "its worst week since January 30": a comparison, not the claim's window
         out.append((span.start_char, span.end_char, resolve(tp, anchor)))
-    return TimeIndex(out)
+    return TimeIndex(out, anchor.published)
 
 
 # ---------------------------------------------------------------------- helpers
