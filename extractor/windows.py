@@ -64,8 +64,11 @@ class TimeIndex:
 
 COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
 _SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
-                          r"first time|most|least|longest|record|heaviest|smallest)\b[^.;,]{0,30}$", re.IGNORECASE)
-_MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue")
+                          r"first time|most|least|longest|record|heaviest|smallest|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|"
+                          r"times?)\b[^.;,]{0,30}$", re.IGNORECASE)
+_MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue",
+                   "election", "meeting", "vote", "deadline", "decision", "announcement", "speech", "hearing",
+                   "summit", "holiday", "expiration", "auction", "release", "jobs", "payrolls", "snap")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 
