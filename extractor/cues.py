@@ -4,23 +4,18 @@ Kept apart so every stage that reads cues (references, facts) loads them once.
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
-PATTERNS = Path(__file__).parent / "rules" / "patterns"
+from .rules.vocab import load_vocab
+
 FUND_KINDS = ("etf", "etn", "fund", "unknown")
 
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for line in (PATTERNS / "facts.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("//"):
-            rec = json.loads(line)
-            out.setdefault(rec["kind"], []).extend(rec["values"])
-    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in out.items()}
+    """Fact cue words by kind, longest first (so "gave up" wins over "up")."""
+    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in load_vocab("facts").items()}
 
 
 @lru_cache(maxsize=None)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -158,7 +159,7 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
     return out
 
 
-def _window_for(c: Candidate, times: TimeIndex, last_used: Window | None) -> Window:
+def _window_for(c: Candidate, times: TimeIndex) -> Window:
     sent = c.sent
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
                if p[0] < c.start or not _CLAUSE_BREAK.search(sent.doc.text[c.end:p[0]])]
@@ -171,8 +172,6 @@ def _window_for(c: Candidate, times: TimeIndex, last_used: Window | None) -> Win
                 return (s - c.end) * 0.8  # "down 11 percent since July 22": the phrase after reads first
             return 0
         return min(phrases, key=dist)[2]
-    if last_used is not None:
-        return last_used
     return times.before(c.start) or times.after_in_paragraph(c.start, c.sent.doc.text) or Window()
 
 
@@ -210,15 +209,11 @@ def _moves(text: str) -> list[tuple[int, int]]:
     return [(m.start(), -1 if m.group(0).lower() in _DOWN else 1) for m in _MOVE_RE().finditer(text)]
 
 
+@lru_cache(maxsize=1)
 def _MOVE_RE() -> re.Pattern:
-    global _MOVE
-    if _MOVE is None:
-        words = sorted(set(cues()["return_up"]) | set(cues()["return_down"]), key=len, reverse=True)
-        _MOVE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
-    return _MOVE
+    words = sorted(set(cues()["return_up"]) | set(cues()["return_down"]), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
 
-
-_MOVE: re.Pattern | None = None
 _DOWN = frozenset(w.lower() for w in cues()["return_down"])
 # "8% below its July 31 record close", "13 per cent above its June 16 low"
 _ABOVE_BELOW = re.compile(r"\s*(above|below|off)\s(?:its|their|the|a)\b[^.;,]{0,30}?\b(?:low|high|peak|record|"
@@ -242,8 +237,7 @@ def _return_sign(left: str, right: str) -> int:
 _NOT_RETURN_SUBJECT = re.compile(
     r"\b(?:futures|shares outstanding|share count|yields?|short interest|assets|volume|holdings|weight(?:ing)?s?|"
     r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically|would\s(?:take|put|bring|send|push|"
-                           r"mean|leave))\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d(?:\.\d+)?\s?(?:%|percent|per cent)|\$\s?\d[\d.,]*(?:\s?(?:billion|million|bn|mn|[bmk]))?",
                      re.IGNORECASE)
 
@@ -358,7 +352,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 lead_sign = sign
             lo_v = sign * c.value
             hi_v = sign * c.value_high if c.value_high is not None else None
-            window = _window_for(c, times, None)
+            window = _window_for(c, times)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
                 window = (last_fc if fc and last_fc else times.inherited(c.start, text)) or window
@@ -459,7 +453,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
             direction = _flow_direction(c, text)
             if direction is None:
                 continue
-            window = _window_for(c, times, None)
+            window = _window_for(c, times)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
                 window = times.inherited(c.start, text) or window
             ctx = text[c.sent.start_char:c.sent.end_char].lower()

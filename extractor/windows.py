@@ -12,7 +12,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from .normalize.time import resolve
+from .normalize.time import FULL_MONTHS, resolve
 from .rules import extensions as ext
 from .schema import Anchor, Window
 
@@ -69,8 +69,6 @@ _SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|stron
 _MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue",
                    "election", "meeting", "vote", "deadline", "decision", "announcement", "speech", "hearing",
                    "summit", "holiday", "expiration", "auction", "release", "jobs", "payrolls", "snap")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
 
 
 def _unit_of(label: str) -> str | None:
@@ -79,7 +77,7 @@ def _unit_of(label: str) -> str | None:
     for u in ("week", "month", "quarter"):
         if u in low:
             return u
-    if any(m in low for m in _MONTHS) and not re.search(r"\d", low):
+    if any(m in low for m in FULL_MONTHS) and not re.search(r"\d", low):
         return "month"
     if "year" in low or re.search(r"\b(?:19|20)\d\d\b", low):
         return "year"

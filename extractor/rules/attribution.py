@@ -8,19 +8,17 @@ source with no person ("according to Lipper data") is not a quote; bylines ("By 
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..schema import Quote
 from . import extensions as ext
+from .vocab import PATTERNS, load_vocab
 
-PATTERNS = Path(__file__).parent / "patterns"
 _QUOTE_RE = re.compile(r"[“\"]([^“”\"]{12,1500}?)[”\"]")
 _ADVERBS = {"also", "recently", "previously", "though", "however", "then", "now", "still", "later",
             "further", "similarly", "too", "again", "meanwhile", "instead", "separately", ",", "has",
@@ -31,11 +29,7 @@ _ADVERBS = {"also", "recently", "previously", "though", "however", "then", "now"
 
 @lru_cache(maxsize=1)
 def vocab() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for line in (PATTERNS / "attribution.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("//"):
-            rec = json.loads(line)
-            out.setdefault(rec["kind"], set()).update(rec["values"])
+    out: dict[str, set[str]] = {k: set(v) for k, v in load_vocab("attribution").items()}
     names = PATTERNS / "first_names.txt"
     out["first_name"] = set()
     if names.exists():

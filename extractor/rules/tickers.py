@@ -8,11 +8,8 @@ ETF" is SPY and not also the S&P 500 index.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -20,19 +17,13 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.ticker import SymbolTable, load_symbols, name_variants, normalize_symbol
 from . import extensions as ext
+from .vocab import load_vocab
 
-PATTERNS = Path(__file__).parent / "patterns"
 
 
-@lru_cache(maxsize=1)
-def ticker_patterns() -> dict:
+def ticker_patterns() -> dict[str, tuple[str, ...]]:
     """Exchange names, ticker cue words and name-guard words (patterns/tickers.jsonl)."""
-    out: dict[str, list[str]] = {}
-    for line in (PATTERNS / "tickers.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("//"):
-            rec = json.loads(line)
-            out.setdefault(rec["kind"], []).extend(rec["values"])
-    return out
+    return load_vocab("tickers")
 
 
 def _compile():
