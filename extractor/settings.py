@@ -26,6 +26,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra symbols CSV (symbol,name,aliases,kind) merged over the built-in table."),
     Setting("max_bytes", 10_000_000, "EXTRACTOR_MAX_BYTES",
             "Largest article file read, in bytes; larger files are reported and skipped."),
+    Setting("model", None, "EXTRACTOR_MODEL",
+            "Classifier folder (model.onnx, tokenizer.json, labels.json); default models/minilm-finance."),
+    Setting("data", "../shared/data", "EXTRACTOR_DATA",
+            "Folder of labelled sentiment and number sets that `extractor train` and `evaluate` read."),
+    Setting("classifier", "model", "EXTRACTOR_CLASSIFIER",
+            "`model` (the transformer classifier) or `lexicon` (rules only: no model needed)."),
 )
 
 

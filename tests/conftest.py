@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from extractor import store
+from extractor.classify import set_default_classifier
+from extractor.classify.labels import ROLES, SENTIMENT
+from extractor.classify.lexicon import LexiconClassifier
+from extractor.classify.model import Prediction
 from extractor.pipeline import article_from_text
 from extractor.schema import Article, ArticleFacts, Flow, Mention, Quote, Return, Sentiment
 
@@ -32,11 +36,80 @@ ARTICLES = {
 }
 
 
+class FakeClassifier:
+    """Stands in for the transformer in the rules tests: lexicon sentiment, and a role
+    only for the numbers a test names (``roles={"32 percent": "weight"}``), so the
+    rules decide everything else and no model is loaded."""
+
+    name = "fake"
+    sentiment_labels = SENTIMENT
+    role_labels = ROLES
+
+    def __init__(self, roles: dict[str, str] | None = None, p: float = 0.95):
+        self.roles, self.p = roles or {}, p
+        self.seen: list[str] = []
+
+    def predict(self, sentences):
+        return LexiconClassifier().predict(sentences)
+
+    def analyze(self, items, batch_size=64):
+        out = []
+        for text, spans in items:
+            self.seen.append(text)
+            label, score = LexiconClassifier().predict([text])[0]
+            roles, probs = [], []
+            for s, e in spans:
+                role = self.roles.get(text[s:e])
+                if role is None:
+                    roles.append(("other", 0.0))
+                    probs.append(())
+                else:
+                    rest = (1 - self.p) / (len(ROLES) - 1)
+                    roles.append((role, self.p))
+                    probs.append(tuple(self.p if r == role else rest for r in ROLES))
+            out.append(Prediction(label, score, (), tuple(roles), tuple(probs)))
+        return out
+
+
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.delenv("EXTRACTOR_DB", raising=False)
-    monkeypatch.delenv("EXTRACTOR_CORPUS", raising=False)
+    for name in ("EXTRACTOR_DB", "EXTRACTOR_CORPUS", "EXTRACTOR_MODEL", "EXTRACTOR_CLASSIFIER"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fake_classifier(request):
+    """Every test runs with the fake classifier registered, except those that ask for
+    the ``real_classifier`` fixture."""
+    if "real_classifier" in request.fixturenames:
+        yield None
+        return
+    fake = FakeClassifier()
+    set_default_classifier(fake)
+    yield fake
+    set_default_classifier(None)
+
+
+@pytest.fixture
+def register_fake():
+    """Register a FakeClassifier with the given roles: register_fake({"32 percent": "weight"})."""
+    def register(roles: dict[str, str] | None = None, p: float = 0.95) -> FakeClassifier:
+        fake = FakeClassifier(roles, p)
+        set_default_classifier(fake)
+        return fake
+    return register
+
+
+@pytest.fixture
+def real_classifier():
+    """The shipped model (models/minilm-finance), loaded as the extractor loads it."""
+    from extractor.classify import default_classifier
+
+    set_default_classifier(None)
+    clf = default_classifier()
+    yield clf
+    set_default_classifier(None)
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """Sentence classifiers behind one interface, and per-ticker sentiment built on them.
 
-The extraction core ships a lexicon classifier (no model, no torch); the transformer
-classifier of a later issue implements the same ``SentenceClassifier`` protocol and is
-passed to ``iter_sentiment`` (or registered as the default) without other changes.
+Two implementations: the transformer (``model.TransformerClassifier``: sentence
+sentiment and number roles, onnxruntime, the default) and a lexicon (no model at all,
+``EXTRACTOR_CLASSIFIER=lexicon``). Anything with ``predict`` (and optionally
+``analyze`` for roles) can be registered with ``set_default_classifier``: tests register
+a fake so the rules tests need no model.
 """
 from __future__ import annotations
 
@@ -26,14 +28,27 @@ _DEFAULT: SentenceClassifier | None = None
 
 
 def default_classifier() -> SentenceClassifier:
+    """The registered classifier, else the one EXTRACTOR_CLASSIFIER names (loaded once).
+    Raises ModelMissing when the model folder is missing or broken."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = LexiconClassifier()
+        from .. import settings
+        from ..errors import ExtractorError
+
+        choice = str(settings.get("classifier") or "model").lower()
+        if choice == "lexicon":
+            _DEFAULT = LexiconClassifier()
+        elif choice == "model":
+            from .model import load
+
+            _DEFAULT = load()
+        else:
+            raise ExtractorError(f"EXTRACTOR_CLASSIFIER={choice!r}: use 'model' or 'lexicon'")
     return _DEFAULT
 
 
 def set_default_classifier(clf: SentenceClassifier | None) -> None:
-    """Swap the classifier every later extraction uses (None: back to the lexicon)."""
+    """Swap the classifier every later extraction uses (None: back to the setting)."""
     global _DEFAULT
     _DEFAULT = clf
 
@@ -45,7 +60,7 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
     Only tickers the article says something about get a row."""
     from ..schema import Sentiment
 
-    clf = classifier or default_classifier()
+    clf = classifier if classifier is not None else default_classifier()
     sents = [s for s in doc.sents if s.end_char > body_start]
     by_ticker: dict[str, list[int]] = {}
     for r in refs:
@@ -59,7 +74,11 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
     for r in refs:
         mentions[r.symbol] = mentions.get(r.symbol, 0) + 1
     needed = sorted({i for idx in by_ticker.values() for i in idx})
-    preds = dict(zip(needed, clf.predict([sents[i].text for i in needed])))
+    done = doc._.x_sentiments or {}  # the pipeline's classifier component, when it ran
+    preds = {i: done[sents[i].start_char] for i in needed if sents[i].start_char in done}
+    todo = [i for i in needed if i not in preds]
+    if todo:
+        preds.update(zip(todo, clf.predict([sents[i].text for i in todo])))
     for symbol, idx in by_ticker.items():
         score = sum(preds[i][1] for i in idx)
         facts = 0.0
@@ -78,4 +97,4 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
         best = max(idx, key=lambda i: abs(preds[i][1]))
         s = sents[best]
         yield Sentiment(ticker=symbol, label=label, score=round(norm, 3), start=s.start_char, end=s.end_char,
-                        sentence=s.text.strip(), source="rules")
+                        sentence=s.text.strip(), source="model" if getattr(clf, "analyze", None) else "rules")

@@ -18,6 +18,7 @@ _DOC = {
     "x_anchor": None,       # schema.Anchor of the article
     "x_body_start": 0,      # char offset where the header ends
     "x_title_end": 0,       # char offset where the title line ends (0: no title line)
+    "x_sentiments": None,   # {sentence start char: (label, score)} from the classifier
 }
 _SPAN = {
     "x_symbol": None,
@@ -29,6 +30,8 @@ _SPAN = {
     "x_qualifier": None,
     "x_sign": None,         # +1 / -1 when the text writes a sign ("+$2.1 billion", "-3.05%")
     "x_time": None,
+    "x_role": None,         # money/percent spans: the classifier's role (labels.ROLES)
+    "x_role_probs": None,   # ... and {role: probability} over all roles
 }
 
 

@@ -1,0 +1,78 @@
+"""The spaCy component that puts the classifier's labels on the Doc.
+
+Only sentences that carry a ticker or a number are classified (most sentences of a
+market story carry neither). ``pipe`` gathers those sentences across a whole batch of
+articles into one call, so the encoder sees full batches however short the articles.
+
+Writes ``doc._.x_sentiments`` ({sentence start char: (label, score)}) and, on every
+money and percent span, ``span._.x_role`` and ``span._.x_role_probs`` ({role: probability}).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..rules import extensions as ext
+
+
+def _work(doc: Doc) -> list[tuple[object, list]]:
+    """(sentence span, its number spans) for the sentences worth classifying."""
+    numbers = list(doc.spans.get(ext.MONEY, [])) + list(doc.spans.get(ext.PERCENT, []))
+    tickers = list(doc.spans.get(ext.TICKERS, []))
+    body_start = doc._.x_body_start or 0
+    out = []
+    for sent in doc.sents:
+        if sent.end_char <= body_start:
+            continue
+        nums = [s for s in numbers if sent.start_char <= s.start_char < sent.end_char]
+        if nums or any(sent.start_char <= t.start_char < sent.end_char for t in tickers):
+            out.append((sent, sorted(nums, key=lambda s: s.start_char)))
+    return out
+
+
+class ClassifierComponent:
+    def __init__(self, nlp: Language, name: str, batch_size: int):
+        self.name = name
+        self.batch_size = batch_size
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        from . import default_classifier
+
+        buf: list[Doc] = []
+        for doc in docs:
+            buf.append(doc)
+            if len(buf) >= batch_size:
+                yield from self._label(buf, default_classifier())
+                buf = []
+        if buf:
+            yield from self._label(buf, default_classifier())
+
+    def _label(self, docs: list[Doc], clf) -> list[Doc]:
+        for doc in docs:
+            doc._.x_sentiments = {}
+        analyze = getattr(clf, "analyze", None)
+        work = [(doc, sent, nums) for doc in docs for sent, nums in _work(doc)]
+        if analyze is None:  # a sentence-only classifier (the lexicon): no roles
+            preds = clf.predict([sent.text for _, sent, _ in work])
+            for (doc, sent, _), (label, score) in zip(work, preds):
+                doc._.x_sentiments[sent.start_char] = (label, score)
+            return docs
+        items = [(sent.text, [(n.start_char - sent.start_char, n.end_char - sent.start_char) for n in nums])
+                 for _, sent, nums in work]
+        for (doc, sent, nums), p in zip(work, analyze(items, batch_size=self.batch_size)):
+            doc._.x_sentiments[sent.start_char] = (p.sentiment, p.score)
+            for span, (role, _), probs in zip(nums, p.roles, p.role_probs):
+                if probs:
+                    span._.x_role = role
+                    span._.x_role_probs = dict(zip(clf.role_labels, probs))
+        return docs
+
+
+@Language.factory("extractor_classifier", assigns=["doc._.x_sentiments"], default_config={"batch_size": 64})
+def make_classifier(nlp: Language, name: str, batch_size: int) -> ClassifierComponent:
+    return ClassifierComponent(nlp, name, batch_size)

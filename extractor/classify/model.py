@@ -1,0 +1,141 @@
+"""The trained classifier at run time: onnxruntime + tokenizers, no torch.
+
+One forward pass of the encoder serves both jobs: the sentence head gives
+negative/neutral/positive, the token head gives a role distribution for every token;
+a number's role is the mean of its tokens' role logits (the head is linear, so this is
+the same as classifying the mean of their embeddings, which is how it was trained).
+
+A model folder holds ``model.onnx``, ``tokenizer.json`` and ``labels.json``.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelMissing
+
+MODEL_FILES = ("model.onnx", "tokenizer.json", "labels.json")
+REBUILD = "rebuild it with `extractor train` (see models/README.md) or point EXTRACTOR_MODEL at a model folder"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    sentiment: str            # negative | neutral | positive
+    score: float              # p(positive) - p(negative), in [-1, 1]
+    probs: tuple[float, ...]  # over labels.sentiment
+    roles: tuple[tuple[str, float], ...]  # per requested span: (role, probability)
+    role_probs: tuple[tuple[float, ...], ...] = ()
+
+
+def default_model_dir() -> Path:
+    """EXTRACTOR_MODEL, else ``models/minilm-finance`` beside the package."""
+    from .. import settings
+
+    configured = settings.get("model")
+    if configured:
+        return Path(str(configured))
+    return Path(__file__).resolve().parents[2] / "models" / "minilm-finance"
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    x = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def token_spans(offsets: Sequence[tuple[int, int]], start: int, end: int) -> list[int]:
+    """Indices of the (non-special) tokens that overlap the character span."""
+    return [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > start]
+
+
+class TransformerClassifier:
+    """Sentence sentiment and number roles from an exported model folder."""
+
+    def __init__(self, path: str | Path, *, threads: int | None = None):
+        self.path = Path(path)
+        missing = [f for f in MODEL_FILES if not (self.path / f).is_file()]
+        if missing:
+            raise ModelMissing(f"{self.path}: no classifier here (missing {', '.join(missing)}); {REBUILD}")
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            self.labels = json.loads((self.path / "labels.json").read_text(encoding="utf-8"))
+            self.sentiment_labels = tuple(self.labels["sentiment"])
+            self.role_labels = tuple(self.labels["roles"])
+            self.max_length = int(self.labels.get("max_length", 128))
+            self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+            self.tokenizer.enable_truncation(self.max_length)
+            self.tokenizer.no_padding()
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+            opts.inter_op_num_threads = 1
+            opts.log_severity_level = 3
+            self.session = ort.InferenceSession(str(self.path / "model.onnx"), opts,
+                                                providers=["CPUExecutionProvider"])
+        except ModelMissing:
+            raise
+        except Exception as exc:  # onnxruntime raises its own classes for a bad file
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelMissing(f"{self.path}: the classifier cannot be loaded ({first[:200]}); {REBUILD}") from exc
+        self.name = f"minilm:{self.labels.get('version', self.path.name)}"
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    # -- the SentenceClassifier protocol (classify.iter_sentiment)
+    def predict(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
+        return [(p.sentiment, p.score) for p in self.analyze([(s, ()) for s in sentences])]
+
+    def analyze(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]], *, batch_size: int = 64
+                ) -> list[Prediction]:
+        """For each (sentence, number spans): its sentiment and each span's role.
+        Sentences are batched by length so padding stays small."""
+        if not items:
+            return []
+        encs = self.tokenizer.encode_batch([text for text, _ in items])
+        order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))
+        out: list[Prediction | None] = [None] * len(items)
+        for b in range(0, len(order), batch_size):
+            idx = order[b:b + batch_size]
+            width = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            types = np.zeros_like(ids)
+            for row, i in enumerate(idx):
+                n = len(encs[i].ids)
+                ids[row, :n] = encs[i].ids
+                mask[row, :n] = 1
+                types[row, :n] = encs[i].type_ids
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            sent_logits, role_logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+            sent_p = _softmax(sent_logits)
+            for row, i in enumerate(idx):
+                p = sent_p[row]
+                roles, role_probs = [], []
+                for start, end in items[i][1]:
+                    toks = token_spans(encs[i].offsets, start, end)
+                    if not toks:  # cut off by truncation: no opinion
+                        roles.append(("other", 0.0))
+                        role_probs.append(())
+                        continue
+                    rp = _softmax(role_logits[row, toks].mean(axis=0))
+                    k = int(rp.argmax())
+                    roles.append((self.role_labels[k], float(rp[k])))
+                    role_probs.append(tuple(float(x) for x in rp))
+                label = self.sentiment_labels[int(p.argmax())]
+                pos = float(p[self.sentiment_labels.index("positive")])
+                neg = float(p[self.sentiment_labels.index("negative")])
+                out[i] = Prediction(label, round(pos - neg, 4), tuple(float(x) for x in p), tuple(roles),
+                                    tuple(role_probs))
+        return out  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=4)
+def load(path: str | Path | None = None) -> TransformerClassifier:
+    """The classifier in ``path`` (default: ``default_model_dir()``), loaded once."""
+    return TransformerClassifier(Path(path) if path else default_model_dir())

