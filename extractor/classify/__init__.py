@@ -53,6 +53,13 @@ def set_default_classifier(clf: SentenceClassifier | None) -> None:
     _DEFAULT = clf
 
 
+# A ticker's stance: its sentences' scores (p(positive) - p(negative)) plus FACT_WEIGHT
+# per flow or return in the direction it moved, scaled by the number of pieces of
+# evidence; bullish / bearish beyond +-STANCE_THRESHOLD.
+FACT_WEIGHT = 0.5
+STANCE_THRESHOLD = 0.35
+
+
 def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier | None = None,
                    body_start: int = 0) -> Iterator["Sentiment"]:
     """Per-ticker stance: the sentences that name a ticker (or refer to it: "the fund"),
@@ -74,7 +81,8 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
     for r in refs:
         mentions[r.symbol] = mentions.get(r.symbol, 0) + 1
     needed = sorted({i for idx in by_ticker.values() for i in idx})
-    done = doc._.x_sentiments or {}  # the pipeline's classifier component, when it ran
+    # the pipeline's classifier component, when it ran (and no other classifier was asked for)
+    done = (doc._.x_sentiments or {}) if classifier is None else {}
     preds = {i: done[sents[i].start_char] for i in needed if sents[i].start_char in done}
     todo = [i for i in needed if i not in preds]
     if todo:
@@ -84,14 +92,14 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
         facts = 0.0
         for f in flows:
             if f.ticker == symbol:
-                facts += 0.5 if f.direction == "inflow" else -0.5
+                facts += FACT_WEIGHT if f.direction == "inflow" else -FACT_WEIGHT
         for r in returns:
             if r.ticker == symbol:
-                facts += 0.5 if r.value_pct > 0 else -0.5
+                facts += FACT_WEIGHT if r.value_pct > 0 else -FACT_WEIGHT
         total = score + facts
         n = len(idx) + sum(1 for f in flows if f.ticker == symbol) + sum(1 for r in returns if r.ticker == symbol)
         norm = max(-1.0, min(1.0, total / max(1.0, n ** 0.5 * 1.5)))
-        label = "bullish" if norm >= 0.35 else "bearish" if norm <= -0.35 else "neutral"
+        label = "bullish" if norm >= STANCE_THRESHOLD else "bearish" if norm <= -STANCE_THRESHOLD else "neutral"
         if mentions.get(symbol, 0) < 2:
             label = "neutral"  # named once in passing: the article takes no stance on it
         best = max(idx, key=lambda i: abs(preds[i][1]))

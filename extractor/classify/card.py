@@ -28,7 +28,8 @@ LICENCES = {
 
 
 def _counts(examples: Sequence[Example]) -> str:
-    c = Counter((e.source, e.split) for e in examples)
+    """Distinct sentences per source and split (weighted copies counted once)."""
+    c = Counter((src, split) for src, split, _ in {(x.source, x.split, x.text.rstrip()) for x in examples})
     sources = sorted({s for s, _ in c})
     lines = ["| source | train | dev | test |", "|---|---:|---:|---:|"]
     for s in sources:
@@ -36,13 +37,13 @@ def _counts(examples: Sequence[Example]) -> str:
     return "\n".join(lines)
 
 
-def _drift(scores: Sequence[Score], fp32: Sequence[Score]) -> str:
+def _drift(fp32: Sequence[Score], int8: Sequence[Score]) -> str:
     if not fp32:
         return ""
     ref = {s.task: s for s in fp32}
-    lines = ["Quantisation (dynamic int8) against the fp32 export, test accuracy:", "",
+    lines = ["Quantisation (dynamic int8) against the fp32 export, dev accuracy:", "",
              "| task | fp32 | int8 | change (points) |", "|---|---:|---:|---:|"]
-    for s in scores:
+    for s in int8:
         if s.task in ref:
             lines.append(f"| {s.task} | {ref[s.task].accuracy:.3f} | {s.accuracy:.3f} | "
                          f"{100 * (s.accuracy - ref[s.task].accuracy):+.1f} |")
@@ -50,10 +51,12 @@ def _drift(scores: Sequence[Score], fp32: Sequence[Score]) -> str:
 
 
 def write_card(out: Path, info: dict, examples: Sequence[Example], scores: Sequence[Score],
-               command: str, fp32_scores: Sequence[Score] = ()) -> Path:
+               command: str, fp32_dev: Sequence[Score] = (), int8_dev: Sequence[Score] = ()) -> Path:
     pb = next((s for s in scores if s.task == "sentiment:phrasebank"), None)
     published = "\n".join(f"| {name} | {acc:.3f} |" for name, acc in PUBLISHED.items())
-    ours = f"| this model (MiniLM-L6, 22.7M params, int8) | {pb.accuracy:.3f} |" if pb else ""
+    ours = f"| this model ({info['base'].split(' (')[0]}, {info['quantized']}) | {pb.accuracy:.3f} |" if pb else ""
+    share_alike = ("Because PhraseBank is CC BY-NC-SA 3.0, this model is a derivative for non-commercial\n"
+                   "use and shares that licence.") if any(e.source == "phrasebank" for e in examples) else ""
     licences = "\n".join(f"- {v}" for k, v in LICENCES.items()
                          if any(e.source == k for e in examples))
     hist = "\n".join(f"| {h['epoch']} | {h['dev_sentiment_acc']:.4f} | {h['dev_role_acc']:.4f} |"
@@ -61,7 +64,7 @@ def write_card(out: Path, info: dict, examples: Sequence[Example], scores: Seque
     size = sum(f.stat().st_size for f in out.iterdir() if f.is_file()) / 1e6
     text = f"""# minilm-finance: sentence sentiment and number roles
 
-One MiniLM-L6 encoder ({info['base']}) fine-tuned with two heads:
+One encoder ({info['base']}) fine-tuned with two heads:
 - **sentence sentiment**: {', '.join(info['sentiment'])} (mean-pooled tokens -> linear);
 - **number role** of each money amount or percentage: {', '.join(info['roles'])}
   (token logits averaged over the number's tokens; labels defined in
@@ -92,7 +95,7 @@ Chosen epoch {info['chosen_epoch']} of:
 ## Test-split results (the int8 model as shipped)
 {table(scores)}
 
-{_drift(scores, fp32_scores)}
+{_drift(fp32_dev, int8_dev)}
 PhraseBank accuracy beside published figures (all agreement levels):
 
 | model | accuracy |
@@ -103,8 +106,7 @@ PhraseBank accuracy beside published figures (all agreement levels):
 ## Licences of the training data
 {licences}
 
-Because PhraseBank is CC BY-NC-SA 3.0, this model is a derivative for
-non-commercial use and shares that licence.
+{share_alike}
 
 ## Reproduce
 ```
@@ -112,7 +114,8 @@ non-commercial use and shares that licence.
 ```
 Deterministic: seed {info['config']['seed']}, {info['config']['threads']} threads, fixed batch order;
 {info['train_sentences']} training sentences, {info['config']['epochs']} epochs, batch
-{info['config']['batch_size']}, lr {info['config']['lr']}, took {info['train_seconds']} s on 2 CPU cores.
+{info['config']['batch_size']}, lr {info['config']['lr']}, took {info['train_seconds']} s on
+{info['config']['threads']} CPU threads. Epoch choice: {info.get('epoch_choice', 'best mean dev accuracy')}.
 """
     path = out / "README.md"
     path.write_text(text, encoding="utf-8")

