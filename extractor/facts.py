@@ -59,13 +59,48 @@ def role_confidence(c: Candidate, roles: tuple[str, ...]) -> float:
     return round(sum(c.role_probs.get(r, 0.0) for r in roles), 4)
 
 
-def vetoed(c: Candidate, roles: tuple[str, ...]) -> bool:
+def vetoed(c: Candidate, roles: tuple[str, ...], direct: bool = False) -> bool:
     """True when the classifier's top role for the number is another one, with at
-    least ROLE_VETO probability."""
-    if not c.role_probs:
+    least ROLE_VETO probability, and the rules' own evidence is indirect. A cue that
+    governs the number outright ("rose 1.6%", "brought in $1 billion", "$2 billion of
+    inflows") is the rules' surest case; the model (0.90 on held-out roles) does not
+    overrule it. Its vetoes fall where the rules inferred the role from afar."""
+    if not c.role_probs or direct:
         return False
     top = max(c.role_probs, key=c.role_probs.__getitem__)
     return top not in roles and c.role_probs[top] >= ROLE_VETO
+
+
+_RETURN_NOUN = re.compile(r"\b(?:returns?|returned|performance|gains?|losses|loss|declines?|drops?|advances?)\b",
+                          re.IGNORECASE)
+_FLOW_AFTER = re.compile(r"^\s*(?:(?:of|in)\s(?:net\s)?(?:inflows?|outflows?|redemptions|withdrawals|creations)\b|"
+                         r"(?:of|in)\s(?:net\s)?(?:new|fresh)\s(?:money|assets|cash)\b)", re.IGNORECASE)
+
+
+def direct_return_cue(c: Candidate, text: str) -> bool:
+    """A movement cue within three words before the number ("added 1.8%", "is still up
+    roughly 40%"), a signed number, a cue right after it ("a 5% gain", "8% below its
+    high"), or a return noun just before it ("annualized return ... totaled 6.01%")."""
+    if c.sign is not None:
+        return True
+    left = text[max(c.sent.start_char, c.start - 80):c.start]
+    right = text[c.end:min(c.sent.end_char, c.end + 40)]
+    if _MOVE_RE().search(" ".join(left.split()[-3:])) or _ABOVE_BELOW.match(right):
+        return True
+    if _MOVE_RE().match(" ".join(right.split()[:1])) or _RETURN_NOUN.match(" ".join(right.split()[:1])):
+        return True
+    return bool(_RETURN_NOUN.search(" ".join(left.split()[-8:])))
+
+
+def direct_flow_cue(c: Candidate, text: str) -> bool:
+    """A flow cue within four words before the amount ("brought in $1 billion",
+    "outflows of $835 million") or a flow noun right after it ("$2 billion of inflows",
+    "$400 million in new assets")."""
+    if c.sign is not None:
+        return True
+    left = " ".join(text[max(c.sent.start_char, c.start - 80):c.start].split()[-4:])
+    right = text[c.end:min(c.sent.end_char, c.end + 40)]
+    return bool(cue_re("inflow").search(left) or cue_re("outflow").search(left) or _FLOW_AFTER.match(right))
 
 
 def _sentences(doc: Doc, body_start: int) -> list[Span]:
@@ -363,7 +398,10 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
         prev_end = group[-1].end
         lead_sign: int | None = None
         for i, (c, ref) in enumerate(zip(group, targets)):
-            if ref is None or _in_table_row(text, c.start) or vetoed(c, RETURN_ROLES):
+            if i == 0:
+                lead_direct = direct_return_cue(c, text)
+            if ref is None or _in_table_row(text, c.start) or \
+                    vetoed(c, RETURN_ROLES, direct=lead_direct or direct_return_cue(c, text)):
                 continue
             follows_lead = i > 0 and lead_sign is not None
             if not follows_lead and not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text,
@@ -476,7 +514,8 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 # the article was just talking about.
                 prior = [r for r in refs if r.end <= c.sent.start_char and r.kind in FUND_KINDS]
                 ref = prior[-1] if prior else None
-            if ref is None or c.value < 10_000 or not _is_flow_amount(c, text) or vetoed(c, ("flow",)):
+            if ref is None or c.value < 10_000 or not _is_flow_amount(c, text) or \
+                    vetoed(c, ("flow",), direct=direct_flow_cue(c, text)):
                 continue
             direction = _flow_direction(c, text)
             if direction is None:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from extractor import store
 from extractor.cli import cli, output_name
+from extractor.schema import EXTRACTOR_VERSION
 from _db import rows
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -46,7 +47,7 @@ def test_help_version_and_an_example_in_every_command():
         result = run(*args)
         assert result.exit_code == 0
         assert "ingest" in result.stdout and "extract" in result.stdout and "query" in result.stdout
-    assert run("--version").stdout == "extractor, version 0.1.0\n"
+    assert run("--version").stdout == f"extractor, version {EXTRACTOR_VERSION}\n"
     for command in ("ingest", "extract", "query"):
         result = run(command, "-h")
         assert result.exit_code == 0, result.output

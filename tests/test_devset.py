@@ -1,5 +1,6 @@
-"""The whole extractor scored the way we are judged: ../shared/eval/score.py on the
-real dev articles, and on our own sample corpus with its hand-written gold."""
+"""The whole extractor, with the shipped classifier, scored the way we are judged:
+../shared/eval/score.py on the real dev articles, and on our own sample corpus with its
+hand-written gold."""
 import importlib.util
 import json
 from pathlib import Path
@@ -39,7 +40,7 @@ def _write_gold(paths, out: Path) -> None:
 
 @needs_shared
 @pytest.mark.slow
-def test_dev_set_score(tmp_path):
+def test_dev_set_score(tmp_path, real_classifier):
     _write_gold(sorted(DEV.glob("*.txt")), tmp_path)
     summary = _scorer().score_dirs(DEV, tmp_path)["summary"]
     assert summary["articles"] >= 20
@@ -49,7 +50,7 @@ def test_dev_set_score(tmp_path):
 
 @needs_shared
 @pytest.mark.slow
-def test_sample_corpus_score(tmp_path):
+def test_sample_corpus_score(tmp_path, real_classifier):
     _write_gold([ROOT / "corpus" / "examples"], tmp_path)
     summary = _scorer().score_dirs(ROOT / "tests" / "gold" / "examples", tmp_path)["summary"]
     assert summary["facts_f1"] >= 0.85, summary

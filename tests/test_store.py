@@ -10,6 +10,7 @@ from extractor import store
 from extractor.errors import IngestError, ReadOnlyQueryError, StoreError
 from extractor.pipeline import article_from_text
 from extractor.store import MIGRATIONS, open_db, query, write_article
+from extractor.schema import EXTRACTOR_VERSION
 from _db import rows
 
 
@@ -109,7 +110,7 @@ def test_write_article_stores_rows_whose_spans_slice_the_text(db_path, iwm_facts
         (row,) = rows(db_path, f"SELECT * FROM {table}")
         assert text[row["start"]:row["end"]] == row["evidence"]
         assert (row["article_id"], row["source"], row["status"], row["extractor_version"]) == \
-            (facts.article.id, "rules", "extracted", "0.1.0")
+            (facts.article.id, "rules", "extracted", EXTRACTOR_VERSION)
         assert row["fact_key"]
     flow = rows(db_path, "SELECT evidence, direction, amount_usd FROM flows")[0]
     assert flow == {"evidence": FLOW, "direction": "outflow", "amount_usd": 7e8}
