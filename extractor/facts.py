@@ -94,13 +94,16 @@ def direct_return_cue(c: Candidate, text: str) -> bool:
 
 def direct_flow_cue(c: Candidate, text: str) -> bool:
     """A flow cue within four words before the amount ("brought in $1 billion",
-    "outflows of $835 million") or a flow noun right after it ("$2 billion of inflows",
-    "$400 million in new assets")."""
+    "outflows of $835 million"), a flow noun right after it ("$2 billion of inflows",
+    "$400 million in new assets") or a flow verb within three words after it ("$700
+    million has vacated IWM")."""
     if c.sign is not None:
         return True
     left = " ".join(text[max(c.sent.start_char, c.start - 80):c.start].split()[-4:])
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
-    return bool(cue_re("inflow").search(left) or cue_re("outflow").search(left) or _FLOW_AFTER.match(right))
+    right3 = " ".join(right.split()[:3])  # "$700 million has vacated IWM"
+    return bool(cue_re("inflow").search(left) or cue_re("outflow").search(left) or _FLOW_AFTER.match(right)
+                or cue_re("inflow").search(right3) or cue_re("outflow").search(right3))
 
 
 def _sentences(doc: Doc, body_start: int) -> list[Span]:
