@@ -60,7 +60,8 @@ def main() -> None:
     from extractor.classify.model import TransformerClassifier, default_model_dir
     from extractor.classify.train import base_model_path, build_model, export_onnx, quantize
 
-    texts = sentences(args.n)
+    # sorted by length, so a batch of 64 pads little (as analyze() does with many items)
+    texts = sorted(sentences(args.n), key=len)
     torch.set_num_threads(2)
     base = base_model_path(None)
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
