@@ -6,10 +6,10 @@ never trained on; each passage as one article dated 2024-06-14), once with the
 classifier and once with the lexicon (rules only), and scores every extracted flow and
 return against the hand-labelled role of the number it was built from:
 
-- precision: extracted flows whose number is labelled ``flow``; extracted returns whose
-  number is labelled ``return`` or ``forecast``;
-- recall: labelled flow / return+forecast numbers that some extracted fact used
-  (many passages name no ticker, so recall is low for both runs; compare the two).
+- precision: extracted flows whose own number (the labelled span inside the fact's
+  evidence with the fact's value) is labelled ``flow``; extracted returns whose number
+  is labelled ``return`` or ``forecast``. Many passages name no ticker, so the runs
+  find few facts; compare the two runs, not the totals.
 
     python bench/role_precision.py
 """
@@ -25,6 +25,7 @@ def run(mode: str) -> dict[str, tuple[int, int, int]]:
     os.environ["EXTRACTOR_CLASSIFIER"] = mode
     from extractor.classify import set_default_classifier
     from extractor.classify.data import read_roles_jsonl
+    from extractor.normalize.amount import find_money, find_percents
     from extractor.pipeline import article_from_text, extract_articles
 
     set_default_classifier(None)
@@ -35,14 +36,17 @@ def run(mode: str) -> dict[str, tuple[int, int, int]]:
     wanted = {"flows": ("flow",), "returns": ("return", "forecast")}
     for e, facts in zip(examples, extract_articles(articles)):
         spans = [(s + len(header), t + len(header), r) for s, t, r in e.roles]
+        text = facts.article.text
         for kind in ("flows", "returns"):
-            used = set()
             for f in getattr(facts, kind):
-                hits = [sp for sp in spans if f.start <= sp[0] and sp[1] <= f.end]
+                # the labelled number the fact was built from: inside its evidence, same value
+                value = f.amount_usd if kind == "flows" else abs(f.value_pct)
+                finder = find_money if kind == "flows" else find_percents
+                hits = [sp for sp in spans if f.start <= sp[0] and sp[1] <= f.end and
+                        any(abs(abs(q.value) - value) <= 1e-6 * max(1.0, value) for q in finder(text[sp[0]:sp[1]]))]
                 counts[kind][1] += 1
                 if any(sp[2] in wanted[kind] for sp in hits):
                     counts[kind][0] += 1
-                    used.update(sp for sp in hits if sp[2] in wanted[kind])
             counts[kind][2] += sum(1 for sp in spans if sp[2] in wanted[kind])
     return {k: tuple(v) for k, v in counts.items()}
 

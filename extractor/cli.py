@@ -294,7 +294,7 @@ def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_sh
     from .classify.data import default_sources
     from .classify.metrics import table
     from .classify.model import default_model_dir
-    from .classify.train import TrainConfig, fit
+    from .classify.train import TrainConfig, check_out, fit
 
     src = default_sources(None if no_shared else data_dir)
     src = type(src)(data_dir=src.data_dir, csvs=csvs, roles=src.roles + roles, heldout=src.heldout,
@@ -302,6 +302,10 @@ def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_sh
     if with_corrections and not db_path.exists():
         raise click.ClickException(f"{db_path}: no such database for --with-corrections")
     out = out or default_model_dir()
+    try:
+        check_out(Path(out))
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
     if not no_shared and not Path(data_dir).is_dir():
         raise click.ClickException(f"{data_dir}: no such folder; pass --data with the labelled sets, or --no-shared")
     cfg = TrainConfig(out=out, base=str(base) if base else None, epochs=epochs, lr=lr, seed=seed,
@@ -339,8 +343,11 @@ def _command_line(ctx: click.Context) -> str:
               help="Also score a CSV of your own (text,label[,eval_split]).")
 @click.option("--roles", "roles", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Also score a role JSONL as held-out (all of it).")
+@click.option("--all-rows", is_flag=True,
+              help="Score every row of the --csv files (ones never trained on); by default a CSV without "
+                   "eval_split is split by the same hash as `extractor train` and only --split is scored.")
 def evaluate(model_dir: Path | None, data_dir: Path, split: str, csvs: tuple[Path, ...],
-             roles: tuple[Path, ...]) -> None:
+             roles: tuple[Path, ...], all_rows: bool) -> None:
     """Print accuracy and macro-F1 of the classifier on each labelled set.
 
     Sentiment on the PhraseBank, SemEval, FiQA and Twitter splits (and your CSVs),
@@ -363,7 +370,7 @@ def evaluate(model_dir: Path | None, data_dir: Path, split: str, csvs: tuple[Pat
     builtin = default_sources(None)
     src = Sources(data_dir=data, csvs=csvs, roles=builtin.roles if split == "dev" else (),
                   heldout=(builtin.heldout if split == "test" else ()) + roles, heldout_split=split,
-                  csv_split=split, weak=False)
+                  csv_split=split if all_rows else None, weak=False)
     try:
         clf = TransformerClassifier(model_dir or default_model_dir())
         examples = build_examples(src)

@@ -44,9 +44,10 @@ class Candidate:
     role_probs: dict[str, float] | None = None  # the classifier's view of this number
 
 
-# The classifier overrules a rule candidate only when it is this sure the number plays
-# another role ("32 percent of its weight", "$14.4B in assets"); below it, the rules
-# decide. Chosen on the sample corpus and the held-out role set, not on the dev set.
+# The classifier overrules a rule candidate when it gives the candidate's own roles at
+# most 1 - ROLE_VETO of its probability ("32 percent of its weight", "$14.4B in
+# assets") and the rule's cue does not govern the number outright. 0.6 was set before
+# any measurement and not tuned.
 ROLE_VETO = 0.6
 RETURN_ROLES = ("return", "forecast")
 
@@ -60,50 +61,53 @@ def role_confidence(c: Candidate, roles: tuple[str, ...]) -> float:
 
 
 def vetoed(c: Candidate, roles: tuple[str, ...], direct: bool = False) -> bool:
-    """True when the classifier's top role for the number is another one, with at
-    least ROLE_VETO probability, and the rules' own evidence is indirect. A cue that
-    governs the number outright ("rose 1.6%", "brought in $1 billion", "$2 billion of
-    inflows") is the rules' surest case; the model (0.90 on held-out roles) does not
-    overrule it. Its vetoes fall where the rules inferred the role from afar."""
+    """True when the classifier puts at least ROLE_VETO of its probability on other
+    roles and the rules' own evidence is indirect. A cue that governs the number
+    outright ("rose 1.6%", "brought in $1 billion", "$2 billion of inflows") is the
+    rules' surest case; the model (0.90 on held-out roles) does not overrule it. Its
+    vetoes fall where the rules inferred the role from afar."""
     if not c.role_probs or direct:
         return False
-    top = max(c.role_probs, key=c.role_probs.__getitem__)
-    return top not in roles and c.role_probs[top] >= ROLE_VETO
+    return 1.0 - role_confidence(c, roles) >= ROLE_VETO
 
 
-_RETURN_NOUN = re.compile(r"\b(?:returns?|returned|performance|gains?|losses|loss|declines?|drops?|advances?)\b",
-                          re.IGNORECASE)
-_FLOW_AFTER = re.compile(r"^\s*(?:(?:of|in)\s(?:net\s)?(?:inflows?|outflows?|redemptions|withdrawals|creations)\b|"
-                         r"(?:of|in)\s(?:net\s)?(?:new|fresh)\s(?:money|assets|cash)\b)", re.IGNORECASE)
+# "annualized return of Ark Innovation totaled only 6.01%"
+_RETURN_NOUN_GOVERNS = re.compile(
+    r"\b(?:returns?|performance|gains?|loss(?:es)?|declines?|drops?|advances?)\b[^.;%$]{0,45}?\b(?:totall?ed|"
+    r"was|were|is|are|of|stood at|came to|reached|amounted to|by)\s(?:only\s|just\s|about\s|roughly\s|nearly\s|"
+    r"almost\s|some\s|around\s)?$", re.IGNORECASE)
+_NOUN_COMPLEMENT = re.compile(r"\s*(?:of|in)\b", re.IGNORECASE)
 
 
 def direct_return_cue(c: Candidate, text: str) -> bool:
     """A movement cue within three words before the number ("added 1.8%", "is still up
     roughly 40%"), a signed number, a cue right after it ("a 5% gain", "8% below its
-    high"), or a return noun just before it ("annualized return ... totaled 6.01%")."""
+    high"), or a return noun whose verb takes the number ("return ... totaled 6.01%")."""
     if c.sign is not None:
         return True
-    left = text[max(c.sent.start_char, c.start - 80):c.start]
+    left = text[max(c.sent.start_char, c.start - 90):c.start]
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
     if _MOVE_RE().search(" ".join(left.split()[-3:])) or _ABOVE_BELOW.match(right):
         return True
-    if _MOVE_RE().match(" ".join(right.split()[:1])) or _RETURN_NOUN.match(" ".join(right.split()[:1])):
+    first = " ".join(right.split()[:1])
+    if _MOVE_RE().match(first) or re.match(r"(?:gain|loss|decline|drop|advance|return|rise|fall)s?\b", first, re.I):
         return True
-    return bool(_RETURN_NOUN.search(" ".join(left.split()[-8:])))
+    return bool(_RETURN_NOUN_GOVERNS.search(left))
 
 
 def direct_flow_cue(c: Candidate, text: str) -> bool:
-    """A flow cue within four words before the amount ("brought in $1 billion",
-    "outflows of $835 million"), a flow noun right after it ("$2 billion of inflows",
-    "$400 million in new assets") or a flow verb within three words after it ("$700
-    million has vacated IWM")."""
+    """A phrase that takes the amount as its object ("brought in $1 billion", "outflows
+    of $835 million", "pulled nearly $2 billion"), or one right after it ("$2 billion of
+    inflows", "$400 million in new assets", "$700 million has vacated IWM"): the
+    vocabularies flow_governs_before / flow_governs_after."""
     if c.sign is not None:
         return True
-    left = " ".join(text[max(c.sent.start_char, c.start - 80):c.start].split()[-4:])
+    left = text[max(c.sent.start_char, c.start - 60):c.start]
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
-    right3 = " ".join(right.split()[:3])  # "$700 million has vacated IWM"
-    return bool(cue_re("inflow").search(left) or cue_re("outflow").search(left) or _FLOW_AFTER.match(right)
-                or cue_re("inflow").search(right3) or cue_re("outflow").search(right3))
+    before = re.search(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:about|nearly|roughly|some|over|"
+                       r"more than|almost|around|another|an additional|a net|a record|net)\s){0,2}$", left, re.I)
+    after = re.match(r"\s*(?:" + cue_re("flow_governs_after").pattern + r")", right, re.I)
+    return bool(before or after)
 
 
 def _sentences(doc: Doc, body_start: int) -> list[Span]:
@@ -403,8 +407,11 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
         for i, (c, ref) in enumerate(zip(group, targets)):
             if i == 0:
                 lead_direct = direct_return_cue(c, text)
-            if ref is None or _in_table_row(text, c.start) or \
-                    vetoed(c, RETURN_ROLES, direct=lead_direct or direct_return_cue(c, text)):
+            # "are down 3.2% and 3.1%": a bare list member shares the lead's cue; "5 percent,
+            # while 32 percent of its assets ..." has its own complement and does not
+            bare = i > 0 and not _NOUN_COMPLEMENT.match(text[c.end:c.end + 10])
+            direct = direct_return_cue(c, text) or (lead_direct and (i == 0 or bare))
+            if ref is None or _in_table_row(text, c.start) or vetoed(c, RETURN_ROLES, direct=direct):
                 continue
             follows_lead = i > 0 and lead_sign is not None
             if not follows_lead and not _is_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text,

@@ -38,8 +38,9 @@ ARTICLES = {
 
 class FakeClassifier:
     """Stands in for the transformer in the rules tests: lexicon sentiment, and a role
-    only for the numbers a test names (``roles={"32 percent": "weight"}``), so the
-    rules decide everything else and no model is loaded."""
+    only for the numbers a test names (``roles={"32 percent": "weight"}`` or a
+    distribution ``{"32 percent": {"weight": 0.5, "return": 0.45}}``), so the rules
+    decide everything else and no model is loaded."""
 
     name = "fake"
     sentiment_labels = SENTIMENT
@@ -63,10 +64,16 @@ class FakeClassifier:
                 if role is None:
                     roles.append(("other", 0.0))
                     probs.append(())
+                    continue
+                if isinstance(role, dict):  # {role: probability}, the rest spread evenly
+                    rest = (1 - sum(role.values())) / (len(ROLES) - len(role))
+                    dist = tuple(role.get(r, rest) for r in ROLES)
                 else:
                     rest = (1 - self.p) / (len(ROLES) - 1)
-                    roles.append((role, self.p))
-                    probs.append(tuple(self.p if r == role else rest for r in ROLES))
+                    dist = tuple(self.p if r == role else rest for r in ROLES)
+                top = max(range(len(ROLES)), key=dist.__getitem__)
+                roles.append((ROLES[top], dist[top]))
+                probs.append(dist)
             out.append(Prediction(label, score, (), tuple(roles), tuple(probs)))
         return out
 

@@ -69,6 +69,22 @@ def test_real_model_labels_sentence_sentiment(real_classifier):
     assert preds[0][1] < 0 < preds[1][1]
 
 
+@pytest.mark.parametrize("sentence, returns, flows", [
+    # the rules alone read "32 percent" as a second XLK move (a "while" list)
+    ("XLK rose 5 percent, while 32 percent of its assets sit in Apple.", [("XLK", 5.0)], []),
+    # the rules alone read "lost $3 billion" as an outflow
+    ("HYG, which lost $3 billion of market value, still manages $20 billion.", [], []),
+])
+def test_real_model_drops_what_the_rules_misread(real_classifier, monkeypatch, sentence, returns, flows):
+    facts = extractor.extract("date 2019-10-17\n" + sentence + "\n")
+    assert [(r.ticker, r.value_pct) for r in facts.returns] == returns
+    assert [(f.ticker, f.amount_usd) for f in facts.flows] == flows
+    set_default_classifier(None)
+    monkeypatch.setenv("EXTRACTOR_CLASSIFIER", "lexicon")
+    rules_only = extractor.extract("date 2019-10-17\n" + sentence + "\n")
+    assert len(rules_only.returns) + len(rules_only.flows) > len(returns) + len(flows)
+
+
 def test_extraction_with_the_real_model_keeps_claims_and_drops_weights(real_classifier):
     facts = extractor.extract(
         "date 2019-10-17\nTech funds draw money\n\n"
@@ -142,9 +158,22 @@ def test_a_confident_other_role_vetoes_a_candidate_the_rules_inferred_from_afar(
 
 def test_an_unsure_classifier_leaves_the_rules_in_charge(register_fake):
     text = "date 2019-10-17\nXLK, up sharply, now has 32 percent in Apple.\n"
-    register_fake({"32 percent": "weight"}, p=0.5)
+    register_fake({"32 percent": {"weight": 0.5, "return": 0.45}})  # 0.55 on other roles: < 0.6
     facts = extractor.extract(text)
     assert [(r.ticker, r.value_pct) for r in facts.returns] == [("AAPL", 32.0)]
+    assert facts.returns[0].confidence == pytest.approx(0.45 + 0.05 / 6, abs=1e-3)
+
+
+def test_a_list_member_with_its_own_complement_can_be_vetoed(register_fake):
+    register_fake({"32 percent": "weight"})
+    facts = extractor.extract("date 2019-10-17\nXLK rose 5 percent and 32 percent of the fund is Apple.\n")
+    assert [(r.ticker, r.value_pct) for r in facts.returns] == [("XLK", 5.0)]
+
+
+def test_a_bare_list_member_shares_the_leads_cue(register_fake):
+    register_fake({"3.1%": "rate"})
+    facts = extractor.extract("date 2022-05-06\nAGG and BND are down 3.2% and 3.1% year to date, respectively.\n")
+    assert [(r.ticker, r.value_pct) for r in facts.returns] == [("AGG", -3.2), ("BND", -3.1)]
 
 
 def test_a_flow_phrase_that_governs_its_amount_is_never_vetoed(register_fake):
@@ -217,11 +246,13 @@ def test_bad_role_lines_are_reported_with_file_and_line(tmp_path, line, problem)
 def test_train_refuses_an_out_folder_with_other_files(tmp_path):
     pytest.importorskip("torch")
     csv_file, _ = _tiny_data(tmp_path)
-    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
     result = CliRunner().invoke(cli, ["train", "--no-shared", "--csv", str(csv_file), "--max-steps", "1",
-                                      "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "holds other files" in result.output
-    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+                                      "--out", str(out)])
+    assert result.exit_code == 1 and "holds other files (keep.txt)" in result.output
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_evaluate_without_data_says_what_to_pass(tmp_path):
@@ -309,15 +340,20 @@ def test_base_model_loads_offline_from_the_package():
 
 def test_evaluate_prints_scores_for_a_users_csv(tmp_path, real_classifier):
     csv_file, _ = _tiny_data(tmp_path)
-    result = CliRunner().invoke(cli, ["evaluate", "--data", str(tmp_path / "none"), "--csv", str(csv_file)])
+    result = CliRunner().invoke(cli, ["evaluate", "--data", str(tmp_path / "none"), "--csv", str(csv_file),
+                                      "--all-rows"])
     assert result.exit_code == 0, result.output
     assert "sentiment:csv:tiny" in result.output and "roles:heldout" in result.output
     assert "|    36 |" in result.output  # a CSV without eval_split is scored whole
 
 
 def test_build_examples_never_trains_on_held_out(tmp_path):
+    heldout = ROOT / "training/roles/heldout.jsonl"
+    first = heldout.read_text(encoding="utf-8").splitlines()[0]
     _, roles = _tiny_data(tmp_path)
-    ex = build_examples(Sources(roles=(roles,), heldout=(ROOT / "training/roles/heldout.jsonl",)))
-    heldout_texts = {e.text for e in read_roles_jsonl(ROOT / "training/roles/heldout.jsonl", split="test")}
-    assert all(e.split == "test" for e in ex if e.text.strip() in heldout_texts)
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(roles.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")  # a held-out line slips in
+    ex = build_examples(Sources(roles=(mine,), heldout=(heldout,)))
+    text = json.loads(first)["text"]
+    assert {e.split for e in ex if e.text.strip() == text} == {"test"}
     assert any(e.split == "train" for e in ex)

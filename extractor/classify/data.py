@@ -348,11 +348,14 @@ def build_examples(src: Sources) -> list[Example]:
         out += read_roles_jsonl(f, split=src.heldout_split, source=_builtin(f) or f"heldout:{Path(f).stem}")
     if src.corrections_db:
         out += list(from_corrections(src.corrections_db))
+    # a sentence of a held-out file is never trained or tuned on, whichever file brings it
+    held = {" ".join(e.text.lower().split()) for e in out if e.split == "test" and e.source.startswith("heldout")}
+    out = [e for e in out if e.split == "test" or " ".join(e.text.lower().split()) not in held]
     merged = merge(out)
     weights = dict(src.weights)
     for e in merged:
         if e.split == "train" and e.roles and not e.source.startswith("weak") and \
-                e.source not in SENTIMENT_SETS.values():
+                e.source not in SENTIMENT_SETS.values() and e.source != "corrections":
             weights.setdefault(e.source, float(src.role_repeat))
     weighted: list[Example] = []
     for e in merged:

@@ -101,7 +101,7 @@ class TransformerClassifier:
         # batch, so a sentence's labels would depend on its batch neighbours (and their
         # padding). One sentence per run keeps them a function of the sentence alone; it
         # costs little, as a lone sentence needs no padding either.
-        self.per_sentence = str(self.labels.get("quantized", "")).startswith("int8")
+        self.per_sentence = "int8" in str(self.labels.get("quantized", "")).lower()
         self.name = f"minilm:{self.labels.get('version', self.path.name)}"
         self._inputs = {i.name for i in self.session.get_inputs()}
 
@@ -115,9 +115,10 @@ class TransformerClassifier:
             isinstance(labels.get(k), list) and all(isinstance(x, str) for x in labels[k])
             for k in ("sentiment", "roles"))
         if not ok or not {"positive", "negative", "neutral"} <= set(labels["sentiment"]) or \
+                not {"flow", "return", "forecast"} <= set(labels["roles"]) or \
                 not isinstance(labels.get("max_length", 128), int) or not 8 <= labels.get("max_length", 128) <= 512:
             raise ModelMissing(f"{path}: needs lists \"sentiment\" (with positive, negative, neutral) and "
-                               f"\"roles\", and a max_length of 8..512; {REBUILD}")
+                               f"\"roles\" (with flow, return, forecast), and a max_length of 8..512; {REBUILD}")
         return labels
 
     # -- the SentenceClassifier protocol (classify.iter_sentiment)

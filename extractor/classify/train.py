@@ -11,6 +11,7 @@ same data and settings give the same model. Epochs are chosen on the ``dev`` spl
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import tempfile
@@ -302,13 +303,37 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
             break
     if best[1] is not None:
         model.load_state_dict(best[1])
-    out = Path(cfg.out)
-    final = out
+    final = Path(cfg.out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix=f".{final.name}-new-", dir=final.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(out, 0o777 & ~umask)  # mkdtemp makes it private; a model folder is not
     except OSError as exc:
         raise ExtractorError(f"{cfg.out}: cannot write the model here ({exc.strerror})") from exc
+    try:
+        info = _export(model, cfg, base, out, keep_fp32, best, history, train_items, dev_items, t0)
+        _swap_in(out, final)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)  # gone already after a successful swap
+    return info
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace ``final`` with ``new``: the old folder is moved aside first and removed
+    last, so there is always a whole model at ``final`` or beside it."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}-old-{os.getpid()}")
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _export(model, cfg: TrainConfig, base: Path, out: Path, keep_fp32: Path | None, best, history,
+            train_items, dev_items, t0: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model-fp32.onnx"
         export_onnx(model, fp32)
@@ -336,12 +361,6 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
         "train_seconds": round(time.perf_counter() - t0, 1),
     }
     (out / "labels.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    if final.exists():
-        for f in final.iterdir():  # a model folder holds only our files
-            if f.is_file():
-                f.unlink()
-        final.rmdir()
-    out.rename(final)
     return info
 
 
