@@ -226,10 +226,10 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
     return out
 
 
-def _window_for(c: Candidate, times: TimeIndex) -> Window:
+def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window:
     sent = c.sent
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
-               if p[0] < c.start or not _CLAUSE_BREAK.search(sent.doc.text[c.end:p[0]])]
+               if p[0] < c.start or not _CLAUSE_BREAK.search(text[c.end:p[0]])]
     if phrases:
         def dist(p):
             s, e, _ = p
@@ -239,7 +239,7 @@ def _window_for(c: Candidate, times: TimeIndex) -> Window:
                 return (s - c.end) * 0.8  # "down 11 percent since July 22": the phrase after reads first
             return 0
         return min(phrases, key=dist)[2]
-    return times.before(c.start) or times.after_in_paragraph(c.start, c.sent.doc.text) or Window()
+    return times.before(c.start) or times.after_in_paragraph(c.start, text) or Window()
 
 
 def _dedupe_returns(items: list[Return]) -> list[Return]:
@@ -425,7 +425,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 lead_sign = sign
             lo_v = sign * c.value
             hi_v = sign * c.value_high if c.value_high is not None else None
-            window = _window_for(c, times)
+            window = _window_for(c, times, text)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
                 window = (last_fc if fc and last_fc else times.inherited(c.start, text)) or window
@@ -530,7 +530,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
             direction = _flow_direction(c, text)
             if direction is None:
                 continue
-            window = _window_for(c, times)
+            window = _window_for(c, times, text)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
                 window = times.inherited(c.start, text) or window
             ctx = text[c.sent.start_char:c.sent.end_char].lower()
@@ -602,7 +602,7 @@ def assemble(doc: Doc, article: Article, *, classifier=None) -> ArticleFacts:
     from .classify import iter_sentiment
 
     body_start = article.body_start
-    refs, mentions = build_refs(doc, body_start)
+    refs, mentions = doc._.x_refs or build_refs(doc, body_start)
     times = build_time_index(doc, article.anchor, body_start)
     title_end = doc._.x_title_end or 0
     text = doc.text

@@ -47,14 +47,14 @@ _TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist",
                 "managers", "officer", "director", "president", "head", "chief", "executive", "trader", "traders")
 
 
-def _is_org_mention(doc: Doc, span: Span) -> bool:
+def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     """A company named as an employer, a data source or a platform, not as a security:
     "Deutsche Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to
     Morgan Stanley", "Barclays credit strategists", "Yahoo Finance", "on Twitter"."""
     if span._.x_kind not in ("stock",) or span._.x_via not in ("name", "alias", "symbol"):
         return False
     c = cues()
-    text = doc.text
+    text = doc.text if text is None else text
     if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
         return True  # share buttons and link boilerplate
     speaks = re.match(r"\W*(?:also\s)?(?:say|says|said|see|sees|saw|expects?|predicts?|forecasts?|estimates?|"
@@ -106,8 +106,9 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
     anaphors ("the fund", "the index", "it") resolved to the latest fitting subject."""
     mentions: list[Mention] = []
     refs: list[Ref] = []
+    text = doc.text
     for s in _article_mentions(doc, body_start):
-        if _is_org_mention(doc, s):
+        if _is_org_mention(doc, s, text):
             continue
         mentions.append(Mention(symbol=s._.x_symbol, start=s.start_char, end=s.end_char, text=s.text,
                                 kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol"))

@@ -86,13 +86,14 @@ def _unit_of(label: str) -> str | None:
 
 def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
     out: list[tuple[int, int, Window]] = []
+    text = doc.text  # Doc.text joins every token again on each access
     for span in doc.spans.get(ext.TIMEX, []):
         if span.start_char < body_start:
             continue
         tp = span._.x_time
         if tp is None:
             continue
-        if doc.text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
+        if text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
             continue  # "third-quarter earnings season": an adjective, not the claim's window
         if getattr(tp, "anaphoric", False):
             unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
@@ -102,7 +103,7 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
                 out.append((span.start_char, span.end_char,
                             replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
             continue
-        if _SUPERLATIVE.search(doc.text[max(body_start, span.start_char - 45):span.start_char]):
+        if _SUPERLATIVE.search(text[max(body_start, span.start_char - 45):span.start_char]):
             continue  # "its worst week since January 30": a comparison, not the claim's window
         out.append((span.start_char, span.end_char, resolve(tp, anchor)))
     return TimeIndex(out, anchor.published)

@@ -1,7 +1,7 @@
 """The spaCy component that puts the classifier's labels on the Doc.
 
-Only sentences that carry a ticker or a number are classified (most sentences of a
-market story carry neither). ``pipe`` gathers those sentences across a whole batch of
+Only sentences that refer to a ticker are classified (by name, symbol or anaphor: a
+number elsewhere cannot become a fact, and a stance needs a ticker). ``pipe`` gathers those sentences across a whole batch of
 articles into one call, so the encoder sees full batches however short the articles.
 
 Writes ``doc._.x_sentiments`` ({sentence start char: (label, score)}) and, on every
@@ -18,16 +18,22 @@ from ..rules import extensions as ext
 
 
 def _work(doc: Doc) -> list[tuple[object, list]]:
-    """(sentence span, its number spans) for the sentences worth classifying."""
-    numbers = list(doc.spans.get(ext.MONEY, [])) + list(doc.spans.get(ext.PERCENT, []))
-    tickers = list(doc.spans.get(ext.TICKERS, []))
+    """(sentence span, its number spans) for the sentences worth classifying: those
+    that refer to a ticker (by name, symbol or anaphor: only they can hold a fact or a
+    stance). The references are kept on the Doc (``x_refs``) for the fact assembly."""
+    from ..references import build_refs
+
     body_start = doc._.x_body_start or 0
+    refs, mentions = build_refs(doc, body_start)
+    doc._.x_refs = (refs, mentions)
+    numbers = list(doc.spans.get(ext.MONEY, [])) + list(doc.spans.get(ext.PERCENT, []))
+    starts = sorted(r.start for r in refs)
     out = []
     for sent in doc.sents:
         if sent.end_char <= body_start:
             continue
-        nums = [s for s in numbers if sent.start_char <= s.start_char < sent.end_char]
-        if nums or any(sent.start_char <= t.start_char < sent.end_char for t in tickers):
+        if any(sent.start_char <= r < sent.end_char for r in starts):
+            nums = [s for s in numbers if sent.start_char <= s.start_char < sent.end_char]
             out.append((sent, sorted(nums, key=lambda s: s.start_char)))
     return out
 

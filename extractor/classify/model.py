@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,7 +64,7 @@ def token_spans(offsets: Sequence[tuple[int, int]], start: int, end: int) -> lis
 class TransformerClassifier:
     """Sentence sentiment and number roles from an exported model folder."""
 
-    def __init__(self, path: str | Path, *, threads: int | None = None):
+    def __init__(self, path: str | Path, *, threads: int | None = None, per_sentence: bool | None = None):
         self.path = Path(path)
         missing = [f for f in MODEL_FILES if not (self.path / f).is_file()]
         if missing:
@@ -82,8 +83,19 @@ class TransformerClassifier:
                                f"{REBUILD}") from exc
         self.tokenizer.enable_truncation(self.max_length)
         self.tokenizer.no_padding()
+        # Dynamic int8 scales each run's activations by the largest value in the whole
+        # batch, so a sentence's labels would depend on its batch neighbours (and their
+        # padding). One sentence per run keeps them a function of the sentence alone;
+        # the cores then work on different sentences at once (one thread per run), which
+        # is faster than one batch split across them.
+        if per_sentence is None:
+            per_sentence = "int8" in str(self.labels.get("quantized", "")).lower()
+        self.per_sentence = per_sentence
+        cores = threads or min(4, os.cpu_count() or 1)
+        self.workers = cores if per_sentence else 1
+        self._pool = None
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        opts.intra_op_num_threads = 1 if per_sentence else cores
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
@@ -97,11 +109,6 @@ class TransformerClassifier:
         if shapes != (len(self.sentiment_labels), len(self.role_labels)):
             raise ModelMissing(f"{self.path}: model.onnx outputs {shapes} labels but labels.json lists "
                                f"{len(self.sentiment_labels)} sentiment and {len(self.role_labels)} roles; {REBUILD}")
-        # Dynamic int8 scales each run's activations by the largest value in the whole
-        # batch, so a sentence's labels would depend on its batch neighbours (and their
-        # padding). One sentence per run keeps them a function of the sentence alone; it
-        # costs little, as a lone sentence needs no padding either.
-        self.per_sentence = "int8" in str(self.labels.get("quantized", "")).lower()
         self.name = f"minilm:{self.labels.get('version', self.path.name)}"
         self._inputs = {i.name for i in self.session.get_inputs()}
 
@@ -132,13 +139,12 @@ class TransformerClassifier:
         them one by one, see ``per_sentence``)."""
         if not items:
             return []
-        if self.per_sentence:
-            batch_size = 1
         encs = self.tokenizer.encode_batch([text for text, _ in items])
         order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))
-        out: list[Prediction | None] = [None] * len(items)
-        for b in range(0, len(order), batch_size):
-            idx = order[b:b + batch_size]
+        size = 1 if self.per_sentence else batch_size
+        chunks = [order[b:b + size] for b in range(0, len(order), size)]
+
+        def run(idx: list[int]):
             width = max(len(encs[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros_like(ids)
@@ -150,7 +156,16 @@ class TransformerClassifier:
                 types[row, :n] = encs[i].type_ids
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             sent_logits, role_logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
-            sent_p = _softmax(sent_logits)
+            return idx, _softmax(sent_logits), role_logits
+
+        if self.workers > 1 and len(chunks) > 1:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="classifier")
+            results = self._pool.map(run, chunks)
+        else:
+            results = map(run, chunks)
+        out: list[Prediction | None] = [None] * len(items)
+        for idx, sent_p, role_logits in results:
             for row, i in enumerate(idx):
                 p = sent_p[row]
                 roles, role_probs = [], []

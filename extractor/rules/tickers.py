@@ -241,12 +241,13 @@ class TickerRecognizer:
         cands = _unique(symbols + names + self._bare_spans(doc))
         # A name immediately followed by "(SYMBOL)" takes the symbol the text gives.
         ordered = sorted(cands, key=lambda c: c.start)
+        text = doc.text
         for a in ordered:
             if a.via not in ("name", "alias"):
                 continue
             for b in ordered:
                 if b.via in ("paren", "exchange") and 0 <= b.start - a.end <= 14 and re.fullmatch(
-                        r"\s?\(\s?(?:[A-Za-z ]+:\s?)?", doc.text[a.end:b.start]):
+                        r"\s?\(\s?(?:[A-Za-z ]+:\s?)?", text[a.end:b.start]):
                     a.symbol = b.symbol
                     break
         spans = self._materialize(doc, cands)
