@@ -99,7 +99,8 @@ def direct_flow_cue(c: Candidate, text: str) -> bool:
     """A phrase that takes the amount as its object ("brought in $1 billion", "outflows
     of $835 million", "pulled nearly $2 billion"), or one right after it ("$2 billion of
     inflows", "$400 million in new assets", "$700 million has vacated IWM"): the
-    vocabularies flow_governs_before / flow_governs_after."""
+    vocabularies flow_governs_before / flow_governs_after; or a flow noun whose verb
+    takes the amount ("outflows from VNQ reached $158 million")."""
     if c.sign is not None:
         return True
     left = text[max(c.sent.start_char, c.start - 60):c.start]
@@ -107,7 +108,14 @@ def direct_flow_cue(c: Candidate, text: str) -> bool:
     before = re.search(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:about|nearly|roughly|some|over|"
                        r"more than|almost|around|another|an additional|a net|a record|net)\s){0,2}$", left, re.I)
     after = re.match(r"\s*(?:" + cue_re("flow_governs_after").pattern + r")", right, re.I)
-    return bool(before or after)
+    return bool(before or after or _FLOW_NOUN_GOVERNS.search(left))
+
+
+# "Average daily outflows from VNQ reached $158 million", "redemptions ... totaled $2 billion"
+_FLOW_NOUN_GOVERNS = re.compile(
+    r"\b(?:(?:in|out)flows?|redemptions|withdrawals|creations)\b[^.;$%]{0,45}?\b(?:reached|totall?ed|hit|topped|"
+    r"came to|amounted to|were|was|stood at|rose to|climbed to|swelled to|grew to)\s(?:(?:about|nearly|roughly|"
+    r"some|over|more than|almost|around|a record)\s)?$", re.IGNORECASE)
 
 
 def _sentences(doc: Doc, body_start: int) -> list[Span]:
