@@ -32,6 +32,7 @@ test: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_ingest.py
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_classifier.py
+	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_real.py
 
 clean:
 	rm -rf $(VENV) extractor.db extractor.db-wal extractor.db-shm
