@@ -3,7 +3,6 @@ fact assembly uses number roles."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 
 import extractor
 from extractor.classify import set_default_classifier
-from extractor.classify.data import Example, build_examples, from_corrections, read_roles_jsonl, Sources
+from extractor.classify.data import Sources, build_examples, from_corrections, read_roles_jsonl
 from extractor.classify.model import TransformerClassifier, default_model_dir
 from extractor.cli import cli
 from extractor.errors import ModelMissing
@@ -241,7 +240,7 @@ def test_bad_role_lines_are_reported_with_file_and_line(tmp_path, line, problem)
     result = CliRunner().invoke(cli, ["train", "--no-shared", "--roles", str(f), "--max-steps", "1",
                                       "--out", str(tmp_path / "m")])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"roles.jsonl:2: " in result.output and problem in result.output
+    assert "roles.jsonl:2: " in result.output and problem in result.output
 
 
 def test_train_refuses_an_out_folder_with_other_files(tmp_path):
