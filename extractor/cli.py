@@ -291,14 +291,16 @@ def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_sh
         extractor train                               # rebuild models/minilm-finance
         extractor train --csv my_labels.csv --with-corrections --out models/mine
     """
+    from dataclasses import replace
+
     from .classify.data import default_sources
     from .classify.metrics import table
     from .classify.model import default_model_dir
     from .classify.train import TrainConfig, check_out, fit
 
     src = default_sources(None if no_shared else data_dir)
-    src = type(src)(data_dir=src.data_dir, csvs=csvs, roles=src.roles + roles, heldout=src.heldout,
-                    corrections_db=db_path if with_corrections else None, limit=limit)
+    src = replace(src, csvs=csvs, roles=src.roles + roles, corrections_db=db_path if with_corrections else None,
+                  limit=limit)
     if with_corrections and not db_path.exists():
         raise click.ClickException(f"{db_path}: no such database for --with-corrections")
     out = out or default_model_dir()

@@ -105,10 +105,17 @@ def direct_flow_cue(c: Candidate, text: str) -> bool:
         return True
     left = text[max(c.sent.start_char, c.start - 60):c.start]
     right = text[c.end:min(c.sent.end_char, c.end + 40)]
-    before = re.search(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:about|nearly|roughly|some|over|"
-                       r"more than|almost|around|another|an additional|a net|a record|net)\s){0,2}$", left, re.I)
-    after = re.match(r"\s*(?:" + cue_re("flow_governs_after").pattern + r")", right, re.I)
-    return bool(before or after or _FLOW_NOUN_GOVERNS.search(left))
+    before, after = _flow_governs()
+    return bool(before.search(left) or after.match(right) or _FLOW_NOUN_GOVERNS.search(left))
+
+
+@lru_cache(maxsize=1)
+def _flow_governs() -> tuple[re.Pattern, re.Pattern]:
+    """(phrase ending right before the amount, phrase starting right after it)."""
+    before = re.compile(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:about|nearly|roughly|some|"
+                        r"over|more than|almost|around|another|an additional|a net|a record|net)\s){0,2}$", re.I)
+    after = re.compile(r"\s*(?:" + cue_re("flow_governs_after").pattern + r")", re.I)
+    return before, after
 
 
 # "Average daily outflows from VNQ reached $158 million", "redemptions ... totaled $2 billion"
