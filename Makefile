@@ -33,6 +33,7 @@ bench: $(DEV_STAMP)
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_ingest.py
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_classifier.py
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_real.py
+	HF_HUB_OFFLINE=1 $(VENV)/bin/python bench/bench_check.py
 
 clean:
 	rm -rf $(VENV) extractor.db extractor.db-wal extractor.db-shm

@@ -59,7 +59,11 @@ def cli() -> None:
 @db_option
 @click.option("--force", is_flag=True, help="Extract again even the articles stored unchanged.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary table; errors are still printed.")
-def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool) -> None:
+@click.option("--check/--no-check", "run_check", default=None,
+              help="Check the new claims against market data afterwards (default: when the "
+                   "database holds prices).")
+def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
+           run_check: bool | None) -> None:
     """Extract the claims from articles and store them in the database.
 
     PATHS are files (.txt, .md, .html, .jsonl) or folders; the default is the corpus
@@ -101,11 +105,16 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool) -> 
                     tally.update({k: v for k, v in outcome.facts.counts().items() if k in KINDS})
                     run_tickers.update(outcome.facts.tickers)
         stored = summary(db)
+        checked = None
+        if run_check or (run_check is None and _has_prices(db)):
+            checked = _run_check(db)
         db.close()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
     if not quiet:
         click.echo(_ingest_table(tally, len(run_tickers), stored))
+        if checked:
+            click.echo("\n" + checked)
     if tally["failed"]:
         sys.exit(1)
 
@@ -401,9 +410,10 @@ def evaluate(model_dir: Path | None, data_dir: Path, split: str, csvs: tuple[Pat
 def query(sql: str, db_path: Path, fmt: str, params: tuple[tuple[str, str], ...]) -> None:
     """Run a read-only SQL query against the database.
 
-    Tables: articles, mentions, flows, returns, quotes, sentiment, corrections; the
-    view claims has one row per flow and return with its article. Statements that
-    change the database are refused.
+    Tables: articles, mentions, flows, returns, quotes, sentiment, corrections,
+    checks, prices, corporate_actions, fund_flows; the view claims has one row per
+    flow and return with its article and verdict. Statements that change the
+    database are refused.
 
     Example:
 
@@ -423,6 +433,234 @@ def query(sql: str, db_path: Path, fmt: str, params: tuple[tuple[str, str], ...]
         click.echo(format_json(columns, rows))
     elif columns:
         click.echo(format_table(columns, rows))
+
+
+# --------------------------------------------------------------------------- market data
+
+
+@cli.group()
+def prices() -> None:
+    """Daily prices (and splits, dividends, fund flows) the cross-check reads.
+
+    \b
+        extractor prices import ../shared/market-data
+        extractor prices list
+    """
+
+
+@prices.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--symbol", default=None,
+              help="Symbol for every file given (default: each file's name, ^GSPC.csv -> ^GSPC).")
+def prices_import(paths: tuple[Path, ...], db_path: Path, symbol: str | None) -> None:
+    """Load daily prices from CSV files or folders (searched recursively).
+
+    One symbol per file, named by the file (IWM.csv, ^GSPC.csv, spy.us.txt). The
+    header says what a file holds: Yahoo (Date,Open,High,Low,Close,Adj Close,Volume),
+    Stooq (Date,Open,High,Low,Close,Volume), ours (date,open,high,low,close,adj_close,
+    volume) or date,adj_close alone go to prices; date,dividend,split_ratio to
+    corporate_actions; date,shares_outstanding and/or date,net_flow to fund_flows.
+    Loading a file again changes nothing. A bad row is reported with its file and
+    line and the rest loads; the exit status is 1 if any file or row was refused.
+
+    Example:
+
+    \b
+        extractor prices import ../shared/market-data --db extractor.db
+    """
+    from .market import import_paths
+    from .report import format_table
+    from .store import open_db
+
+    totals: Counter[str] = Counter()
+    problems = 0
+    try:
+        db = open_db(db_path)
+        for rep in import_paths(db, paths, symbol=symbol):
+            if rep.error:
+                problems += 1
+                error(rep.error)
+                continue
+            for line in rep.bad:
+                problems += 1
+                error(line)
+            totals["files"] += 1
+            totals[rep.table] += rep.rows
+            totals["new"] += rep.new
+            totals["updated"] += rep.updated
+            totals["unchanged"] += rep.unchanged
+            totals["bad"] += len(rep.bad)
+            totals.update({f"symbol:{rep.symbol}": 1})
+        db.close()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    symbols = sum(1 for k in totals if k.startswith("symbol:"))
+    rows = [["files read", totals["files"]], ["symbols", symbols],
+            ["price rows", totals["prices"]], ["split/dividend rows", totals["corporate_actions"]],
+            ["fund-flow rows", totals["fund_flows"]], ["new", totals["new"]],
+            ["updated", totals["updated"]], ["unchanged", totals["unchanged"]],
+            ["bad rows", totals["bad"]]]
+    click.echo(format_table(["", "rows"], rows))
+    if problems:
+        sys.exit(1)
+
+
+@prices.command("list")
+@db_option
+def prices_list(db_path: Path) -> None:
+    """Symbols in the database with their first and last session.
+
+    Example:
+
+    \b
+        extractor prices list
+    """
+    from .report import format_table
+    from .store import query as run_query
+
+    try:
+        columns, rows = run_query(
+            db_path, "SELECT symbol, min(date) AS first, max(date) AS last, count(*) AS sessions, "
+            "sum(close IS NOT NULL) AS closes, sum(adj_close IS NOT NULL) AS adj_closes, "
+            "group_concat(DISTINCT provider) AS providers FROM prices GROUP BY symbol ORDER BY symbol")
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not rows:
+        click.echo("no prices yet: run `extractor prices import FILE|DIR`")
+        return
+    click.echo(format_table(columns, rows))
+
+
+@prices.command("fetch")
+@click.argument("symbols", nargs=-1, required=True)
+@db_option
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First day, YYYY-MM-DD.")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Day after the last one wanted (default: today).")
+def prices_fetch(symbols: tuple[str, ...], db_path: Path, start: Any, end: Any) -> None:
+    """Download daily prices from Yahoo Finance with yfinance (online; optional).
+
+    Needs the `online` extra (pip install 'news-signal-extractor[online]') and the network;
+    without either it stops with one line. Rows land in the same prices table as
+    imported CSV files.
+
+    Example:
+
+    \b
+        extractor prices fetch IWM ^RUT --start 2017-01-01 --end 2017-09-01
+    """
+    from datetime import date
+
+    from .market import fetch_yfinance
+    from .store import open_db
+
+    try:
+        db = open_db(db_path)
+        reports = fetch_yfinance(db, symbols, start.date(), end.date() if end else date.today())
+        db.close()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    failed = 0
+    for rep in reports:
+        if rep.error:
+            failed += 1
+            error(rep.error)
+        else:
+            click.echo(f"{rep.symbol}: {rep.rows} sessions ({rep.new} new, {rep.updated} updated)")
+    if failed:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- check
+
+
+@cli.command()
+@db_option
+@click.option("--recheck", is_flag=True, help="Check every claim again, not only new or edited ones.")
+@click.option("--prices", "prices_dir", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Import this price file or folder first (like `extractor prices import`).")
+@click.option("--online", is_flag=True, default=lambda: bool(int(settings.get("online") or 0)),
+              show_default="$EXTRACTOR_ONLINE",
+              help="First fetch the prices the claims need from Yahoo Finance (yfinance).")
+def check(db_path: Path, recheck: bool, prices_dir: Path | None, online: bool) -> None:
+    """Check the stored returns and flows against market data: a verdict each.
+
+    A return is confirmed when its price or total return over the claim's window, or
+    ended up to 3 sessions early, agrees within the tolerance (half a unit of the
+    claim's last digit plus 0.1 point, widened by "more than", "almost", "about" or a
+    range); contradicted when prices cover the window and nothing agrees;
+    unverifiable otherwise, with the reason. Flows are unverifiable without flow data
+    (imported with `prices import`) and get the dollar volume traded as a
+    plausibility figure. Verdicts are in the checks table and the claims view.
+
+    Example:
+
+    \b
+        extractor check --prices ../shared/market-data
+        extractor query "select ticker, value_pct, verdict, verdict_reason from claims"
+    """
+    from .store import open_db
+
+    try:
+        db = open_db(db_path)
+        if prices_dir is not None:
+            from .market import import_paths
+
+            for rep in import_paths(db, [prices_dir]):
+                for line in ([rep.error] if rep.error else rep.bad):
+                    error(line)
+        if online:
+            _fetch_needed(db)
+        result = _run_check(db, recheck=recheck)
+        db.close()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result)
+
+
+def _fetch_needed(db: Any) -> None:
+    """``check --online``: fetch each claimed ticker (and its index proxies) over the
+    span of its windows, plus a margin."""
+    from datetime import date, timedelta
+
+    from .market import fetch_yfinance, index_proxies
+
+    spans: dict[str, list[str]] = {}
+    for ticker, lo, hi in db.execute(
+            "SELECT ticker, min(window_start), max(window_end) FROM claims "
+            "WHERE ticker IS NOT NULL AND window_start IS NOT NULL GROUP BY ticker").fetchall():
+        for sym in (ticker, *index_proxies().get(ticker, ())):
+            spans.setdefault(sym, [lo, hi or lo])
+    for sym, (lo, hi) in spans.items():
+        start = date.fromisoformat(lo) - timedelta(days=10)
+        end = min(date.fromisoformat(hi) + timedelta(days=5), date.today())
+        for rep in fetch_yfinance(db, [sym], start, end):
+            if rep.error:
+                error(rep.error)
+
+
+def _run_check(db: Any, *, recheck: bool = False) -> str:
+    from .crosscheck import check_claims
+    from .report import format_table
+
+    s = check_claims(db, recheck=recheck)
+    rows = []
+    for table in ("returns", "flows"):
+        rows.append([table, *(s.by_table[(table, v)] for v in ("confirmed", "contradicted", "unverifiable"))])
+    out = format_table(["checked", "confirmed", "contradicted", "unverifiable"], rows)
+    notes = [f"{s.skipped} unchanged claim{'s' if s.skipped != 1 else ''} kept their verdict"]
+    if s.disagreements:
+        notes.append(f"{s.disagreements} where the article's stance disagrees with the move")
+    return out + "\n\n" + "; ".join(notes) + ("\n(no prices in the database: every claim is "
+                                                "unverifiable; run `extractor prices import`)"
+                                                if not _has_prices(db) else "")
+
+
+def _has_prices(db: Any) -> bool:
+    from .market import has_prices
+
+    return has_prices(db)
 
 
 if __name__ == "__main__":  # pragma: no cover

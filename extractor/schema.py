@@ -19,6 +19,7 @@ SENTIMENT_LABELS = ("bullish", "bearish", "neutral")
 SOURCES = ("rules", "model", "human")
 STATUSES = ("extracted", "accepted", "rejected", "edited", "added")
 HUMAN_STATUSES = ("accepted", "rejected", "edited", "added")
+VERDICTS = ("confirmed", "contradicted", "unverifiable")
 
 
 @dataclass(frozen=True)

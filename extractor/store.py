@@ -23,10 +23,11 @@ from sqlite_utils import Database, Migrations
 
 from .errors import IngestError, ReadOnlyQueryError, StoreError
 from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
-                     SOURCES, STATUSES, Article, ArticleFacts, Window)
+                     SOURCES, STATUSES, VERDICTS, Article, ArticleFacts, Window)
 
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for another writer's lock
 FACT_TABLES = ("mentions", "flows", "returns", "quotes", "sentiment")
+CHECKED_TABLES = ("flows", "returns")  # the claims the cross-check gives a verdict
 MACHINE_STATUS = "extracted"
 READ_ONLY_MESSAGE = ("extractor query is read-only: INSERT/UPDATE/DELETE/DROP are refused; "
                      "use the review app to change claims")
@@ -153,10 +154,11 @@ CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
     db.executescript(_claims_view_sql())
 
 
-def _claims_view_sql() -> str:
-    """One row per flow and per return, with its article; ``verdict`` stays NULL until
-    the cross-check stores verdicts (a later migration recreates the view)."""
-    return """
+def _claims_view_sql(*, with_checks: bool = False) -> str:
+    """One row per flow and per return, with its article and (once migration 2 made
+    the ``checks`` table) its verdict; before that ``verdict`` is NULL."""
+    if not with_checks:
+        return """
 CREATE VIEW claims AS
 SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published, a.path,
        f.ticker, f.direction, f.amount_usd, NULL AS value_pct, NULL AS value_pct_high,
@@ -172,10 +174,96 @@ SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
        NULL
 FROM returns r JOIN articles a ON a.id = r.article_id;
 """
+    checked = ("c.verdict, c.basis AS verdict_basis, c.symbol AS checked_symbol, "
+               "c.start_date AS checked_start, c.end_date AS checked_end, c.sessions_early, "
+               "c.actual AS actual_value, c.tolerance, c.reason AS verdict_reason, "
+               "c.sentiment_disagrees, c.flow_multiple")
+    return f"""
+CREATE VIEW claims AS
+SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published, a.path,
+       f.ticker, f.direction, f.amount_usd, NULL AS value_pct, NULL AS value_pct_high,
+       NULL AS kind, f.qualifier, f.aggregation, f.window_label, f.window_start, f.window_end,
+       f.start, f."end", f.evidence, f.status, f.source, f.confidence, f.extractor_version,
+       {checked}
+FROM flows f JOIN articles a ON a.id = f.article_id
+LEFT JOIN checks c ON c.fact_table = 'flows' AND c.fact_id = f.id
+UNION ALL
+SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
+       r.ticker, NULL, NULL, r.value_pct, r.value_pct_high,
+       r.kind, r.qualifier, NULL, r.window_label, r.window_start, r.window_end,
+       r.start, r."end", r.evidence, r.status, r.source, r.confidence, r.extractor_version,
+       {checked}
+FROM returns r JOIN articles a ON a.id = r.article_id
+LEFT JOIN checks c ON c.fact_table = 'returns' AND c.fact_id = r.id;
+"""
+
+
+def m002_market_and_checks(db: Database) -> None:
+    """Market data (prices, splits and dividends, fund flows) and one verdict per flow or
+    return in ``checks``; the ``claims`` view gains the verdict and its evidence."""
+    db.executescript(f"""
+CREATE TABLE prices (
+    symbol TEXT NOT NULL,
+    date TEXT NOT NULL,            -- ISO date of the session
+    open REAL, high REAL, low REAL,
+    close REAL,                    -- as traded (a split makes it jump)
+    adj_close REAL,                -- adjusted for splits and dividends: total return
+    volume REAL,                   -- shares traded
+    provider TEXT,                 -- csv:FILE or yfinance
+    PRIMARY KEY (symbol, date)
+) WITHOUT ROWID;
+CREATE TABLE corporate_actions (
+    symbol TEXT NOT NULL,
+    date TEXT NOT NULL,            -- ex-date
+    dividend REAL,                 -- cash per share
+    split_ratio REAL,              -- new shares per old: 2 = 2-for-1, 0.2 = 1-for-5
+    provider TEXT,
+    PRIMARY KEY (symbol, date)
+) WITHOUT ROWID;
+CREATE TABLE fund_flows (
+    symbol TEXT NOT NULL,
+    date TEXT NOT NULL,
+    shares_outstanding REAL,
+    net_flow_usd REAL,             -- creations minus redemptions that day, US dollars
+    provider TEXT,
+    PRIMARY KEY (symbol, date)
+) WITHOUT ROWID;
+CREATE TABLE checks (
+    id INTEGER PRIMARY KEY,
+    fact_table TEXT NOT NULL {_in('fact_table', CHECKED_TABLES)},
+    fact_id INTEGER NOT NULL,
+    verdict TEXT NOT NULL {_in('verdict', VERDICTS)},
+    basis TEXT,                    -- price | total_return | net_flow | shares_outstanding
+    symbol TEXT,                   -- the series checked: the claim's ticker or its proxy
+    start_date TEXT,               -- close the change is measured from
+    end_date TEXT,                 -- close it is measured to
+    sessions_early INTEGER,        -- end_date is this many sessions before the window's end
+    start_price REAL,
+    end_price REAL,
+    actual REAL,                   -- percentage points (returns) or US dollars (flows)
+    accept_low REAL,               -- what the claim allows, in the same unit
+    accept_high REAL,
+    tolerance REAL,
+    forecast INTEGER NOT NULL DEFAULT 0,
+    dollar_volume REAL,            -- flows: dollars traded in the fund over the window
+    flow_multiple REAL,            -- flows: claimed amount / dollar_volume
+    sentiment TEXT,                -- the article's stance toward the ticker
+    sentiment_disagrees INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    evaluations TEXT,              -- JSON: every basis and end tried
+    provider TEXT,
+    claim_hash TEXT,               -- the claim as checked; an edit makes the check stale
+    checked_at TEXT NOT NULL,
+    UNIQUE (fact_table, fact_id)
+);
+CREATE INDEX idx_checks_verdict ON checks(verdict);
+DROP VIEW claims;
+""")
+    db.executescript(_claims_view_sql(with_checks=True))
 
 
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
-MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema]
+MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks]
 
 
 class _Migrations(Migrations):
@@ -403,6 +491,10 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
         ids = [article.id, *result.replaced]
         marks, old = ", ".join("?" * len(ids)), ", ".join("?" * len(result.replaced))
         for table in FACT_TABLES:
+            if table in CHECKED_TABLES:  # a machine row's verdict goes with it
+                db.execute(f"DELETE FROM checks WHERE fact_table = ? AND fact_id IN (SELECT id "
+                           f"FROM {table} WHERE article_id IN ({marks}) AND +status = ?)",
+                           [table, *ids, MACHINE_STATUS])
             # "+status": search by article_id; the status index would scan every machine row
             db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks}) AND +status = ?",
                        [*ids, MACHINE_STATUS])

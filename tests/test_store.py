@@ -64,16 +64,30 @@ def test_migrations_are_applied_once(db_path):
 def test_a_migration_added_later_keeps_the_data(db_path, iwm_facts):
     write(db_path, iwm_facts())
 
-    def m002_add_note(db):
+    def m900_add_note(db):
         db["flows"].add_column("note", str)
 
-    db = open_db(db_path, migrations=[*MIGRATIONS, m002_add_note])
+    db = open_db(db_path, migrations=[*MIGRATIONS, m900_add_note])
     db.close()
-    assert [r["name"] for r in rows(db_path, "SELECT name FROM _migrations")] == \
-        [*(fn.__name__ for fn in MIGRATIONS), "m002_add_note"]
+    assert [r["name"] for r in rows(db_path, "SELECT name FROM _migrations ORDER BY name")] == \
+        [*(fn.__name__ for fn in MIGRATIONS), "m900_add_note"]
     flows = rows(db_path, "SELECT ticker, amount_usd, note FROM flows")
     assert flows == [{"ticker": "IWM", "amount_usd": 7e8, "note": None}]
     assert rows(db_path, "SELECT count(*) AS n FROM articles") == [{"n": 1}]
+
+
+def test_a_database_of_version_0_2_gains_the_checks_and_keeps_its_claims(db_path, iwm_facts):
+    db = open_db(db_path, migrations=MIGRATIONS[:1])  # the schema 0.2.0 wrote
+    facts = iwm_facts()
+    db["articles"].insert(store.article_row(facts.article, facts.tickers))
+    db["flows"].insert_all(store.fact_rows(facts)["flows"])
+    db.close()
+    db = open_db(db_path)
+    db.close()
+    assert rows(db_path, "SELECT claim_type, ticker, verdict FROM claims") == [
+        {"claim_type": "flow", "ticker": "IWM", "verdict": None}]
+    tables = {r["name"] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"prices", "corporate_actions", "fund_flows", "checks"} <= tables
 
 
 def test_wal_busy_timeout_and_foreign_keys(db_path):

@@ -1,0 +1,636 @@
+"""Was the claim true? A verdict for each return and flow, from the prices in the database.
+
+A return with a window (start = last close before it, end = last close inside it) is
+measured on two bases: the price return (close, carried across splits) and the total
+return (adjusted close). An index is measured on its own series (price) and through
+the funds that track it (their total return, data/index_proxies.csv). News quotes
+figures a few sessions old, so ends up to ``EARLY_SESSIONS`` sessions before the
+window's end are tried too; the first (end, basis) that agrees, nearest end first,
+price before total return, is the one recorded, and every one tried is kept in
+``evaluations`` so a reviewer sees why.
+
+Tolerance: half a unit of the last digit the claim states, plus ``SLACK`` points ("2.7"
+is 2.55 .. 2.85, "11" is 10.4 .. 11.6), widened by its qualifier
+(data/qualifier_bounds.csv): "more than 11" accepts anything from 10.4 up, "almost 5"
+4.5 .. 5.6, "about 11" +-10 % of the value (never narrower than the plain tolerance), a
+range "3 to 5 percent" anything from its low bound to its high bound, each widened by
+its own tolerance.
+
+Flows: without flow data a flow is ``unverifiable``, with how many times the dollars
+traded in the fund over the window it is (a flow far above what traded is suspect).
+With a flows file (net flows, or shares outstanding whose change times the close is the
+flow) it is checked like a return, to ``FLOW_SLACK`` of the amount.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+from sqlite_utils import Database
+
+from .market import Market, Series, _data_rows
+from .normalize.amount import find_money, find_percents
+
+EARLY_SESSIONS = 3  # ends this many sessions before the window's end are tried too
+SLACK = 0.1  # percentage points added to half a unit of the last stated digit
+ABOUT = 0.10  # "about", "roughly": +-10 % of the value
+ALMOST = 0.90  # "almost 5": from 90 % of the value
+FLOW_SLACK = 0.05  # flows: shares outstanding x close only estimates the dollars that moved
+SUSPECT_MULTIPLE = 3.0  # a flow above 3x the dollars traded in the window is flagged
+SENTIMENT_MOVE = 1.0  # percentage points the other way that make a stance disagree with the data
+MAX_GAP_DAYS = 6  # a date this many days past the nearest row is not covered (holes, not holidays)
+
+
+# --------------------------------------------------------------------------- records
+
+@dataclass(frozen=True)
+class Claim:
+    """A flow or return as stored (the row after any correction)."""
+
+    table: str  # flows | returns
+    id: int
+    article_id: str
+    ticker: str | None
+    window_start: date | None
+    window_end: date | None
+    evidence: str = ""
+    qualifier: str | None = None
+    value_pct: float | None = None
+    value_pct_high: float | None = None
+    kind: str = "realized"
+    direction: str | None = None
+    amount_usd: float | None = None
+    aggregation: str = "total"
+
+    def fingerprint(self) -> str:
+        """What the verdict depends on: an edit to any of it makes the check stale."""
+        fields = [self.ticker, self.window_start, self.window_end, self.qualifier, self.value_pct,
+                  self.value_pct_high, self.kind, self.direction, self.amount_usd, self.aggregation,
+                  self.evidence]
+        raw = json.dumps([str(f) if f is not None else None for f in fields])
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One basis measured to one end."""
+
+    symbol: str
+    basis: str  # price | total_return | net_flow | shares_outstanding
+    start: str
+    end: str
+    sessions_early: int
+    start_price: float | None
+    end_price: float | None
+    actual: float  # percentage points, or US dollars for flows
+    agrees: bool
+
+
+@dataclass
+class Check:
+    verdict: str  # confirmed | contradicted | unverifiable
+    reason: str
+    basis: str | None = None
+    symbol: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    sessions_early: int | None = None
+    start_price: float | None = None
+    end_price: float | None = None
+    actual: float | None = None
+    accept_low: float | None = None
+    accept_high: float | None = None
+    tolerance: float | None = None
+    forecast: bool = False
+    dollar_volume: float | None = None
+    flow_multiple: float | None = None
+    evaluations: list[Evaluation] = field(default_factory=list)
+    provider: str | None = None
+    move_pct: float | None = None  # the ticker's price move over the window itself
+
+
+# --------------------------------------------------------------------------- tolerance
+
+@functools.lru_cache(maxsize=1)
+def qualifier_bounds() -> dict[str, str]:
+    """Qualifier -> exact | at_least | at_most | almost | about (data/qualifier_bounds.csv)."""
+    return {r["qualifier"]: r["bound"] for r in _data_rows("qualifier_bounds.csv")}
+
+
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def _decimals(text: str) -> int | None:
+    m = _DIGITS.search(text)
+    return len(m.group(1) or "") if m else None
+
+
+def _repr_decimals(value: float) -> int:
+    s = f"{abs(value):.10g}"
+    return len(s.split(".")[1]) if "." in s and "e" not in s else 0
+
+
+def stated_decimals(value: float, evidence: str) -> int:
+    """Decimals of the percentage as the article wrote it ("2.70" has two), found in the
+    evidence; from the number itself when the evidence does not show it ("five")."""
+    for q in find_percents(evidence or ""):
+        for v in (q.value, q.value_high):
+            if v is not None and math.isclose(v, abs(value), abs_tol=1e-9):
+                d = _decimals(evidence[q.start:q.end])
+                if d is not None:
+                    return d
+    return _repr_decimals(value)
+
+
+def return_tolerance(value: float, evidence: str = "") -> float:
+    """Half a unit of the last stated digit plus SLACK: "2.7" -> 0.15, "11" -> 0.6."""
+    return 0.5 * 10 ** -stated_decimals(value, evidence) + SLACK
+
+
+def flow_tolerance(amount: float, evidence: str = "") -> float:
+    """Half a unit of the amount's last stated digit in its written scale ("$1.2
+    billion" -> $50 million), plus FLOW_SLACK of the amount."""
+    unit = None
+    for q in find_money(evidence or ""):
+        if math.isclose(q.value, abs(amount), rel_tol=1e-9):
+            m = _DIGITS.search(evidence[q.start:q.end])
+            if m:
+                written = float(m.group(0).replace(",", ""))
+                scale = q.value / written if written else 1.0
+                unit = scale * 10 ** -len(m.group(1) or "")
+            break
+    if unit is None:
+        unit = 10 ** math.floor(math.log10(abs(amount))) if amount else 1.0
+    return 0.5 * unit + FLOW_SLACK * abs(amount)
+
+
+def acceptance(value: float, high: float | None, qualifier: str | None, tol: float,
+               tol_high: float | None = None) -> tuple[float, float]:
+    """The interval of actual values that agree with the claim, signed like it.
+
+    The qualifier bounds the size of the move in the claim's direction: "down more
+    than 5" accepts -4.4 and anything below.
+    """
+    if high is not None:
+        lo, hi = sorted((value, high))
+        tl, th = (tol, tol_high if tol_high is not None else tol)
+        if high < value:
+            tl, th = th, tl
+        return lo - tl, hi + th
+    sign = -1.0 if value < 0 else 1.0
+    m = abs(value)
+    bound = qualifier_bounds().get((qualifier or "").lower(), "exact")
+    if bound == "at_least":
+        lo, hi = m - tol, math.inf
+    elif bound == "at_most":
+        lo, hi = -tol, m + tol
+    elif bound == "almost":
+        lo, hi = ALMOST * m, m + tol
+    elif bound == "about":
+        w = max(ABOUT * m, tol)
+        lo, hi = m - w, m + w
+    else:
+        lo, hi = m - tol, m + tol
+    return (lo, hi) if sign > 0 else (-hi, -lo)
+
+
+# --------------------------------------------------------------------------- measuring
+
+def _row_at(series: Series, basis: str, day: date) -> int | None:
+    """The last row on or before ``day`` that has the basis' value, or None when the
+    series does not reach ``day`` (before its first row, after its last, or in a hole)."""
+    vals = series.values(basis)
+    o = day.toordinal()
+    i = int(np.searchsorted(series.days, o, side="right")) - 1
+    while i >= 0 and math.isnan(vals[i]):
+        i -= 1
+    if i < 0 or o - series.days[i] > MAX_GAP_DAYS:
+        return None
+    last = np.flatnonzero(~np.isnan(vals))
+    if not len(last) or o > series.days[last[-1]]:
+        return None
+    return i
+
+
+def _earlier(series: Series, basis: str, i: int, n: int) -> int | None:
+    """The row ``n`` sessions (rows with a value) before row i."""
+    vals = series.values(basis)
+    while n > 0:
+        i -= 1
+        while i >= 0 and math.isnan(vals[i]):
+            i -= 1
+        if i < 0:
+            return None
+        n -= 1
+    return i
+
+
+def _day(series: Series, i: int) -> str:
+    return date.fromordinal(int(series.days[i])).isoformat()
+
+
+def _fmt_pct(v: float) -> str:
+    return f"{v:+.2f}%"
+
+
+def _fmt_usd(v: float) -> str:
+    a = abs(v)
+    for div, unit in ((1e9, "billion"), (1e6, "million")):
+        if a >= div:
+            return f"{'-' if v < 0 else ''}${a / div:.2f} {unit}"
+    return f"{'-' if v < 0 else ''}${a:,.0f}"
+
+
+def _bases(market: Market, ticker: str) -> list[tuple[Series, str, str | None]]:
+    """(series, basis, proxied index) pairs to measure a ticker's return on, in order."""
+    out: list[tuple[Series, str, str | None]] = []
+    own = market.series(ticker)
+    if own is not None:
+        out.append((own, "price", None))
+        if not ticker.startswith("^"):  # an index's adjusted close is its close
+            out.append((own, "total_return", None))
+    for fund in market.proxies(ticker):
+        s = market.series(fund)
+        if s is not None:
+            out.append((s, "total_return", ticker))
+    return out
+
+
+def _describe_coverage(bases: list[tuple[Series, str, str | None]]) -> str:
+    spans = []
+    for s, basis, _ in bases:
+        sp = s.span(basis)
+        if sp:
+            spans.append(f"{s.symbol} {basis.replace('_', ' ')} {sp[0]} .. {sp[1]}")
+    return "; ".join(dict.fromkeys(spans))
+
+
+def _unverifiable_window(claim: Claim, today: date) -> Check | None:
+    forecast = claim.table == "returns" and claim.kind == "forecast"
+    if not claim.ticker:
+        return Check("unverifiable", "no ticker", forecast=forecast)
+    if claim.window_start is None and claim.window_end is None:
+        return Check("unverifiable", "no window: the claim names no period that could be resolved",
+                     forecast=forecast)
+    if claim.window_end is None:
+        return Check("unverifiable", "the window has no end (the publication day is unknown)",
+                     forecast=forecast)
+    if claim.window_start is None:
+        return Check("unverifiable", "the window has no start", forecast=forecast)
+    if forecast and claim.window_end >= today:
+        return Check("unverifiable", f"forecast not yet due: its horizon ends {claim.window_end}",
+                     forecast=True)
+    if claim.window_end < claim.window_start:
+        return Check("unverifiable", "the window ends before it starts", forecast=forecast)
+    return None
+
+
+def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float
+             ) -> list[Evaluation] | None:
+    """Evaluations of one basis at the window's end and up to EARLY_SESSIONS earlier;
+    None when the series does not cover the window."""
+    i0 = _row_at(series, basis, claim.window_start)
+    i1 = _row_at(series, basis, claim.window_end)
+    if i0 is None or i1 is None or series.days[i0] < claim.window_start.toordinal() - MAX_GAP_DAYS:
+        return None
+    vals = series.values(basis)
+    out = []
+    for n in range(EARLY_SESSIONS + 1):
+        i = i1 if n == 0 else _earlier(series, basis, i1, n)
+        if i is None or i <= i0:
+            break
+        actual = (vals[i] / vals[i0] - 1.0) * 100.0
+        shown_start = series.close[i0] if basis == "price" else vals[i0]
+        shown_end = series.close[i] if basis == "price" else vals[i]
+        out.append(Evaluation(series.symbol, basis, _day(series, i0), _day(series, i), n,
+                              _float(shown_start), _float(shown_end), round(float(actual), 4),
+                              bool(lo - 1e-9 <= actual <= hi + 1e-9)))
+    return out
+
+
+def _float(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def check_return(claim: Claim, market: Market, today: date) -> Check:
+    """The verdict on one return claim."""
+    early = _unverifiable_window(claim, today)
+    forecast = claim.kind == "forecast"
+    if early is not None:
+        return early
+    tol = return_tolerance(claim.value_pct, claim.evidence)
+    tol_high = (return_tolerance(claim.value_pct_high, claim.evidence)
+                if claim.value_pct_high is not None else None)
+    lo, hi = acceptance(claim.value_pct, claim.value_pct_high, claim.qualifier, tol, tol_high)
+    bases = _bases(market, claim.ticker)
+    if not bases:
+        return Check("unverifiable", f"no prices for {claim.ticker} (import them with "
+                     "`extractor prices import`)", tolerance=tol, accept_low=lo, accept_high=hi,
+                     forecast=forecast)
+    evaluations: list[Evaluation] = []
+    for series, basis, _ in bases:
+        evaluations.extend(_measure(series, basis, claim, lo, hi) or [])
+    common = {"tolerance": tol, "accept_low": lo, "accept_high": hi, "forecast": forecast,
+              "evaluations": evaluations}
+    if not evaluations:
+        return Check("unverifiable", f"prices do not cover the window {claim.window_start} .. "
+                     f"{claim.window_end} ({_describe_coverage(bases)})", **common)
+    order = {(s.symbol, b): k for k, (s, b, _) in enumerate(bases)}
+    ranked = sorted(evaluations, key=lambda e: (e.sessions_early, order[(e.symbol, e.basis)]))
+    hit = next((e for e in ranked if e.agrees), None)
+    if hit is not None:
+        chosen, verdict = hit, "confirmed"
+    else:  # the window as stated, on the basis nearest the claim
+        at_end = [e for e in ranked if e.sessions_early == 0] or ranked
+        chosen = min(at_end, key=lambda e: _distance(e.actual, lo, hi))
+        verdict = "contradicted"
+    return Check(verdict, _return_reason(claim, verdict, chosen, ranked, bases, lo, hi),
+                 basis=chosen.basis, symbol=chosen.symbol, start_date=chosen.start,
+                 end_date=chosen.end, sessions_early=chosen.sessions_early,
+                 start_price=chosen.start_price, end_price=chosen.end_price,
+                 actual=chosen.actual, provider=_provider(market, chosen.symbol),
+                 move_pct=_move(ranked, claim.ticker), **common)
+
+
+def _distance(x: float, lo: float, hi: float) -> float:
+    return 0.0 if lo <= x <= hi else min(abs(x - lo), abs(x - hi))
+
+
+def _move(evaluations: list[Evaluation], ticker: str) -> float | None:
+    """The ticker's own price move over the stated window (for the stance flag)."""
+    for e in evaluations:
+        if e.sessions_early == 0 and e.basis == "price" and e.symbol == ticker:
+            return e.actual
+    for e in evaluations:
+        if e.sessions_early == 0:
+            return e.actual
+    return None
+
+
+def _provider(market: Market, symbol: str) -> str | None:
+    s = market.series(symbol)
+    return ",".join(s.providers) if s is not None and s.providers else None
+
+
+def _bound_text(lo: float, hi: float) -> str:
+    if math.isinf(hi):
+        return f">= {lo:.2f}"
+    if math.isinf(lo):
+        return f"<= {hi:.2f}"
+    return f"{lo:.2f} .. {hi:.2f}"
+
+
+def _label(e: Evaluation, bases: list[tuple[Series, str, str | None]]) -> str:
+    proxied = next((ix for s, b, ix in bases if s.symbol == e.symbol and b == e.basis and ix), None)
+    what = "price return" if e.basis == "price" else "total return"
+    via = f" (proxy for {proxied})" if proxied else ""
+    return f"{e.symbol}{via} {what} {_fmt_pct(e.actual)} to {e.end}"
+
+
+def _return_reason(claim: Claim, verdict: str, chosen: Evaluation, ranked: list[Evaluation],
+                   bases: list[tuple[Series, str, str | None]], lo: float, hi: float) -> str:
+    claimed = (f"{'forecast' if claim.kind == 'forecast' else 'claimed'} "
+               f"{claim.qualifier + ' ' if claim.qualifier else ''}"
+               f"{claim.value_pct:g}%" + (f" to {claim.value_pct_high:g}%"
+                                          if claim.value_pct_high is not None else "")
+               + f" (accepts {_bound_text(lo, hi)})")
+    same_end = [e for e in ranked if e.sessions_early == chosen.sessions_early and e is not chosen]
+    others = "; ".join(_label(e, bases) for e in same_end)
+    if verdict == "confirmed":
+        when = ("at the window's end" if chosen.sessions_early == 0 else
+                f"{chosen.sessions_early} session{'s' if chosen.sessions_early > 1 else ''} "
+                "before the window's end")
+        text = f"{claimed}: {_label(chosen, bases)}, {when}, agrees"
+    else:
+        text = (f"{claimed}: {_label(chosen, bases)}; nothing agrees at the window's end or "
+                f"up to {EARLY_SESSIONS} sessions before it")
+    return text + (f"; also {others}" if others else "")
+
+
+# --------------------------------------------------------------------------- flows
+
+def _claimed_total(claim: Claim, sessions: int) -> float:
+    amount = claim.amount_usd or 0.0
+    per = {"daily_avg": 1, "weekly_avg": 5, "monthly_avg": 21}.get(claim.aggregation or "total")
+    return amount * sessions / per if per else amount
+
+
+def check_flow(claim: Claim, market: Market, today: date) -> Check:
+    """The verdict on one flow claim, with the dollar-volume plausibility figures."""
+    early = _unverifiable_window(claim, today)
+    if early is not None:
+        return early
+    sign = -1.0 if claim.direction == "outflow" else 1.0
+    series = market.series(claim.ticker)
+    dollar_volume = multiple = None
+    sessions = 0
+    move = None
+    if series is not None:
+        i0 = _row_at(series, "price", claim.window_start)
+        i1 = _row_at(series, "price", claim.window_end)
+        if i0 is not None and i1 is not None and i1 > i0:
+            sessions = i1 - i0
+            dollar_volume = float(series.dollar_cum[i1] - series.dollar_cum[i0])
+            move = round(float(series.price[i1] / series.price[i0] - 1) * 100, 4)
+            if dollar_volume > 0:
+                multiple = _claimed_total(claim, sessions) / dollar_volume
+            else:
+                dollar_volume = None
+    plaus = {"dollar_volume": dollar_volume, "flow_multiple": multiple, "move_pct": move,
+             "provider": _provider(market, claim.ticker) if series is not None else None}
+    flows = market.flows(claim.ticker)
+    measured = _measure_flow(claim, flows, series, sign) if flows is not None else None
+    if not measured:
+        if flows is not None:
+            why = f"the flows data for {claim.ticker} does not cover {claim.window_start} .. {claim.window_end}"
+        else:
+            why = f"no fund-flow data for {claim.ticker} (import a date,net_flow or date,shares_outstanding CSV)"
+        if multiple is not None:
+            why += (f"; the claim is {multiple:.2f}x the {_fmt_usd(dollar_volume)} traded in the window"
+                    + (" - far above what traded, suspect" if multiple > SUSPECT_MULTIPLE else ""))
+        elif series is None:
+            why += f"; no prices for {claim.ticker} to size it against"
+        else:
+            why += "; prices do not cover the window to size it against"
+        return Check("unverifiable", why, **plaus)
+    evaluations, lo, hi, tol = measured
+    hit = next((e for e in evaluations if e.agrees), None)
+    chosen = hit or min((e for e in evaluations if e.sessions_early == 0),
+                        key=lambda e: _distance(e.actual, lo, hi), default=evaluations[0])
+    verdict = "confirmed" if hit else "contradicted"
+    reason = (f"claimed {claim.direction} of {_fmt_usd(claim.amount_usd or 0)} (accepts "
+              f"{_fmt_usd(lo)} .. {_fmt_usd(hi)}): {chosen.basis.replace('_', ' ')} gives "
+              f"{_fmt_usd(chosen.actual)} to {chosen.end}"
+              + (f", {chosen.sessions_early} sessions early" if chosen.sessions_early else "")
+              + (", agrees" if hit else "; nothing agrees"))
+    return Check(verdict, reason, basis=chosen.basis, symbol=claim.ticker, start_date=chosen.start,
+                 end_date=chosen.end, sessions_early=chosen.sessions_early, actual=chosen.actual,
+                 accept_low=lo, accept_high=hi, tolerance=tol, evaluations=evaluations, **plaus)
+
+
+def _measure_flow(claim: Claim, flows: Any, series: Series | None, sign: float
+                  ) -> tuple[list[Evaluation], float, float, float] | None:
+    """Net flow over the window from a flows file: summed ``net_flow``, or the change in
+    shares outstanding valued at each day's close."""
+    days = flows.days
+    s_ord, e_ord = claim.window_start.toordinal(), claim.window_end.toordinal()
+    if days[0] > s_ord or days[-1] < e_ord:
+        return None
+    i0 = int(np.searchsorted(days, s_ord, side="right")) - 1
+    i1 = int(np.searchsorted(days, e_ord, side="right")) - 1
+    if i1 <= i0:
+        return None
+    sessions = i1 - i0
+    claimed = sign * _claimed_total(claim, sessions)
+    tol = flow_tolerance(claimed, claim.evidence)
+    if claim.aggregation and claim.aggregation != "total":
+        tol *= sessions  # the average's tolerance, summed
+    lo, hi = acceptance(claimed, None, claim.qualifier, tol)
+    out = []
+    for n in range(EARLY_SESSIONS + 1):
+        i = i1 - n
+        if i <= i0:
+            break
+        net = flows.net_flow[i0 + 1:i + 1]
+        if not np.isnan(net).any():
+            actual, basis = float(net.sum()), "net_flow"
+        elif series is not None and not np.isnan(flows.shares[i0:i + 1]).any():
+            actual, basis = _shares_flow(flows, series, i0, i), "shares_outstanding"
+            if actual is None:
+                continue
+        else:
+            continue
+        out.append(Evaluation(claim.ticker, basis, date.fromordinal(int(days[i0])).isoformat(),
+                              date.fromordinal(int(days[i])).isoformat(), n, None, None,
+                              round(float(actual), 2), bool(lo <= actual <= hi)))
+    return (out, lo, hi, tol) if out else None
+
+
+def _shares_flow(flows: Any, series: Series, i0: int, i1: int) -> float | None:
+    total = 0.0
+    for j in range(i0 + 1, i1 + 1):
+        k = int(np.searchsorted(series.days, flows.days[j], side="right")) - 1
+        if k < 0 or math.isnan(series.close[k]):
+            return None
+        total += (flows.shares[j] - flows.shares[j - 1]) * series.close[k]
+    return total
+
+
+# --------------------------------------------------------------------------- the database
+
+_CLAIM_SQL = {
+    "returns": ("SELECT id, article_id, ticker, window_start, window_end, evidence, qualifier, "
+                "value_pct, value_pct_high, kind FROM returns WHERE status != 'rejected'"),
+    "flows": ("SELECT id, article_id, ticker, window_start, window_end, evidence, qualifier, "
+              "direction, amount_usd, aggregation FROM flows WHERE status != 'rejected'"),
+}
+
+
+def _iso_day(v: Any) -> date | None:
+    try:
+        return date.fromisoformat(v) if v else None
+    except (TypeError, ValueError):
+        return None
+
+
+def stored_claims(db: Database) -> Iterator[Claim]:
+    """Every flow and return not rejected by a reviewer, as stored (corrections applied)."""
+    for r in db.execute(_CLAIM_SQL["returns"]):
+        yield Claim("returns", r[0], r[1], r[2], _iso_day(r[3]), _iso_day(r[4]), r[5] or "", r[6],
+                    value_pct=r[7], value_pct_high=r[8], kind=r[9] or "realized")
+    for r in db.execute(_CLAIM_SQL["flows"]):
+        yield Claim("flows", r[0], r[1], r[2], _iso_day(r[3]), _iso_day(r[4]), r[5] or "", r[6],
+                    direction=r[7], amount_usd=r[8], aggregation=r[9] or "total")
+
+
+def _stances(db: Database) -> dict[tuple[str, str], str]:
+    """(article, ticker) -> bullish | bearish, as the sentiment table (with corrections) says."""
+    return {(a, t): label for a, t, label in db.execute(
+        "SELECT article_id, ticker, label FROM sentiment WHERE status != 'rejected' "
+        "AND label IN ('bullish', 'bearish')")}
+
+
+def stance_disagrees(stance: str | None, move: float | None) -> bool:
+    """The article leans one way, the market moved the other way by SENTIMENT_MOVE or more."""
+    if stance is None or move is None:
+        return False
+    return (stance == "bullish" and move <= -SENTIMENT_MOVE) or (stance == "bearish" and move >= SENTIMENT_MOVE)
+
+
+@dataclass
+class CheckSummary:
+    checked: Counter = field(default_factory=Counter)  # verdict -> count
+    by_table: Counter = field(default_factory=Counter)  # (table, verdict) -> count
+    skipped: int = 0  # already checked, unchanged
+    disagreements: int = 0
+    removed: int = 0  # verdicts of claims no longer there (or rejected)
+
+
+def _check_row(claim: Claim, check: Check, stance: str | None, now: str) -> dict[str, Any]:
+    row = {k: v for k, v in asdict(check).items() if k not in ("evaluations", "move_pct")}
+    for k in ("accept_low", "accept_high"):  # JSON/SQLite have no infinity
+        if row[k] is not None and math.isinf(row[k]):
+            row[k] = None
+    row.update(fact_table=claim.table, fact_id=claim.id, forecast=int(check.forecast),
+               sentiment=stance, sentiment_disagrees=int(stance_disagrees(stance, check.move_pct)),
+               evaluations=json.dumps([asdict(e) for e in check.evaluations]),
+               claim_hash=claim.fingerprint(), checked_at=now)
+    return row
+
+
+def check_claims(db: Database, *, recheck: bool = False, today: date | None = None,
+                 batch: int = 2000) -> CheckSummary:
+    """``extractor check``: a verdict for every flow and return not checked yet, or whose
+    claim changed since (an edit), or all of them with ``recheck``. Rejected claims lose
+    their verdict. Writes in transactions of ``batch`` checks."""
+    today = today or date.today()
+    market = Market(db)
+    stances = _stances(db)
+    done = {(t, i): h for t, i, h in db.execute("SELECT fact_table, fact_id, claim_hash FROM checks")}
+    summary = CheckSummary()
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    live: set[tuple[str, int]] = set()
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if pending:
+            cols = list(pending[0])
+            sql = (f"INSERT INTO checks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                   "ON CONFLICT(fact_table, fact_id) DO UPDATE SET "
+                   + ", ".join(f"{c} = excluded.{c}" for c in cols))
+            with db.conn:
+                db.conn.executemany(sql, [[r[c] for c in cols] for r in pending])
+            pending.clear()
+
+    for claim in list(stored_claims(db)):  # read them all before writing
+        key = (claim.table, claim.id)
+        live.add(key)
+        if not recheck and done.get(key) == claim.fingerprint():
+            summary.skipped += 1
+            continue
+        fn = check_return if claim.table == "returns" else check_flow
+        check = fn(claim, market, today)
+        row = _check_row(claim, check, stances.get((claim.article_id, claim.ticker or "")), now)
+        summary.checked[check.verdict] += 1
+        summary.by_table[(claim.table, check.verdict)] += 1
+        summary.disagreements += row["sentiment_disagrees"]
+        pending.append(row)
+        if len(pending) >= batch:
+            flush()
+    flush()
+    gone = [k for k in done if k not in live]
+    if gone:
+        with db.conn:
+            db.conn.executemany("DELETE FROM checks WHERE fact_table = ? AND fact_id = ?", gone)
+        summary.removed = len(gone)
+    return summary
+
