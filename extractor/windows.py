@@ -12,7 +12,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from .normalize.time import FULL_MONTHS, resolve
+from .normalize.time import FULL_MONTHS, before, resolve
 from .rules import extensions as ext
 from .schema import Anchor, Window
 
@@ -95,6 +95,14 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
             continue
         if text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
             continue  # "third-quarter earnings season": an adjective, not the claim's window
+        if getattr(tp, "anaphoric", False) and tp.kind == "today":
+            # "at the close" is the one session named before it ("fell Thursday ... at the
+            # close"), or the publication day's when none was
+            day = next((w for *_, w in reversed(out) if w.start and w.end and before(w.end) == w.start), None)
+            w = (replace(day, phrase_start=span.start_char, phrase_end=span.end_char) if day
+                 else resolve(tp, anchor))
+            out.append((span.start_char, span.end_char, w))
+            continue
         if getattr(tp, "anaphoric", False):
             unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
             fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)]

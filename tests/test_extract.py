@@ -1,4 +1,6 @@
 """What a reader would take from short passages of market news (our own sentences)."""
+from datetime import date
+
 import pytest
 
 import extractor
@@ -121,3 +123,13 @@ def test_every_fact_span_points_into_the_text():
         assert 0 <= fact.start < fact.end <= len(text)
         assert fact.source == "rules"
     assert f.version == extractor.__version__
+
+
+def test_at_the_close_is_the_session_the_story_is_about():
+    text = ("Stocks closed sharply lower Thursday as recession fears spread.\n\n"
+            "At the close of trading, the Dow was down 391 points, or 3.5 percent.")
+    r = ex(text, "2011-09-23").returns[0]  # published Friday, about Thursday
+    assert (r.ticker, r.value_pct) == ("^DJI", -3.5)
+    assert (r.window.start, r.window.end) == (date(2011, 9, 21), date(2011, 9, 22))
+    alone = ex("At the close, the Dow was down 3.5 percent.", "2011-09-22").returns[0]
+    assert (alone.window.start, alone.window.end) == (date(2011, 9, 21), date(2011, 9, 22))

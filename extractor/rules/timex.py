@@ -201,8 +201,8 @@ def _h_fwd(m: re.Match, text: str) -> Result:
 
 def _h_today(m: re.Match, text: str) -> Result:
     s = clean_label(m.group(0))
-    if m["oc"]:
-        return s, "today", (), False
+    if m["oc"]:  # "at the close": of the session the text is about (else today's)
+        return s, "today", (), True
     if m["pm"] or s == "tonight":
         return _lead(s), "label", (), False
     if s == "intraday":
