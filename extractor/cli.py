@@ -105,9 +105,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
                     tally.update({k: v for k, v in outcome.facts.counts().items() if k in KINDS})
                     run_tickers.update(outcome.facts.tickers)
         stored = summary(db)
-        checked = None
+        checked, unchecked = None, 0
         if run_check or (run_check is None and _has_prices(db)):
-            checked = _run_check(db)
+            checked, unchecked = _run_check(db)
         db.close()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
@@ -115,7 +115,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
         click.echo(_ingest_table(tally, len(run_tickers), stored))
         if checked:
             click.echo("\n" + checked)
-    if tally["failed"]:
+    if tally["failed"] or unchecked:
         sys.exit(1)
 
 
@@ -449,7 +449,7 @@ def prices() -> None:
 
 
 @prices.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @db_option
 @click.option("--symbol", default=None,
               help="Symbol for every file given (default: each file's name, ^GSPC.csv -> ^GSPC).")
@@ -580,7 +580,7 @@ def prices_fetch(symbols: tuple[str, ...], db_path: Path, start: Any, end: Any) 
 @click.option("--recheck", is_flag=True, help="Check every claim again, not only new or edited ones.")
 @click.option("--prices", "prices_dir", type=click.Path(exists=True, path_type=Path), default=None,
               help="Import this price file or folder first (like `extractor prices import`).")
-@click.option("--online", is_flag=True, default=lambda: bool(int(settings.get("online") or 0)),
+@click.option("--online", is_flag=True, default=lambda: settings.flag("online"),
               show_default="$EXTRACTOR_ONLINE",
               help="First fetch the prices the claims need from Yahoo Finance (yfinance).")
 def check(db_path: Path, recheck: bool, prices_dir: Path | None, online: bool) -> None:
@@ -604,47 +604,63 @@ def check(db_path: Path, recheck: bool, prices_dir: Path | None, online: bool) -
 
     try:
         db = open_db(db_path)
+        problems = 0
         if prices_dir is not None:
             from .market import import_paths
 
             for rep in import_paths(db, [prices_dir]):
                 for line in ([rep.error] if rep.error else rep.bad):
+                    problems += 1
                     error(line)
         if online:
-            _fetch_needed(db)
-        result = _run_check(db, recheck=recheck)
+            problems += _fetch_needed(db)
+        result, failed = _run_check(db, recheck=recheck)
         db.close()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result)
+    if problems or failed:
+        sys.exit(1)
 
 
-def _fetch_needed(db: Any) -> None:
+def _fetch_needed(db: Any) -> int:
     """``check --online``: fetch each claimed ticker (and its index proxies) over the
     span of its windows, plus a margin."""
     from datetime import date, timedelta
 
     from .market import fetch_yfinance, index_proxies
 
-    spans: dict[str, list[str]] = {}
+    spans: dict[str, list[date]] = {}
     for ticker, lo, hi in db.execute(
-            "SELECT ticker, min(window_start), max(window_end) FROM claims "
-            "WHERE ticker IS NOT NULL AND window_start IS NOT NULL GROUP BY ticker").fetchall():
+            "SELECT ticker, min(window_start), max(coalesce(window_end, window_start)) FROM claims "
+            "WHERE ticker IS NOT NULL AND window_start IS NOT NULL AND status != 'rejected' "
+            "GROUP BY ticker").fetchall():
+        try:
+            first, last = date.fromisoformat(lo), date.fromisoformat(hi)
+        except (TypeError, ValueError):
+            continue
         for sym in (ticker, *index_proxies().get(ticker, ())):
-            spans.setdefault(sym, [lo, hi or lo])
+            span = spans.setdefault(sym, [first, last])
+            span[0], span[1] = min(span[0], first), max(span[1], last)
+    failed = 0
     for sym, (lo, hi) in spans.items():
-        start = date.fromisoformat(lo) - timedelta(days=10)
-        end = min(date.fromisoformat(hi) + timedelta(days=5), date.today())
+        start = lo - timedelta(days=10)
+        end = min(hi + timedelta(days=5), date.today())
         for rep in fetch_yfinance(db, [sym], start, end):
             if rep.error:
+                failed += 1
                 error(rep.error)
+    return failed
 
 
-def _run_check(db: Any, *, recheck: bool = False) -> str:
+def _run_check(db: Any, *, recheck: bool = False) -> tuple[str, int]:
+    """Run the cross-check; (the summary to print, claims that could not be checked)."""
     from .crosscheck import check_claims
     from .report import format_table
 
     s = check_claims(db, recheck=recheck)
+    for line in s.errors:
+        error(line)
     rows = []
     for table in ("returns", "flows"):
         rows.append([table, *(s.by_table[(table, v)] for v in ("confirmed", "contradicted", "unverifiable"))])
@@ -652,9 +668,10 @@ def _run_check(db: Any, *, recheck: bool = False) -> str:
     notes = [f"{s.skipped} unchanged claim{'s' if s.skipped != 1 else ''} kept their verdict"]
     if s.disagreements:
         notes.append(f"{s.disagreements} where the article's stance disagrees with the move")
-    return out + "\n\n" + "; ".join(notes) + ("\n(no prices in the database: every claim is "
-                                                "unverifiable; run `extractor prices import`)"
-                                                if not _has_prices(db) else "")
+    text = out + "\n\n" + "; ".join(notes) + ("\n(no prices in the database: every claim is "
+                                                 "unverifiable; run `extractor prices import`)"
+                                                 if not _has_prices(db) else "")
+    return text, len(s.errors)
 
 
 def _has_prices(db: Any) -> bool:

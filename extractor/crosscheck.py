@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -39,6 +40,7 @@ from sqlite_utils import Database
 
 from .market import Market, Series, _data_rows
 from .normalize.amount import find_money, find_percents
+from .normalize.time import on_or_before, sessions_between, shift
 
 EARLY_SESSIONS = 3  # ends this many sessions before the window's end are tried too
 SLACK = 0.1  # percentage points added to half a unit of the last stated digit
@@ -47,7 +49,6 @@ ALMOST = 0.90  # "almost 5": from 90 % of the value
 FLOW_SLACK = 0.05  # flows: shares outstanding x close only estimates the dollars that moved
 SUSPECT_MULTIPLE = 3.0  # a flow above 3x the dollars traded in the window is flagged
 SENTIMENT_MOVE = 1.0  # percentage points the other way that make a stance disagree with the data
-MAX_GAP_DAYS = 6  # a date this many days past the nearest row is not covered (holes, not holidays)
 
 
 # --------------------------------------------------------------------------- records
@@ -71,11 +72,12 @@ class Claim:
     amount_usd: float | None = None
     aggregation: str = "total"
 
-    def fingerprint(self) -> str:
-        """What the verdict depends on: an edit to any of it makes the check stale."""
+    def fingerprint(self, *context: Any) -> str:
+        """What the verdict depends on: the claim (an edit makes the check stale) and the
+        ``context`` the caller adds (the market data of its series, the stance, the day)."""
         fields = [self.ticker, self.window_start, self.window_end, self.qualifier, self.value_pct,
                   self.value_pct_high, self.kind, self.direction, self.amount_usd, self.aggregation,
-                  self.evidence]
+                  self.evidence, *context]
         raw = json.dumps([str(f) if f is not None else None for f in fields])
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -129,11 +131,6 @@ def qualifier_bounds() -> dict[str, str]:
 _DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 
 
-def _decimals(text: str) -> int | None:
-    m = _DIGITS.search(text)
-    return len(m.group(1) or "") if m else None
-
-
 def _repr_decimals(value: float) -> int:
     s = f"{abs(value):.10g}"
     return len(s.split(".")[1]) if "." in s and "e" not in s else 0
@@ -145,9 +142,9 @@ def stated_decimals(value: float, evidence: str) -> int:
     for q in find_percents(evidence or ""):
         for v in (q.value, q.value_high):
             if v is not None and math.isclose(v, abs(value), abs_tol=1e-9):
-                d = _decimals(evidence[q.start:q.end])
-                if d is not None:
-                    return d
+                for m in _DIGITS.finditer(evidence[q.start:q.end]):  # "3 to 5.5": the 5.5
+                    if math.isclose(float(m.group(0).replace(",", "")), abs(value), abs_tol=1e-9):
+                        return len(m.group(1) or "")
     return _repr_decimals(value)
 
 
@@ -206,32 +203,23 @@ def acceptance(value: float, high: float | None, qualifier: str | None, tol: flo
 # --------------------------------------------------------------------------- measuring
 
 def _row_at(series: Series, basis: str, day: date) -> int | None:
-    """The last row on or before ``day`` that has the basis' value, or None when the
-    series does not reach ``day`` (before its first row, after its last, or in a hole)."""
-    vals = series.values(basis)
-    o = day.toordinal()
-    i = int(np.searchsorted(series.days, o, side="right")) - 1
-    while i >= 0 and math.isnan(vals[i]):
-        i -= 1
-    if i < 0 or o - series.days[i] > MAX_GAP_DAYS:
+    """The row of the NYSE session on or before ``day``, or None when the series has no
+    value for that session (before its first row, after its last, or a hole: a
+    missing close is never replaced by an older one)."""
+    session = on_or_before(day)
+    if session is None:
         return None
-    last = np.flatnonzero(~np.isnan(vals))
-    if not len(last) or o > series.days[last[-1]]:
+    o = session.toordinal()
+    i = int(np.searchsorted(series.days, o))
+    if i >= len(series.days) or series.days[i] != o or math.isnan(series.values(basis)[i]):
         return None
     return i
 
 
-def _earlier(series: Series, basis: str, i: int, n: int) -> int | None:
-    """The row ``n`` sessions (rows with a value) before row i."""
-    vals = series.values(basis)
-    while n > 0:
-        i -= 1
-        while i >= 0 and math.isnan(vals[i]):
-            i -= 1
-        if i < 0:
-            return None
-        n -= 1
-    return i
+def _session_row(series: Series, basis: str, end: date, n: int) -> tuple[int | None, date | None]:
+    """The row of the session ``n`` NYSE sessions before ``end``'s (None in a hole)."""
+    session = shift(on_or_before(end), -n) if n else on_or_before(end)
+    return (_row_at(series, basis, session) if session else None), session
 
 
 def _day(series: Series, i: int) -> str:
@@ -300,15 +288,20 @@ def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float
     None when the series does not cover the window."""
     i0 = _row_at(series, basis, claim.window_start)
     i1 = _row_at(series, basis, claim.window_end)
-    if i0 is None or i1 is None or series.days[i0] < claim.window_start.toordinal() - MAX_GAP_DAYS:
+    if i0 is None or i1 is None:
         return None
     vals = series.values(basis)
     out = []
     for n in range(EARLY_SESSIONS + 1):
-        i = i1 if n == 0 else _earlier(series, basis, i1, n)
+        i, _ = _session_row(series, basis, claim.window_end, n)
         if i is None or i <= i0:
+            if i is None and n and i0 < i1:
+                continue  # a hole in the data: that end cannot be measured
             break
-        actual = (vals[i] / vals[i0] - 1.0) * 100.0
+        with np.errstate(all="ignore"):
+            actual = (vals[i] / vals[i0] - 1.0) * 100.0
+        if not math.isfinite(actual):
+            continue
         shown_start = series.close[i0] if basis == "price" else vals[i0]
         shown_end = series.close[i] if basis == "price" else vals[i]
         out.append(Evaluation(series.symbol, basis, _day(series, i0), _day(series, i), n,
@@ -327,6 +320,8 @@ def check_return(claim: Claim, market: Market, today: date) -> Check:
     forecast = claim.kind == "forecast"
     if early is not None:
         return early
+    if claim.value_pct is None:
+        return Check("unverifiable", "the claim has no value", forecast=forecast)
     tol = return_tolerance(claim.value_pct, claim.evidence)
     tol_high = (return_tolerance(claim.value_pct_high, claim.evidence)
                 if claim.value_pct_high is not None else None)
@@ -418,10 +413,13 @@ def _return_reason(claim: Claim, verdict: str, chosen: Evaluation, ranked: list[
 
 # --------------------------------------------------------------------------- flows
 
-def _claimed_total(claim: Claim, sessions: int) -> float:
-    amount = claim.amount_usd or 0.0
-    per = {"daily_avg": 1, "weekly_avg": 5, "monthly_avg": 21}.get(claim.aggregation or "total")
-    return amount * sessions / per if per else amount
+_PER = {"daily_avg": 1, "weekly_avg": 5, "monthly_avg": 21}  # sessions per averaged unit
+
+
+def _periods(claim: Claim, sessions: int) -> float:
+    """How many times an averaged flow ("$4 million a day") adds up over ``sessions``."""
+    per = _PER.get(claim.aggregation or "total")
+    return sessions / per if per else 1.0
 
 
 def check_flow(claim: Claim, market: Market, today: date) -> Check:
@@ -429,20 +427,23 @@ def check_flow(claim: Claim, market: Market, today: date) -> Check:
     early = _unverifiable_window(claim, today)
     if early is not None:
         return early
+    if claim.amount_usd is None or claim.amount_usd <= 0:
+        return Check("unverifiable", "the claim has no amount")
     sign = -1.0 if claim.direction == "outflow" else 1.0
     series = market.series(claim.ticker)
-    dollar_volume = multiple = None
-    sessions = 0
-    move = None
+    dollar_volume = multiple = move = None
     if series is not None:
         i0 = _row_at(series, "price", claim.window_start)
         i1 = _row_at(series, "price", claim.window_end)
         if i0 is not None and i1 is not None and i1 > i0:
-            sessions = i1 - i0
             dollar_volume = float(series.dollar_cum[i1] - series.dollar_cum[i0])
-            move = round(float(series.price[i1] / series.price[i0] - 1) * 100, 4)
-            if dollar_volume > 0:
-                multiple = _claimed_total(claim, sessions) / dollar_volume
+            with np.errstate(all="ignore"):
+                move = float(series.price[i1] / series.price[i0] - 1) * 100
+            move = round(move, 4) if math.isfinite(move) else None
+            total = claim.amount_usd * _periods(claim, sessions_between(claim.window_start,
+                                                                        claim.window_end))
+            if dollar_volume > 0 and math.isfinite(dollar_volume):
+                multiple = total / dollar_volume
             else:
                 dollar_volume = None
     plaus = {"dollar_volume": dollar_volume, "flow_multiple": multiple, "move_pct": move,
@@ -462,44 +463,45 @@ def check_flow(claim: Claim, market: Market, today: date) -> Check:
         else:
             why += "; prices do not cover the window to size it against"
         return Check("unverifiable", why, **plaus)
-    evaluations, lo, hi, tol = measured
-    hit = next((e for e in evaluations if e.agrees), None)
-    chosen = hit or min((e for e in evaluations if e.sessions_early == 0),
-                        key=lambda e: _distance(e.actual, lo, hi), default=evaluations[0])
+    hit = next((m for m in measured if m[0].agrees), None)
+    chosen_m = hit or min((m for m in measured if m[0].sessions_early == 0),
+                          key=lambda m: _distance(m[0].actual, m[1], m[2]), default=measured[0])
+    chosen, lo, hi, tol = chosen_m
     verdict = "confirmed" if hit else "contradicted"
-    reason = (f"claimed {claim.direction} of {_fmt_usd(claim.amount_usd or 0)} (accepts "
-              f"{_fmt_usd(lo)} .. {_fmt_usd(hi)}): {chosen.basis.replace('_', ' ')} gives "
+    avg = {"daily_avg": " a day", "weekly_avg": " a week", "monthly_avg": " a month"}.get(
+        claim.aggregation or "total", "")
+    reason = (f"claimed {claim.qualifier + ' ' if claim.qualifier else ''}{claim.direction}s of "
+              f"{_fmt_usd(claim.amount_usd)}{avg} (over the window, accepts {_fmt_usd(lo)} .. "
+              f"{_fmt_usd(hi)}): {chosen.basis.replace('_', ' ')} gives "
               f"{_fmt_usd(chosen.actual)} to {chosen.end}"
               + (f", {chosen.sessions_early} sessions early" if chosen.sessions_early else "")
               + (", agrees" if hit else "; nothing agrees"))
     return Check(verdict, reason, basis=chosen.basis, symbol=claim.ticker, start_date=chosen.start,
                  end_date=chosen.end, sessions_early=chosen.sessions_early, actual=chosen.actual,
-                 accept_low=lo, accept_high=hi, tolerance=tol, evaluations=evaluations, **plaus)
+                 accept_low=lo, accept_high=hi, tolerance=tol,
+                 evaluations=[m[0] for m in measured], **plaus)
 
 
 def _measure_flow(claim: Claim, flows: Any, series: Series | None, sign: float
-                  ) -> tuple[list[Evaluation], float, float, float] | None:
-    """Net flow over the window from a flows file: summed ``net_flow``, or the change in
-    shares outstanding valued at each day's close."""
+                  ) -> list[tuple[Evaluation, float, float, float]] | None:
+    """Net flow over the window from a flows file, summed ``net_flow`` or the change in
+    shares outstanding valued at each day's close, to the window's end and up to
+    EARLY_SESSIONS rows before it; each with the interval the claim accepts there."""
     days = flows.days
     s_ord, e_ord = claim.window_start.toordinal(), claim.window_end.toordinal()
     if days[0] > s_ord or days[-1] < e_ord:
         return None
     i0 = int(np.searchsorted(days, s_ord, side="right")) - 1
     i1 = int(np.searchsorted(days, e_ord, side="right")) - 1
-    if i1 <= i0:
-        return None
-    sessions = i1 - i0
-    claimed = sign * _claimed_total(claim, sessions)
-    tol = flow_tolerance(claimed, claim.evidence)
-    if claim.aggregation and claim.aggregation != "total":
-        tol *= sessions  # the average's tolerance, summed
-    lo, hi = acceptance(claimed, None, claim.qualifier, tol)
+    written_tol = flow_tolerance(claim.amount_usd, claim.evidence)  # of the amount as written
     out = []
     for n in range(EARLY_SESSIONS + 1):
         i = i1 - n
         if i <= i0:
             break
+        start_day, end_day = (date.fromordinal(int(days[k])) for k in (i0, i))
+        times = _periods(claim, sessions_between(start_day, end_day))
+        lo, hi = acceptance(sign * claim.amount_usd * times, None, claim.qualifier, written_tol * times)
         net = flows.net_flow[i0 + 1:i + 1]
         if not np.isnan(net).any():
             actual, basis = float(net.sum()), "net_flow"
@@ -509,10 +511,12 @@ def _measure_flow(claim: Claim, flows: Any, series: Series | None, sign: float
                 continue
         else:
             continue
-        out.append(Evaluation(claim.ticker, basis, date.fromordinal(int(days[i0])).isoformat(),
-                              date.fromordinal(int(days[i])).isoformat(), n, None, None,
-                              round(float(actual), 2), bool(lo <= actual <= hi)))
-    return (out, lo, hi, tol) if out else None
+        if not math.isfinite(actual):
+            continue
+        out.append((Evaluation(claim.ticker, basis, start_day.isoformat(), end_day.isoformat(), n,
+                               None, None, round(float(actual), 2), bool(lo <= actual <= hi)),
+                    lo, hi, written_tol * times))
+    return out or None
 
 
 def _shares_flow(flows: Any, series: Series, i0: int, i1: int) -> float | None:
@@ -537,19 +541,35 @@ _CLAIM_SQL = {
 
 def _iso_day(v: Any) -> date | None:
     try:
-        return date.fromisoformat(v) if v else None
+        return date.fromisoformat(v) if isinstance(v, str) and v else None
+    except ValueError:
+        return None
+
+
+def _finite(v: Any) -> float | None:
+    """A stored number, or None for NULL, text or a non-finite value (another tool, or a
+    hand edit, may have put anything in the column)."""
+    try:
+        f = float(v)
     except (TypeError, ValueError):
         return None
+    return f if math.isfinite(f) else None
+
+
+def _text(v: Any) -> str | None:
+    return str(v).strip() or None if v is not None else None
 
 
 def stored_claims(db: Database) -> Iterator[Claim]:
     """Every flow and return not rejected by a reviewer, as stored (corrections applied)."""
     for r in db.execute(_CLAIM_SQL["returns"]):
-        yield Claim("returns", r[0], r[1], r[2], _iso_day(r[3]), _iso_day(r[4]), r[5] or "", r[6],
-                    value_pct=r[7], value_pct_high=r[8], kind=r[9] or "realized")
+        yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
+                    str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
+                    value_pct_high=_finite(r[8]), kind=r[9] or "realized")
     for r in db.execute(_CLAIM_SQL["flows"]):
-        yield Claim("flows", r[0], r[1], r[2], _iso_day(r[3]), _iso_day(r[4]), r[5] or "", r[6],
-                    direction=r[7], amount_usd=r[8], aggregation=r[9] or "total")
+        yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
+                    str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
+                    aggregation=r[9] or "total")
 
 
 def _stances(db: Database) -> dict[tuple[str, str], str]:
@@ -570,31 +590,57 @@ def stance_disagrees(stance: str | None, move: float | None) -> bool:
 class CheckSummary:
     checked: Counter = field(default_factory=Counter)  # verdict -> count
     by_table: Counter = field(default_factory=Counter)  # (table, verdict) -> count
-    skipped: int = 0  # already checked, unchanged
+    skipped: int = 0  # already checked, nothing it depends on changed
     disagreements: int = 0
     removed: int = 0  # verdicts of claims no longer there (or rejected)
+    errors: list[str] = field(default_factory=list)  # "returns 12: problem", one line each
 
 
-def _check_row(claim: Claim, check: Check, stance: str | None, now: str) -> dict[str, Any]:
+def _check_row(claim: Claim, check: Check, stance: str | None, fingerprint: str, now: str
+               ) -> dict[str, Any]:
     row = {k: v for k, v in asdict(check).items() if k not in ("evaluations", "move_pct")}
-    for k in ("accept_low", "accept_high"):  # JSON/SQLite have no infinity
-        if row[k] is not None and math.isinf(row[k]):
+    for k in ("accept_low", "accept_high", "actual", "tolerance"):  # SQLite/JSON have no infinity
+        if row[k] is not None and not math.isfinite(row[k]):
             row[k] = None
     row.update(fact_table=claim.table, fact_id=claim.id, forecast=int(check.forecast),
                sentiment=stance, sentiment_disagrees=int(stance_disagrees(stance, check.move_pct)),
                evaluations=json.dumps([asdict(e) for e in check.evaluations]),
-               claim_hash=claim.fingerprint(), checked_at=now)
+               claim_hash=fingerprint, checked_at=now)
     return row
+
+
+def _series_stamps(db: Database) -> dict[str, str]:
+    """Per symbol, a digest of its prices, splits and flows: importing new data for a
+    symbol makes the verdicts that read it stale."""
+    stamps: dict[str, list[Any]] = {}
+    for sql in ("SELECT symbol, count(*), max(date), total(close), total(adj_close), total(volume) "
+                "FROM prices GROUP BY symbol",
+                "SELECT symbol, count(*), max(date), total(split_ratio) FROM corporate_actions "
+                "GROUP BY symbol",
+                "SELECT symbol, count(*), max(date), total(shares_outstanding), total(net_flow_usd) "
+                "FROM fund_flows GROUP BY symbol"):
+        for sym, *figures in db.execute(sql):
+            stamps.setdefault(sym, []).append(figures)
+    return {k: json.dumps(v) for k, v in stamps.items()}
+
+
+def _context(claim: Claim, market: Market, stamps: dict[str, str], stance: str | None,
+             today: date) -> tuple[Any, ...]:
+    symbols = (claim.ticker, *market.proxies(claim.ticker)) if claim.ticker else ()
+    due = claim.window_end is not None and claim.window_end < today
+    return (*(stamps.get(s) for s in symbols), stance, due)
 
 
 def check_claims(db: Database, *, recheck: bool = False, today: date | None = None,
                  batch: int = 2000) -> CheckSummary:
     """``extractor check``: a verdict for every flow and return not checked yet, or whose
-    claim changed since (an edit), or all of them with ``recheck``. Rejected claims lose
-    their verdict. Writes in transactions of ``batch`` checks."""
+    claim, market data or stance changed since (or whose forecast fell due); all of them
+    with ``recheck``. Rejected claims lose their verdict. Writes in transactions of
+    ``batch`` checks; a claim that cannot be checked is reported and the rest go on."""
     today = today or date.today()
     market = Market(db)
     stances = _stances(db)
+    stamps = _series_stamps(db)
     done = {(t, i): h for t, i, h in db.execute("SELECT fact_table, fact_id, claim_hash FROM checks")}
     summary = CheckSummary()
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -607,19 +653,25 @@ def check_claims(db: Database, *, recheck: bool = False, today: date | None = No
             sql = (f"INSERT INTO checks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
                    "ON CONFLICT(fact_table, fact_id) DO UPDATE SET "
                    + ", ".join(f"{c} = excluded.{c}" for c in cols))
-            with db.conn:
-                db.conn.executemany(sql, [[r[c] for c in cols] for r in pending])
+            _write(db, lambda: db.conn.executemany(sql, [[r[c] for c in cols] for r in pending]))
             pending.clear()
 
     for claim in list(stored_claims(db)):  # read them all before writing
         key = (claim.table, claim.id)
         live.add(key)
-        if not recheck and done.get(key) == claim.fingerprint():
+        stance = stances.get((claim.article_id, claim.ticker or ""))
+        fingerprint = claim.fingerprint(*_context(claim, market, stamps, stance, today))
+        if not recheck and done.get(key) == fingerprint:
             summary.skipped += 1
             continue
         fn = check_return if claim.table == "returns" else check_flow
-        check = fn(claim, market, today)
-        row = _check_row(claim, check, stances.get((claim.article_id, claim.ticker or "")), now)
+        try:
+            check = fn(claim, market, today)
+        except Exception as exc:  # one bad row must not stop the run; say which
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+            summary.errors.append(f"{claim.table} {claim.id}: cannot be checked: {reason}")
+            check = Check("unverifiable", f"cannot be checked: {reason}")
+        row = _check_row(claim, check, stance, fingerprint, now)
         summary.checked[check.verdict] += 1
         summary.by_table[(claim.table, check.verdict)] += 1
         summary.disagreements += row["sentiment_disagrees"]
@@ -629,8 +681,18 @@ def check_claims(db: Database, *, recheck: bool = False, today: date | None = No
     flush()
     gone = [k for k in done if k not in live]
     if gone:
-        with db.conn:
-            db.conn.executemany("DELETE FROM checks WHERE fact_table = ? AND fact_id = ?", gone)
+        _write(db, lambda: db.conn.executemany(
+            "DELETE FROM checks WHERE fact_table = ? AND fact_id = ?", gone))
         summary.removed = len(gone)
     return summary
 
+
+def _write(db: Database, fn: Any) -> None:
+    """One transaction; a locked or read-only database becomes one StoreError line."""
+    from .store import db_path, store_error
+
+    try:
+        with db.conn:
+            fn()
+    except sqlite3.Error as exc:
+        raise store_error(exc, db_path(db)) from None

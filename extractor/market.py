@@ -24,6 +24,7 @@ import io
 import logging
 import math
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,7 +40,8 @@ from .normalize.ticker import normalize_symbol
 
 MARKET_SUFFIXES = (".csv", ".txt")
 SAME_VALUE = 1e-7  # relative difference below which two sources' values are the same
-SPLIT_JUMP = 0.25  # a day whose close moves 25 % more (or less) than its adjusted close is a split
+SPLIT_JUMP = 0.10  # a day whose close moves 10 % more (or less) than its adjusted close is a split
+SPLIT_EVENT_DAYS = 5  # an inferred jump this close to a declared split is that split
 
 
 class MarketDataError(ExtractorError):
@@ -102,6 +104,9 @@ _TABLE_COLUMNS = {
     "corporate_actions": ("dividend", "split_ratio"),
     "fund_flows": ("shares_outstanding", "net_flow_usd"),
 }
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+MAX_PRICE = 1e7  # no listed security or index trades above this (BRK.A is under 1e6)
+MAX_VOLUME = 1e13
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[ T])")
 
 
@@ -137,9 +142,13 @@ def _number(raw: str | None) -> float | None:
     """A cell as a float; empty -> None; anything else unreadable raises ValueError."""
     if raw is None:
         return None
-    raw = raw.strip().replace(",", "")
+    raw = raw.strip()
     if raw == "":
         return None
+    if "," in raw:  # 1,234.5 is a number; 10,5 (a decimal comma) is not taken as 105
+        if not _THOUSANDS.match(raw):
+            raise ValueError(raw)
+        raw = raw.replace(",", "")
     value = float(raw)
     if not math.isfinite(value):
         raise ValueError(raw)
@@ -158,13 +167,15 @@ def _row_problem(table: str, row: dict[str, Any]) -> str | None:
         if row.get("close") is None and row.get("adj_close") is None:
             return "no close"
         for col in ("open", "high", "low", "close", "adj_close"):
-            if row.get(col) is not None and row[col] <= 0:
+            if row.get(col) is not None and not 1e-6 <= row[col] <= MAX_PRICE:
                 return f"{col} {row[col]:g} is not a price"
-        if row.get("volume") is not None and row["volume"] < 0:
-            return f"negative volume {row['volume']:g}"
+        if row.get("volume") is not None and not 0 <= row["volume"] <= MAX_VOLUME:
+            return f"volume {row['volume']:g} is not a number of shares"
     elif table == "corporate_actions":
         if row.get("split_ratio") is not None and row["split_ratio"] <= 0:
             return f"split_ratio {row['split_ratio']:g} must be positive"
+        if row.get("dividend") is not None and row["dividend"] < 0:
+            return f"dividend {row['dividend']:g} is negative"
     elif all(row.get(c) is None for c in _TABLE_COLUMNS["fund_flows"]):
         return "no shares_outstanding or net_flow"
     return None
@@ -173,7 +184,7 @@ def _row_problem(table: str, row: dict[str, Any]) -> str | None:
 def parse_market_csv(text: str, name: str) -> ParsedFile:
     """Rows of one CSV file, in our column names; raises MarketDataError when the header
     is not one this module knows (the message lists what it expects)."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(text.splitlines())  # \n, \r\n and old Macs' \r alike
     header = next(reader, None)
     if not header:
         raise MarketDataError(f"{name}: empty file")
@@ -192,6 +203,9 @@ def parse_market_csv(text: str, name: str) -> ParsedFile:
             continue
         row: dict[str, Any] = {}
         problem = None
+        if len(cells) < len(header):
+            out.bad.append(f"{name}:{line_no}: {len(cells)} of {len(header)} cells")
+            continue
         for i, col in wanted:
             raw = cells[i] if i < len(cells) else ""
             if col == "date":
@@ -223,7 +237,7 @@ def parse_market_csv(text: str, name: str) -> ParsedFile:
             continue
         seen[row["date"]] = line_no
         out.rows.append(row)
-    return out
+    return out  # a header alone is a file with nothing to say (GLD pays no dividends)
 
 
 # --------------------------------------------------------------------------- import
@@ -252,10 +266,15 @@ def market_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                                and f.suffix.lower() in MARKET_SUFFIXES and not f.name.startswith(".")))
+            found = sorted(f for f in p.rglob("*") if f.is_file()
+                           and f.suffix.lower() in MARKET_SUFFIXES and not f.name.startswith("."))
+            if not found:
+                errors.append(f"{p}: no .csv or .txt files in this folder")
+            files.extend(found)
         elif p.is_file():
             files.append(p)
+        elif p.exists():
+            errors.append(f"{p}: not a regular file")
         else:
             errors.append(f"{p}: no such file or folder")
     return files, errors
@@ -276,13 +295,18 @@ def store_rows(db: Database, table: str, symbol: str, rows: Sequence[dict[str, A
            f"ON CONFLICT(symbol, date) DO UPDATE SET "
            f"{', '.join(f'{c} = excluded.{c}' for c in cols)}, provider = excluded.provider "
            f"WHERE {changed}")
+    from .store import db_path, store_error
+
     conn = db.conn
-    with conn:  # one transaction: the whole file or nothing
-        before = conn.execute(f"SELECT count(*) FROM {table} WHERE symbol = ?", [symbol]).fetchone()[0]
-        start = conn.total_changes
-        conn.executemany(sql, ([symbol, r["date"], *(r.get(c) for c in cols), provider] for r in rows))
-        touched = conn.total_changes - start
-        after = conn.execute(f"SELECT count(*) FROM {table} WHERE symbol = ?", [symbol]).fetchone()[0]
+    try:
+        with conn:  # one transaction: the whole file or nothing
+            before = conn.execute(f"SELECT count(*) FROM {table} WHERE symbol = ?", [symbol]).fetchone()[0]
+            start = conn.total_changes
+            conn.executemany(sql, ([symbol, r["date"], *(r.get(c) for c in cols), provider] for r in rows))
+            touched = conn.total_changes - start
+            after = conn.execute(f"SELECT count(*) FROM {table} WHERE symbol = ?", [symbol]).fetchone()[0]
+    except sqlite3.Error as exc:  # locked, read-only: fatal for the run, one line
+        raise store_error(exc, db_path(db)) from None
     new = after - before
     return new, touched - new
 
@@ -302,8 +326,9 @@ def import_file(db: Database, path: str | Path, *, symbol: str | None = None,
         report.error = f"{path}: cannot read: {reason}"
         return report
     report.symbol = normalize_symbol(symbol) if symbol else symbol_from_filename(path)
-    if not report.symbol:
-        report.error = f"{path}: no symbol in the file name; pass --symbol"
+    if not re.search(r"[A-Z0-9]", report.symbol or ""):
+        report.error = (f"{path}: no symbol in the file name; name the file after it "
+                        "(IWM.csv) or pass --symbol")
         return report
     try:
         parsed = parse_market_csv(text, str(path))
@@ -325,6 +350,11 @@ def import_paths(db: Database, paths: Iterable[str | Path], *, symbol: str | Non
     files, errors = market_files(paths)
     for err in errors:
         yield ImportReport(err.split(":", 1)[0], error=err)
+    if symbol is not None and len(files) != 1:
+        yield ImportReport(", ".join(map(str, paths)), error=(
+            f"--symbol {symbol} names the symbol of one file, but {len(files)} files were "
+            "given; name each file after its symbol instead"))
+        return
     for f in files:
         yield import_file(db, f, symbol=symbol)
 
@@ -441,24 +471,27 @@ def split_factors(days: np.ndarray, close: np.ndarray, adj: np.ndarray,
                   splits: dict[int, float]) -> np.ndarray:
     """Cumulative shares per original share on each row.
 
-    From ``corporate_actions`` when the symbol has any split there; otherwise inferred:
-    a day whose close moves more than ``SPLIT_JUMP`` apart from its adjusted close is a
-    split (or a spin-off Yahoo adjusts like one) of that size.
+    Declared splits (``corporate_actions``) are taken as they are. Other days are
+    inferred: a day whose close moves more than ``SPLIT_JUMP`` apart from its adjusted
+    close is a split (or a spin-off Yahoo adjusts like one, XLF 2016-09-19) of that
+    size, unless a declared split lies within ``SPLIT_EVENT_DAYS`` of it.
     """
-    factor = np.ones(len(days))
-    if not len(days):
-        return factor
     step = np.ones(len(days))
-    if splits:
-        for i, d in enumerate(days):
-            if int(d) in splits:
-                step[i] = splits[int(d)]
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = (adj[1:] / adj[:-1]) / (close[1:] / close[:-1])  # 2.0 on a 2-for-1 day
-        jump = np.isfinite(ratio) & (np.abs(np.log(np.where(np.isfinite(ratio), ratio, 1.0)))
-                                     > math.log(1 + SPLIT_JUMP))
-        step[1:][jump] = [_split_ratio(r) for r in ratio[jump]]
+    if len(days) < 2:
+        return step
+    for i, d in enumerate(days):
+        if int(d) in splits:
+            step[i] = splits[int(d)]
+    with np.errstate(all="ignore"):
+        ratio = (adj[1:] / adj[:-1]) / (close[1:] / close[:-1])  # 2.0 on a 2-for-1 day
+    finite = np.isfinite(ratio) & (ratio > 0)
+    jump = finite & (np.abs(np.log(np.where(finite, ratio, 1.0))) > math.log(1 + SPLIT_JUMP))
+    declared = np.array(sorted(splits), dtype=np.int64)
+    for k in np.flatnonzero(jump):
+        d = int(days[k + 1])
+        if len(declared) and np.abs(declared - d).min() <= SPLIT_EVENT_DAYS:
+            continue
+        step[k + 1] = _split_ratio(float(ratio[k]))
     return np.cumprod(step)
 
 
@@ -476,24 +509,38 @@ _SPLITS = (*range(2, 51), *(1 / n for n in range(2, 51)), 1.5, 2 / 3)
 
 def load_series(db: Database, symbol: str) -> Series | None:
     """The symbol's rows as arrays, or None when ``prices`` has none."""
-    rows = db.execute("SELECT date, close, adj_close, volume, provider FROM prices "
-                      "WHERE symbol = ? ORDER BY date", [symbol]).fetchall()
+    rows = _clean(db.execute("SELECT date, close, adj_close, volume, provider FROM prices "
+                             "WHERE symbol = ? ORDER BY date", [symbol]).fetchall(), 3)
     if not rows:
         return None
-    days = np.fromiter((date.fromisoformat(r[0]).toordinal() for r in rows), dtype=np.int64,
-                       count=len(rows))
+    days = np.array([r[0] for r in rows], dtype=np.int64)
 
     def col(i: int) -> np.ndarray:
         return np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=float)
 
     close, adj, volume = col(1), col(2), col(3)
-    splits = {date.fromisoformat(d).toordinal(): r for d, r in db.execute(
+    splits = {d: r for d, r in _clean(db.execute(
         "SELECT date, split_ratio FROM corporate_actions WHERE symbol = ? "
-        "AND split_ratio IS NOT NULL", [symbol])}
+        "AND split_ratio IS NOT NULL ORDER BY date", [symbol]).fetchall(), 1) if r and r > 0}
     price = close * split_factors(days, close, adj, splits)
     dollars = np.nan_to_num(close * volume, nan=0.0)
     providers = tuple(sorted({r[4] for r in rows if r[4]}))
     return Series(symbol, days, close, price, adj, volume, np.cumsum(dollars), providers)
+
+
+def _clean(rows: list[tuple], numbers: int) -> list[tuple]:
+    """Rows with the date as an ordinal and the next ``numbers`` cells as floats (None
+    when empty); rows another tool stored with a bad date or a non-number are left out."""
+    out = []
+    for r in rows:
+        try:
+            day = date.fromisoformat(r[0]).toordinal()
+            vals = tuple(None if v is None else float(v) for v in r[1:1 + numbers])
+        except (TypeError, ValueError):
+            continue
+        if all(v is None or math.isfinite(v) for v in vals):
+            out.append((day, *vals, *r[1 + numbers:]))
+    return out
 
 
 @dataclass
@@ -505,11 +552,11 @@ class FlowSeries:
 
 
 def load_flows(db: Database, symbol: str) -> FlowSeries | None:
-    rows = db.execute("SELECT date, shares_outstanding, net_flow_usd FROM fund_flows "
-                      "WHERE symbol = ? ORDER BY date", [symbol]).fetchall()
+    rows = _clean(db.execute("SELECT date, shares_outstanding, net_flow_usd FROM fund_flows "
+                             "WHERE symbol = ? ORDER BY date", [symbol]).fetchall(), 2)
     if not rows:
         return None
-    days = np.array([date.fromisoformat(r[0]).toordinal() for r in rows], dtype=np.int64)
+    days = np.array([r[0] for r in rows], dtype=np.int64)
     shares = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
     flow = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
     return FlowSeries(symbol, days, shares, flow)

@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of labelled sentiment and number sets that `extractor train` and `evaluate` read."),
     Setting("classifier", "model", "EXTRACTOR_CLASSIFIER",
             "`model` (the transformer classifier) or `lexicon` (rules only: no model needed)."),
-    Setting("online", 0, "EXTRACTOR_ONLINE",
+    Setting("online", "0", "EXTRACTOR_ONLINE",
             "1: `extractor check` first fetches the prices its claims need from Yahoo Finance "
             "(yfinance, the `online` extra); 0: only imported prices are used."),
 )
@@ -47,3 +47,8 @@ def get(name: str) -> str | int | None:
                 return s.default
             return int(raw) if isinstance(s.default, int) else raw
     raise KeyError(f"unknown setting {name!r}")
+
+
+def flag(name: str) -> bool:
+    """A yes/no setting: 1, true, yes, on (any case) are yes."""
+    return str(get(name) or "").strip().lower() in ("1", "true", "yes", "on")

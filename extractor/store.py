@@ -281,7 +281,7 @@ def migrate(db: Database, migrations: Sequence[Callable[[Database], None]] = MIG
 
 # --------------------------------------------------------------------------- connections
 
-def _store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
+def store_error(exc: sqlite3.Error, path: str | Path) -> StoreError:
     msg = str(exc)
     if "database is locked" in msg or "database table is locked" in msg:
         return DatabaseLocked(f"database is locked: {path} (another program is writing to it; "
@@ -313,7 +313,7 @@ def open_db(path: str | Path, *, readonly: bool = False,
             db = Database(conn)
             db.execute("PRAGMA schema_version").fetchone()  # fails now if not a database
         except sqlite3.Error as exc:
-            raise _store_error(exc, path) from None
+            raise store_error(exc, path) from None
         return db
     if not path.parent.is_dir():
         raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
@@ -325,7 +325,7 @@ def open_db(path: str | Path, *, readonly: bool = False,
         db.enable_wal()
         migrate(db, migrations)
     except sqlite3.Error as exc:
-        raise _store_error(exc, path) from None
+        raise store_error(exc, path) from None
     return db
 
 
@@ -335,7 +335,7 @@ def _deny_attach(action: int, *args: Any) -> int:
     return sqlite3.SQLITE_OK
 
 
-def _db_path(db: Database) -> str:
+def db_path(db: Database) -> str:
     row = db.execute("PRAGMA database_list").fetchone()
     return row[2] if row and row[2] else ":memory:"
 
@@ -347,14 +347,14 @@ def _write_transaction(db: Database) -> Iterator[None]:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
-        raise _store_error(exc, _db_path(db)) from None
+        raise store_error(exc, db_path(db)) from None
     try:
         yield
         db.execute("COMMIT")
     except BaseException as exc:
         db.rollback()
         if isinstance(exc, sqlite3.Error):
-            raise _store_error(exc, _db_path(db)) from None
+            raise store_error(exc, db_path(db)) from None
         raise
 
 

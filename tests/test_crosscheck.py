@@ -343,3 +343,117 @@ def test_check_imports_prices_first_when_given(db_path, corpus, fake_rules, tmp_
     result = run("check", "--db", db_path, "--prices", prices)
     assert result.exit_code == 0
     assert rows(db_path, "SELECT count(DISTINCT symbol) AS n FROM prices")[0]["n"] == 1
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_new_prices_make_old_verdicts_stale_without_recheck(db_path, corpus, fake_rules, tmp_path):
+    run("ingest", corpus, "--db", db_path, "--check")
+    before = rows(db_path, "SELECT verdict_reason FROM claims WHERE ticker = 'IWM' AND claim_type = 'return'")
+    assert before[0]["verdict_reason"].startswith("no window") or "no prices" in before[0]["verdict_reason"]
+    db = open_db(db_path)
+    db.execute("UPDATE returns SET window_start = '2016-12-30', window_end = '2017-08-17' "
+               "WHERE ticker = 'IWM'")
+    db.conn.commit()
+    check_claims(db, today=TODAY)
+    assert rows(db_path, "SELECT verdict_reason FROM claims WHERE ticker = 'IWM' "
+                         "AND claim_type = 'return'")[0]["verdict_reason"].startswith("no prices for IWM")
+    list(import_paths(db, [MARKET / "IWM.csv"]))
+    s = check_claims(db, today=TODAY)
+    assert s.checked["confirmed"] == 1  # only the claims that read IWM were checked again
+    assert s.skipped == rows(db_path, "SELECT count(*) AS n FROM checks")[0]["n"] - s.checked.total()
+
+
+def test_a_forecast_is_checked_again_once_it_falls_due(db_copy, make_facts):
+    db, _ = _article(make_facts, db_copy)
+    db.execute("UPDATE returns SET kind = 'forecast', window_start = '2016-12-30', "
+               "window_end = '2017-08-17'")
+    db.conn.commit()
+    check_claims(db, today=date(2017, 8, 1))
+    assert rows(db_copy, "SELECT reason FROM checks WHERE fact_table = 'returns'")[0]["reason"] == \
+        "forecast not yet due: its horizon ends 2017-08-17"
+    check_claims(db, today=TODAY)
+    assert rows(db_copy, "SELECT verdict, forecast FROM checks WHERE fact_table = 'returns'") == [
+        {"verdict": "confirmed", "forecast": 1}]
+
+
+def test_a_hole_in_one_basis_is_not_filled_with_an_older_close(market):
+    # TNA 2011-10-27: the as-traded close was dropped as bad, the adjusted close exists
+    c = check_return(ret("TNA", date(2011, 10, 26), date(2011, 10, 27), 10), market, TODAY)
+    assert {(e.basis, e.end) for e in c.evaluations} == {("total_return", "2011-10-27")}
+    # IWR has no as-traded row on 2010-05-06 (the flash crash; not a holiday): only the
+    # adjusted close (total_return/) measures that day
+    iwr = check_return(ret("IWR", date(2010, 5, 5), date(2010, 5, 6), -3), market, TODAY)
+    assert {e.basis for e in iwr.evaluations} == {"total_return"}
+
+
+def test_a_range_bound_keeps_its_own_decimals():
+    assert return_tolerance(5.5, "a gain of 3 to 5.5 percent") == pytest.approx(0.15)
+    assert return_tolerance(3, "a gain of 3 to 5.5 percent") == pytest.approx(0.6)
+
+
+def test_an_averaged_flow_is_summed_with_its_tolerance(db_copy, tmp_path):
+    # SPY net flows of $10 million on each of 5 sessions 2017-08-08 .. 2017-08-14
+    net = tmp_path / "SPY.csv"
+    net.write_text("date,net_flow\n2017-08-07,0\n" + "".join(
+        f"{d},10000000\n" for d in ("2017-08-08", "2017-08-09", "2017-08-10", "2017-08-11", "2017-08-14")))
+    db = open_db(db_copy)
+    list(import_paths(db, [net]))
+    m = Market(db)
+    window = (date(2017, 8, 7), date(2017, 8, 14))
+    ok = check_flow(flow("SPY", *window, 1e7, "inflow", evidence="$10 million a day", agg="daily_avg"),
+                    m, TODAY)
+    assert (ok.verdict, ok.actual) == ("confirmed", 5e7)
+    assert (ok.accept_low, ok.accept_high) == (pytest.approx(5e7 - 5 * (0.5e6 + 0.5e6)),
+                                               pytest.approx(5e7 + 5 * (0.5e6 + 0.5e6)))
+    assert "inflows of $10.00 million a day" in ok.reason
+    five_times = check_flow(flow("SPY", *window, 5e7, "inflow", evidence="$50 million a day",
+                                 agg="daily_avg"), m, TODAY)
+    assert five_times.verdict == "contradicted"
+
+
+def test_bad_stored_values_are_unverifiable_and_the_run_goes_on(db_copy, make_facts):
+    db, _ = _article(make_facts, db_copy)
+    db.execute("UPDATE returns SET value_pct = 'abc'")
+    db.execute("UPDATE flows SET amount_usd = NULL")
+    db.conn.commit()
+    result = run("check", "--db", db_copy)
+    assert result.exit_code == 0, result.output
+    assert rows(db_copy, "SELECT fact_table, verdict, reason FROM checks ORDER BY fact_table") == [
+        {"fact_table": "flows", "verdict": "unverifiable", "reason": "the claim has no amount"},
+        {"fact_table": "returns", "verdict": "unverifiable", "reason": "the claim has no value"}]
+
+
+def test_online_setting_takes_words_and_fails_in_one_line_offline(db_copy, make_facts, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "yfinance", None)
+    monkeypatch.setenv("EXTRACTOR_ONLINE", "true")
+    db, _ = _article(make_facts, db_copy)
+    db.close()
+    result = CliRunner().invoke(cli, ["check", "--db", str(db_copy)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("Error: yfinance is not installed")
+    monkeypatch.setenv("EXTRACTOR_ONLINE", "no")
+    assert CliRunner().invoke(cli, ["check", "--db", str(db_copy)]).exit_code == 0
+
+
+def test_a_locked_database_stops_the_check_with_one_line(db_copy, make_facts, monkeypatch):
+    import sqlite3
+
+    from extractor import store
+
+    db, _ = _article(make_facts, db_copy)
+    db.close()
+    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
+    holder = sqlite3.connect(db_copy, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("check", "--db", db_copy)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: database is locked:") and result.stderr.count("\n") == 1
+    assert rows(db_copy, "SELECT count(*) AS n FROM checks") == [{"n": 0}]

@@ -236,3 +236,63 @@ def test_fetch_fills_the_prices_table_and_an_empty_answer_is_an_error(tmp_path, 
 
 def test_market_module_never_imports_yfinance_on_its_own():
     assert "yfinance" not in vars(market)
+
+
+def test_symbol_option_only_names_one_file_and_odd_files_are_refused(tmp_path):
+    folder = tmp_path / "in"
+    write(folder, "SPY.csv", "date,close\n2017-08-14,246.54\n")
+    write(folder, "QQQ.csv", "date,close\n2017-08-14,143.1\n")
+    db = tmp_path / "p.db"
+    result = run("prices", "import", folder, "--symbol", "IWM", "--db", db)
+    assert result.exit_code == 1
+    assert "--symbol IWM names the symbol of one file, but 2 files were given" in result.stderr
+    assert rows(db, "SELECT count(*) AS n FROM prices") == [{"n": 0}]
+    assert run("prices", "import", folder / "SPY.csv", "--symbol", "IWM", "--db", db).exit_code == 0
+    assert rows(db, "SELECT DISTINCT symbol FROM prices") == [{"symbol": "IWM"}]
+    write(tmp_path / "odd", "---.csv", "date,close\n2017-08-14,1\n")
+    (tmp_path / "empty").mkdir()
+    result = run("prices", "import", tmp_path / "odd", tmp_path / "empty", "--db", db)
+    assert f"Error: {tmp_path / 'odd' / '---.csv'}: no symbol in the file name" in result.stderr
+    assert f"Error: {tmp_path / 'empty'}: no .csv or .txt files in this folder" in result.stderr
+
+
+def test_decimal_commas_implausible_numbers_short_rows_and_old_mac_line_ends(tmp_path):
+    f = write(tmp_path, "GLD.csv",
+              'date,close,volume\r2017-08-14,"10,5",100\r2017-08-15,"1,210.50",100\r'
+              "2017-08-16,1e308,100\r2017-08-17,120.1\r2017-08-18,120.2,100\r")
+    rep = import_file(open_db(tmp_path / "p.db"), f)
+    assert rep.bad == [f"{f}:2: close '10,5' is not a number",
+                       f"{f}:4: close 1e+308 is not a price",
+                       f"{f}:5: 2 of 3 cells"]
+    assert rows(tmp_path / "p.db", "SELECT date, close FROM prices") == [
+        {"date": "2017-08-15", "close": 1210.5}, {"date": "2017-08-18", "close": 120.2}]
+
+
+def test_a_spin_off_adjusted_like_a_split_is_carried_even_with_dividend_events(tmp_path):
+    # XLF 2016-09-19: the XLRE distribution; as traded 23.92 -> 19.52 (-18 %),
+    # adjusted 18.03 -> 18.06. GLD-like dividend events exist but list no split.
+    bars = ("date,close,adj_close\n2016-09-16,23.92,18.03\n2016-09-19,19.52,18.06\n"
+            "2016-09-20,19.45,18.00\n")
+    s = _series_for(tmp_path / "x", {"TNA.csv": bars, "events/TNA.csv":
+                                     "date,dividend,split_ratio\n2016-09-19,0.1,\n"})
+    assert s.price[1] / s.price[0] - 1 == pytest.approx(18.06 / 18.03 - 1, abs=1e-9)
+
+
+def test_a_locked_database_stops_the_import_with_one_line(tmp_path, monkeypatch):
+    import sqlite3
+
+    from extractor import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
+    db = tmp_path / "p.db"
+    open_db(db).close()
+    f = write(tmp_path, "SPY.csv", "date,close\n2017-08-14,246.54\n")
+    holder = sqlite3.connect(db, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("prices", "import", f, "--db", db)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: database is locked:") and result.stderr.count("\n") == 1

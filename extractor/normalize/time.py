@@ -133,6 +133,13 @@ def shift(d: date | None, n: int) -> date | None:
     return date.fromordinal(int(s[i])) if 0 <= i < len(s) and i - n >= 0 else None
 
 
+def sessions_between(start: date, end: date) -> int:
+    """Sessions after ``start`` up to and including ``end`` (a window's length)."""
+    s = _ords()
+    return max(0, int(np.searchsorted(s, end.toordinal(), side="right")
+                      - np.searchsorted(s, start.toordinal(), side="right")))
+
+
 def as_of(published: date | None) -> date | None:
     """The last close a reader of an article published that day can have seen."""
     return before(published)
