@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from sqlite_utils import Database
 
-from .market import Market, Series, _data_rows
+from .market import Market, Series, read_data_csv
 from .normalize.amount import find_money, find_percents
 from .normalize.time import on_or_before, sessions_between, shift
 
@@ -125,7 +125,7 @@ class Check:
 @functools.lru_cache(maxsize=1)
 def qualifier_bounds() -> dict[str, str]:
     """Qualifier -> exact | at_least | at_most | almost | about (data/qualifier_bounds.csv)."""
-    return {r["qualifier"]: r["bound"] for r in _data_rows("qualifier_bounds.csv")}
+    return {r["qualifier"]: r["bound"] for r in read_data_csv("qualifier_bounds.csv")}
 
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
@@ -216,10 +216,10 @@ def _row_at(series: Series, basis: str, day: date) -> int | None:
     return i
 
 
-def _session_row(series: Series, basis: str, end: date, n: int) -> tuple[int | None, date | None]:
+def _session_row(series: Series, basis: str, end: date, n: int) -> int | None:
     """The row of the session ``n`` NYSE sessions before ``end``'s (None in a hole)."""
     session = shift(on_or_before(end), -n) if n else on_or_before(end)
-    return (_row_at(series, basis, session) if session else None), session
+    return _row_at(series, basis, session) if session else None
 
 
 def _day(series: Series, i: int) -> str:
@@ -293,7 +293,7 @@ def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float
     vals = series.values(basis)
     out = []
     for n in range(EARLY_SESSIONS + 1):
-        i, _ = _session_row(series, basis, claim.window_end, n)
+        i = _session_row(series, basis, claim.window_end, n)
         if i is None or i <= i0:
             if i is None and n and i0 < i1:
                 continue  # a hole in the data: that end cannot be measured
@@ -305,13 +305,9 @@ def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float
         shown_start = series.close[i0] if basis == "price" else vals[i0]
         shown_end = series.close[i] if basis == "price" else vals[i]
         out.append(Evaluation(series.symbol, basis, _day(series, i0), _day(series, i), n,
-                              _float(shown_start), _float(shown_end), round(float(actual), 4),
+                              _finite(shown_start), _finite(shown_end), round(float(actual), 4),
                               bool(lo - 1e-9 <= actual <= hi + 1e-9)))
     return out
-
-
-def _float(v: Any) -> float | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
 def check_return(claim: Claim, market: Market, today: date) -> Check:

@@ -50,7 +50,8 @@ class MarketDataError(ExtractorError):
 
 # --------------------------------------------------------------------------- data files
 
-def _data_rows(name: str) -> list[dict[str, str]]:
+def read_data_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV file shipped in ``extractor/data``."""
     text = resources.files("extractor").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -60,7 +61,7 @@ def index_proxies() -> dict[str, tuple[str, ...]]:
     """Index -> the funds that track it, in order of preference (data/index_proxies.csv).
     A fund's adjusted close is the index's total return, which the index series lacks."""
     out: dict[str, list[str]] = {}
-    for row in _data_rows("index_proxies.csv"):
+    for row in read_data_csv("index_proxies.csv"):
         out.setdefault(normalize_symbol(row["index"]), []).append(normalize_symbol(row["fund"]))
     return {k: tuple(v) for k, v in out.items()}
 
@@ -68,7 +69,7 @@ def index_proxies() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=1)
 def _price_aliases() -> dict[str, str]:
     return {normalize_symbol(r["alias"]): normalize_symbol(r["symbol"])
-            for r in _data_rows("price_symbols.csv")}
+            for r in read_data_csv("price_symbols.csv")}
 
 
 _VENDOR_SUFFIX = re.compile(r"(?:[._]us)?(?:_d)?$", re.I)  # Stooq: spy.us.txt, spy_us_d.csv
@@ -359,14 +360,6 @@ def import_paths(db: Database, paths: Iterable[str | Path], *, symbol: str | Non
         yield import_file(db, f, symbol=symbol)
 
 
-def coverage(db: Database) -> list[dict[str, Any]]:
-    """Per symbol: first and last session, rows, and where the rows came from."""
-    return [dict(r) for r in db.query(
-        "SELECT symbol, min(date) AS first, max(date) AS last, count(*) AS sessions, "
-        "sum(close IS NOT NULL) AS closes, sum(adj_close IS NOT NULL) AS adj_closes, "
-        "group_concat(DISTINCT provider) AS providers FROM prices GROUP BY symbol ORDER BY symbol")]
-
-
 def has_prices(db: Database) -> bool:
     return db.execute("SELECT EXISTS (SELECT 1 FROM prices)").fetchone()[0] == 1
 
@@ -514,11 +507,7 @@ def load_series(db: Database, symbol: str) -> Series | None:
     if not rows:
         return None
     days = np.array([r[0] for r in rows], dtype=np.int64)
-
-    def col(i: int) -> np.ndarray:
-        return np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=float)
-
-    close, adj, volume = col(1), col(2), col(3)
+    close, adj, volume = (_floats(rows, i) for i in (1, 2, 3))
     splits = {d: r for d, r in _clean(db.execute(
         "SELECT date, split_ratio FROM corporate_actions WHERE symbol = ? "
         "AND split_ratio IS NOT NULL ORDER BY date", [symbol]).fetchall(), 1) if r and r > 0}
@@ -543,6 +532,11 @@ def _clean(rows: list[tuple], numbers: int) -> list[tuple]:
     return out
 
 
+def _floats(rows: list[tuple], i: int) -> np.ndarray:
+    """Cell i of each row as floats, NaN where empty."""
+    return np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=float)
+
+
 @dataclass
 class FlowSeries:
     symbol: str
@@ -557,9 +551,7 @@ def load_flows(db: Database, symbol: str) -> FlowSeries | None:
     if not rows:
         return None
     days = np.array([r[0] for r in rows], dtype=np.int64)
-    shares = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
-    flow = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
-    return FlowSeries(symbol, days, shares, flow)
+    return FlowSeries(symbol, days, _floats(rows, 1), _floats(rows, 2))
 
 
 class Market:
