@@ -157,27 +157,13 @@ CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
 def _claims_view_sql(*, with_checks: bool = False) -> str:
     """One row per flow and per return, with its article and (once migration 2 made
     the ``checks`` table) its verdict; before that ``verdict`` is NULL."""
-    if not with_checks:
-        return """
-CREATE VIEW claims AS
-SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published, a.path,
-       f.ticker, f.direction, f.amount_usd, NULL AS value_pct, NULL AS value_pct_high,
-       NULL AS kind, f.qualifier, f.aggregation, f.window_label, f.window_start, f.window_end,
-       f.start, f."end", f.evidence, f.status, f.source, f.confidence, f.extractor_version,
-       NULL AS verdict
-FROM flows f JOIN articles a ON a.id = f.article_id
-UNION ALL
-SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
-       r.ticker, NULL, NULL, r.value_pct, r.value_pct_high,
-       r.kind, r.qualifier, NULL, r.window_label, r.window_start, r.window_end,
-       r.start, r."end", r.evidence, r.status, r.source, r.confidence, r.extractor_version,
-       NULL
-FROM returns r JOIN articles a ON a.id = r.article_id;
-"""
-    checked = ("c.verdict, c.basis AS verdict_basis, c.symbol AS checked_symbol, "
-               "c.start_date AS checked_start, c.end_date AS checked_end, c.sessions_early, "
-               "c.actual AS actual_value, c.tolerance, c.reason AS verdict_reason, "
-               "c.sentiment_disagrees, c.flow_multiple")
+    checked, join = "NULL AS verdict", ""
+    if with_checks:
+        checked = ("c.verdict, c.basis AS verdict_basis, c.symbol AS checked_symbol, "
+                   "c.start_date AS checked_start, c.end_date AS checked_end, c.sessions_early, "
+                   "c.actual AS actual_value, c.tolerance, c.reason AS verdict_reason, "
+                   "c.sentiment_disagrees, c.flow_multiple")
+        join = "LEFT JOIN checks c ON c.fact_table = '{table}' AND c.fact_id = {alias}.id"
     return f"""
 CREATE VIEW claims AS
 SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published, a.path,
@@ -186,7 +172,7 @@ SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published
        f.start, f."end", f.evidence, f.status, f.source, f.confidence, f.extractor_version,
        {checked}
 FROM flows f JOIN articles a ON a.id = f.article_id
-LEFT JOIN checks c ON c.fact_table = 'flows' AND c.fact_id = f.id
+{join.format(table="flows", alias="f")}
 UNION ALL
 SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
        r.ticker, NULL, NULL, r.value_pct, r.value_pct_high,
@@ -194,7 +180,7 @@ SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
        r.start, r."end", r.evidence, r.status, r.source, r.confidence, r.extractor_version,
        {checked}
 FROM returns r JOIN articles a ON a.id = r.article_id
-LEFT JOIN checks c ON c.fact_table = 'returns' AND c.fact_id = r.id;
+{join.format(table="returns", alias="r")};
 """
 
 
