@@ -14,7 +14,7 @@ from datetime import date
 from .schema import Anchor
 
 _DATE_LINE = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})[ \t]*")
-_SOURCE_LINE = re.compile(r"\A[ \t]*source[ \t]+(\S+)[ \t]*(?:\r?\n|\Z)")
+_SOURCE_LINE = re.compile(r"[ \t]*source[ \t]+(\S+)[ \t]*(?:\r?\n|\Z)")
 # /2014/07/, /2017/05/18/, -20190814, /2015-02-04/
 _URL_YMD = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?!\d)")
 _URL_COMPACT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")

@@ -302,3 +302,12 @@ def test_a_folder_readme_is_documentation_not_an_article(tmp_path):
     assert [f.name for f in files] == ["a.txt"] and errors == []
     files, _ = expand_paths([tmp_path / "README.md"])
     assert [f.name for f in files] == ["README.md"]
+
+
+def test_a_source_line_after_the_date_line_is_read(tmp_path):
+    """The sample articles' header: date, source URL, then the title line."""
+    a = read_one(write(tmp_path, "a.txt", "date 2020-09-11\nsource https://example.org/x/2020/09/11/y\n"
+                                          "Traders buy the dip\n\nBody text here.\n"))
+    assert a.source == "https://example.org/x/2020/09/11/y"
+    assert a.title == "Traders buy the dip"
+    assert a.text[a.body_start:].startswith("Traders buy the dip")
