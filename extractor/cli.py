@@ -10,6 +10,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -679,6 +680,104 @@ def _has_prices(db: Any) -> bool:
 
     return has_prices(db)
 
+
+
+# --------------------------------------------------------------------------- signals, review
+
+
+@cli.command()
+@db_option
+@click.option("-t", "--ticker", "tickers", multiple=True, help="Only this ticker (repeat for more).")
+@click.option("--start", default=None, metavar="YYYY-MM-DD", help="First publication day.")
+@click.option("--end", default=None, metavar="YYYY-MM-DD", help="Last publication day.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+              help="Output format [default: table, or csv with --out].")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of the terminal.")
+def signals(db_path: Path, tickers: tuple[str, ...], start: str | None, end: str | None,
+            fmt: str | None, out: Path | None) -> None:
+    """Per-ticker daily signals: sentiment and claimed fund flows per publication day.
+
+    One row per ticker and day: articles, mean sentiment score (> 0 leans bullish),
+    bullish/bearish/neutral counts, flow claims, inflows, outflows and net flow in US
+    dollars. Rejected claims are left out; reviewers' edits count.
+
+    Example:
+
+    \b
+        extractor signals -t IWM -t SPY --start 2019-01-01 --out signals.csv
+    """
+    from .report import format_csv, format_json, format_table
+    from .signals import as_rows, daily_signals
+    from .store import open_db
+
+    for name, day in (("--start", start), ("--end", end)):
+        if day is not None:
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+    try:
+        db = open_db(db_path, readonly=True)
+        columns, rows = as_rows(daily_signals(db, tickers, start=start, end=end))
+        db.close()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    fmt = fmt or ("csv" if out else "table")
+    text = (format_csv(columns, rows) if fmt == "csv" else format_json(columns, rows) + "\n"
+            if fmt == "json" else format_table(columns, rows) + "\n")
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"{len(rows)} rows written to {out}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
+              help="Port to serve the app on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. 0.0.0.0 serves every interface: anyone who can "
+                   "reach the machine can then change claims.")
+def review(db_path: Path, port: int, host: str) -> None:
+    """Open the review app (Streamlit) on the database the other commands write.
+
+    Inbox, article review (accept, reject, edit, add, undo), claim detail with the
+    price chart, read-only SQL and signals. Runs until Ctrl+C; `extractor ingest` can
+    write to the same database meanwhile.
+
+    Example:
+
+    \b
+        extractor review --db extractor.db --port 8501
+    """
+    import importlib.util
+    import os
+    import sys
+
+    from .store import open_db
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise click.ClickException("the review app needs Streamlit: "
+                                   "pip install 'news-signal-extractor[ui]'")
+    try:  # create or upgrade the file now: a bad --db is one line here, not a page error
+        open_db(db_path).close()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    app = Path(__file__).parent / "ui" / "app.py"
+    env = {**os.environ, "EXTRACTOR_DB": str(db_path.resolve())}
+    args = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
+            "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
+    click.echo(f"Review app on http://{host}:{port} (database {db_path}); Ctrl+C stops it.",
+               err=True)
+    sys.stdout.flush()
+    os.execve(sys.executable, args, env)  # the server replaces this process: Ctrl+C reaches it
 
 if __name__ == "__main__":  # pragma: no cover
     cli()

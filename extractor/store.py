@@ -248,8 +248,23 @@ DROP VIEW claims;
     db.executescript(_claims_view_sql(with_checks=True))
 
 
+def m003_review(db: Database) -> None:
+    """The review app: corrections grouped into changes (one reviewer action each) that
+    can be undone, and indexes for the inbox's filters at 10,000 articles."""
+    db.executescript("""
+ALTER TABLE corrections ADD COLUMN change_id INTEGER;   -- one reviewer action, many rows
+ALTER TABLE corrections ADD COLUMN undone_by INTEGER;   -- the change that reverted it
+UPDATE corrections SET change_id = id WHERE change_id IS NULL;
+CREATE INDEX idx_corrections_change ON corrections(change_id);
+CREATE INDEX idx_checks_fact ON checks(verdict, fact_table, fact_id);
+""")
+    for table in FACT_TABLES:  # the inbox counts claims per article and status
+        db[table].create_index(["article_id", "status"], if_not_exists=True)
+
+
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
-MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks]
+MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks,
+                                                m003_review]
 
 
 class _Migrations(Migrations):
@@ -327,7 +342,7 @@ def db_path(db: Database) -> str:
 
 
 @contextmanager
-def _write_transaction(db: Database) -> Iterator[None]:
+def write_transaction(db: Database) -> Iterator[None]:
     """``BEGIN IMMEDIATE``: take the write lock up front, so a busy database waits the
     busy timeout and then fails cleanly, before anything was read or changed."""
     try:
@@ -469,7 +484,7 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
     article = facts.article
     result = WriteResult(article_id=article.id, path=article.path)
     rows = fact_rows(facts)
-    with _write_transaction(db):
+    with write_transaction(db):
         if article.path is not None:
             result.replaced = [r[0] for r in db.execute(
                 "SELECT id FROM articles WHERE path = ? AND id != ?", [article.path, article.id])]
@@ -543,16 +558,17 @@ def _first_keyword(sql: str) -> str:
     return m.group(0).upper() if m else ""
 
 
-def query(path: str | Path, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-          ) -> tuple[list[str], list[tuple]]:
-    """Run one SQL statement read-only; returns (column names, rows)."""
+def query(path: str | Path, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
+          max_rows: int | None = None) -> tuple[list[str], list[tuple]]:
+    """Run one SQL statement read-only; returns (column names, rows), at most
+    ``max_rows`` + 1 of them when given (so the caller can tell the result was cut)."""
     if _first_keyword(sql) in _WRITE_KEYWORDS:
         raise ReadOnlyQueryError(READ_ONLY_MESSAGE)
     db = open_db(path, readonly=True)
     try:
         cursor = db.conn.execute(sql, params)
         columns = [d[0] for d in cursor.description or ()]
-        return columns, cursor.fetchall()
+        return columns, cursor.fetchall() if max_rows is None else cursor.fetchmany(max_rows + 1)
     except sqlite3.Error as exc:
         msg = str(exc)
         if "readonly" in msg or "not authorized" in msg:

@@ -1,0 +1,358 @@
+"""Reviewer decisions: accept, reject, edit, add and undo.
+
+Each decision is one *change*: the fact row is updated and every field it touched is
+written to ``corrections`` (fact, field, old value, new value, when) in the same
+transaction, so the audit trail and the facts can never disagree. A changed row's
+status is a human one (``accepted``, ``rejected``, ``edited``, ``added``), which
+``store.write_article`` never overwrites when the article is ingested again. A change
+is undone by a new change that writes the old values back; the first is marked
+``undone_by`` the second, and nothing is ever deleted from ``corrections``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlite_utils import Database
+
+from .errors import ExtractorError
+from .normalize.amount import find_money
+from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
+                     STATUSES)
+from .store import CHECKED_TABLES, FACT_TABLES, fact_key, write_transaction
+
+_WINDOW = {"window_label": "text", "window_start": "date", "window_end": "date"}
+# The fields a person may change, per fact table, and what each accepts: a kind of
+# value, or the tuple of allowed words.
+EDITABLE: dict[str, dict[str, Any]] = {
+    "mentions": {"symbol": "symbol", "name": "text"},
+    "flows": {"ticker": "symbol", "direction": DIRECTIONS, "amount_usd": "amount",
+              "qualifier": "text", "aggregation": AGGREGATIONS, **_WINDOW},
+    "returns": {"ticker": "symbol", "value_pct": "number", "value_pct_high": "number",
+                "kind": RETURN_KINDS, "qualifier": "text", **_WINDOW},
+    "quotes": {"speaker": "text", "title": "text", "organization": "text", "quote_text": "text",
+               "stance": SENTIMENT_LABELS},
+    "sentiment": {"ticker": "symbol", "label": SENTIMENT_LABELS, "score": "score"},
+}
+# A claim without these says nothing checkable: an edit or an add may not leave them empty.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "mentions": ("symbol",), "flows": ("ticker", "direction", "amount_usd"),
+    "returns": ("ticker", "value_pct"), "quotes": ("speaker",), "sentiment": ("ticker", "label"),
+}
+# What a reviewer may set the status to; ``added`` comes only from ``add``.
+SETTABLE_STATUSES = ("extracted", "accepted", "rejected", "edited")
+_ADDED_NOTE = "added"
+
+
+class ReviewError(ExtractorError):
+    """A change that cannot be made as asked; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int | None  # corrections.change_id; None when nothing changed
+    fact_table: str
+    fact_id: int | None
+    fields: tuple[str, ...] = ()  # fields written, "status" among them when it moved
+
+
+# --------------------------------------------------------------------------- values
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _number(field: str, value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        raw = str(value).strip().replace(",", "").replace("%", "").replace("\u2212", "-")
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ReviewError(f"{field}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ReviewError(f"{field}: {value!r} is not a finite number")
+    return number
+
+
+def _amount(field: str, value: Any) -> float:
+    """US dollars: a number, or money as an article writes it ("$700 million", "1.2bn")."""
+    try:
+        amount = _number(field, value)
+    except ReviewError:
+        text = str(value).strip()
+        found = find_money(text if text.startswith("$") else f"${text}")
+        if len(found) != 1 or found[0].value is None:
+            raise ReviewError(f"{field}: {value!r} is not an amount of dollars "
+                              "(write 700000000 or $700 million)") from None
+        amount = float(found[0].value)
+    if amount <= 0:
+        raise ReviewError(f"{field}: an amount is positive; the direction says in or out")
+    return amount
+
+
+def _date(field: str, value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()[:10]
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ReviewError(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def coerce(table: str, field: str, value: Any) -> Any:
+    """``value`` as the column stores it, or ReviewError naming the field and the problem."""
+    kind = EDITABLE.get(table, {}).get(field)
+    if kind is None:
+        allowed = ", ".join(EDITABLE.get(table, {})) or "none"
+        raise ReviewError(f"{table}.{field} cannot be edited (editable: {allowed})")
+    if _blank(value):
+        return None
+    if isinstance(kind, tuple):
+        word = str(value).strip().lower()
+        if word not in kind:
+            raise ReviewError(f"{field}: {value!r} is not one of {', '.join(kind)}")
+        return word
+    if kind == "symbol":
+        symbol = str(value).strip().upper()
+        if not re.fullmatch(r"[\^A-Z0-9][A-Z0-9.\-=^]{0,14}", symbol):
+            raise ReviewError(f"{field}: {value!r} is not a ticker symbol (IWM, ^GSPC, BRK.B)")
+        return symbol
+    if kind == "number":
+        return _number(field, value)
+    if kind == "amount":
+        return _amount(field, value)
+    if kind == "score":
+        score = _number(field, value)
+        if not -1 <= score <= 1:
+            raise ReviewError(f"{field}: {value!r} is outside -1..1 (> 0 leans bullish)")
+        return score
+    if kind == "date":
+        return _date(field, value)
+    return " ".join(str(value).split())
+
+
+def as_text(value: Any) -> str | None:
+    """How ``corrections`` keeps a value: NULL, or text that ``coerce`` reads back."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- writing
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _check_table(table: str) -> None:
+    if table not in FACT_TABLES:
+        raise ReviewError(f"unknown kind of claim {table!r}; expected one of {', '.join(FACT_TABLES)}")
+
+
+def _fact(db: Database, table: str, fact_id: int) -> dict[str, Any]:
+    _check_table(table)
+    cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", [int(fact_id)])
+    row = cursor.fetchone()
+    if row is None:
+        raise ReviewError(f"{table} #{fact_id} is no longer in the database (its article was "
+                          "ingested again): reload the article")
+    return dict(zip([d[0] for d in cursor.description], row))
+
+
+def _next_change(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(change_id), 0) + 1 FROM corrections").fetchone()[0]
+
+
+def _record(db: Database, change: int, table: str, fact_id: int, field: str, old: Any, new: Any,
+            now: str, note: str | None = None) -> None:
+    db.execute("INSERT INTO corrections (fact_table, fact_id, field, old_value, new_value, "
+               "created_at, note, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               [table, fact_id, field, as_text(old), as_text(new), now, note, change])
+
+
+def _missing(table: str, row: Mapping[str, Any]) -> list[str]:
+    return [f for f in REQUIRED[table] if _blank(row.get(f))]
+
+
+def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: dict[str, Any],
+           status: str | None, now: str, note: str | None) -> tuple[str, ...]:
+    """Write ``values`` (already coerced) and the status to one fact; the fields written."""
+    diff = {f: v for f, v in values.items() if as_text(v) != as_text(row[f])}
+    if status is None or (diff and status == "accepted"):  # an edit is acceptance with changes
+        status = row["status"] if not diff else "edited"
+    if row["status"] == "added" and status in ("edited", "accepted"):
+        status = "added"  # a person's own claim stays theirs
+    if status not in STATUSES:
+        raise ReviewError(f"status {status!r} is not one of {', '.join(SETTABLE_STATUSES)}")
+    missing = _missing(table, {**row, **diff})
+    if missing and status != "rejected":
+        raise ReviewError(f"{table} #{row['id']}: {', '.join(missing)} cannot be empty "
+                          "(reject the claim instead)")
+    if status != row["status"]:
+        diff["status"] = status
+    for field, value in diff.items():
+        _record(db, change, table, row["id"], field, row[field], value, now, note)
+    if diff:
+        sets = ", ".join(f'"{f}" = ?' for f in diff)
+        db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*diff.values(), row["id"]])
+    return tuple(diff)
+
+
+def edit(db: Database, table: str, fact_id: int, values: Mapping[str, Any] | None = None, *,
+         status: str | None = None, note: str | None = None) -> Change:
+    """Change fields of one fact and/or its status, as one change.
+
+    Changed fields make the status ``edited`` (an ``added`` claim stays ``added``);
+    ``status`` alone accepts, rejects or (``extracted``) hands the claim back to the
+    machine. Values are coerced as the column stores them (see ``coerce``); a value
+    equal to the stored one is no change.
+    """
+    _check_table(table)
+    coerced = {f: coerce(table, f, v) for f, v in (values or {}).items()}
+    if status is not None and status not in SETTABLE_STATUSES:
+        raise ReviewError(f"status {status!r}: a reviewer sets one of {', '.join(SETTABLE_STATUSES)}")
+    with write_transaction(db):
+        row = _fact(db, table, fact_id)
+        change = _next_change(db)
+        fields = _apply(db, change, table, row, coerced, status, _now(), note)
+    return Change(change if fields else None, table, int(fact_id), fields)
+
+
+def accept(db: Database, table: str, fact_id: int) -> Change:
+    return edit(db, table, fact_id, status="accepted")
+
+
+def reject(db: Database, table: str, fact_id: int) -> Change:
+    return edit(db, table, fact_id, status="rejected")
+
+
+def accept_all(db: Database, article_id: str) -> list[Change]:
+    """Accept every claim of the article nobody has decided on yet, as one change."""
+    changes: list[Change] = []
+    with write_transaction(db):
+        change, now = _next_change(db), _now()
+        for table in FACT_TABLES:
+            ids = [r[0] for r in db.execute(
+                f"SELECT id FROM {table} WHERE article_id = ? AND status = 'extracted' ORDER BY id",
+                [article_id])]
+            for fact_id in ids:
+                fields = _apply(db, change, table, _fact(db, table, fact_id), {}, "accepted", now,
+                                "accept all")
+                changes.append(Change(change, table, fact_id, fields))
+    return changes
+
+
+def add(db: Database, article_id: str, table: str, start: int, end: int,
+        values: Mapping[str, Any]) -> Change:
+    """A claim the extractor missed: its evidence is ``articles.text[start:end]``."""
+    _check_table(table)
+    row = {f: coerce(table, f, v) for f, v in values.items()}
+    missing = _missing(table, row)
+    if missing:
+        raise ReviewError(f"a new {table} claim needs {', '.join(missing)}")
+    with write_transaction(db):
+        found = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        if found is None:
+            raise ReviewError(f"article {article_id[:12]} is no longer in the database: reload")
+        text = found[0]
+        if not (0 <= start < end <= len(text)):
+            raise ReviewError(f"evidence {start}..{end} is outside the article (0..{len(text)})")
+        row.update(article_id=article_id, start=start, end=end, evidence=text[start:end],
+                   source="human", status="added", confidence=None,
+                   extractor_version=EXTRACTOR_VERSION)
+        if table == "mentions":
+            row.setdefault("text", text[start:end])
+            row.setdefault("via", "human")
+        row["fact_key"] = fact_key(table, row)
+        fact_id = db[table].insert(row).last_pk
+        change = _next_change(db)
+        _record(db, change, table, fact_id, "status", None, "added", _now(),
+                json.dumps({k: v for k, v in row.items() if k != "article_id"}, default=str))
+    return Change(change, table, fact_id, ("status",))
+
+
+def undo(db: Database, change_id: int) -> Change:
+    """Write back the old values of one change, as a new change that can itself be undone.
+
+    Refused when a field has changed again since (undo the later change first), and when
+    the change was undone already. Undoing an add removes the added claim (the add, with
+    the claim's fields, stays in ``corrections``).
+    """
+    with write_transaction(db):
+        rows = db.execute("SELECT id, fact_table, fact_id, field, old_value, new_value, undone_by "
+                          "FROM corrections WHERE change_id = ? ORDER BY id DESC",
+                          [int(change_id)]).fetchall()
+        if not rows:
+            raise ReviewError(f"there is no change {change_id} in the history")
+        if rows[0][6] is not None:
+            raise ReviewError(f"change {change_id} was undone already (by change {rows[0][6]})")
+        new, now, note = _next_change(db), _now(), f"undo of change {change_id}"
+        table = fact_id = None
+        fields: list[str] = []
+        for _, table, fact_id, field, old, value, _ in rows:
+            if field == "status" and old is None:  # an add
+                _fact(db, table, fact_id)
+                if table in CHECKED_TABLES:
+                    db.execute("DELETE FROM checks WHERE fact_table = ? AND fact_id = ?",
+                               [table, fact_id])
+                db.execute(f"DELETE FROM {table} WHERE id = ?", [fact_id])
+                _record(db, new, table, fact_id, "status", value, None, now, note)
+                fields.append(field)
+                continue
+            row = _fact(db, table, fact_id)
+            if as_text(row[field]) != value:
+                raise ReviewError(
+                    f"{table} #{fact_id}: {field} is now {as_text(row[field])!r}, changed again "
+                    f"after change {change_id}; undo the later change first")
+            restored = old if field == "status" else (
+                None if old is None else coerce(table, field, old))
+            db.execute(f'UPDATE {table} SET "{field}" = ? WHERE id = ?', [restored, fact_id])
+            _record(db, new, table, fact_id, field, row[field], restored, now, note)
+            fields.append(field)
+        db.execute("UPDATE corrections SET undone_by = ? WHERE change_id = ?", [new, int(change_id)])
+    return Change(new, table, fact_id, tuple(fields))
+
+
+# --------------------------------------------------------------------------- reading
+
+def _article_facts_sql() -> str:
+    return " UNION ALL ".join(f"SELECT '{t}', id FROM {t} WHERE article_id = :article"
+                              for t in FACT_TABLES)
+
+
+def history(db: Database, article_id: str | None = None, *, limit: int = 200
+            ) -> list[dict[str, Any]]:
+    """Corrections, newest first: all of them, or those of one article's claims."""
+    where = f"WHERE (fact_table, fact_id) IN ({_article_facts_sql()})" if article_id else ""
+    cursor = db.execute(
+        "SELECT change_id, id, created_at, fact_table, fact_id, field, old_value, new_value, "
+        f"note, undone_by FROM corrections {where} ORDER BY change_id DESC, id DESC LIMIT :limit",
+        {"article": article_id, "limit": limit})
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, r)) for r in cursor.fetchall()]
+
+
+def refresh_verdicts(db: Database) -> None:
+    """Re-check the claims a change made stale, when the database holds prices (the check
+    skips every claim whose fingerprint did not move, so this costs little)."""
+    from .crosscheck import check_claims
+    from .market import has_prices
+
+    if has_prices(db):
+        check_claims(db)

@@ -1,0 +1,69 @@
+"""What every page of the review app shares: the database connection (a fresh one per
+rerun, WAL, so `extractor ingest` can write meanwhile), the empty-database message and
+page links."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from sqlite_utils import Database
+
+from .. import settings
+from ..errors import ExtractorError
+from ..store import open_db
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def db_file() -> Path:
+    return Path(str(settings.get("db")))
+
+
+def connect() -> Database:
+    """Open (or create) the database the CLI writes; stop the page with one line if not."""
+    try:
+        return open_db(db_file())
+    except ExtractorError as exc:
+        st.error(f"Cannot open the database: {exc}")
+        st.stop()
+
+
+def require_articles(db: Database) -> None:
+    """Say how to fill an empty database, and stop the page."""
+    if db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
+        return
+    path = db_file()
+    st.info(
+        f"No articles in `{path}` yet. Put article files (.txt, .md, .html, .jsonl) in "
+        f"`corpus/` and run\n\n```\nextractor ingest --db {path}\n```\n\n"
+        f"then, to check returns and flows against prices,\n\n```\n"
+        f"extractor prices import PRICES_DIR --db {path}\nextractor check --db {path}\n```\n\n"
+        "and reload this page.")
+    st.stop()
+
+
+def flash() -> None:
+    """Show (once) the messages the last action left for the next rerun."""
+    for kind, message in st.session_state.pop("flash", []):
+        getattr(st, kind)(message)
+
+
+def say(kind: str, message: str) -> None:
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def open_article(article_id: str) -> None:
+    st.switch_page(PAGES / "review.py", query_params={"article": article_id})
+
+
+def open_claim(table: str, fact_id: int) -> None:
+    st.switch_page(PAGES / "claim.py", query_params={"claim": f"{table}-{fact_id}"})
+
+
+def money(v: float | None) -> str:
+    if v is None:
+        return ""
+    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+        if abs(v) >= size:
+            return f"${v / size:,.2f} {word}".replace(".00 ", " ")
+    return f"${v:,.0f}"

@@ -1,0 +1,60 @@
+"""Article text as HTML with the stored spans highlighted by kind.
+
+The text is cut at every span boundary; each piece is escaped and wrapped in one
+``<span>`` whose classes name every kind covering it, so overlapping spans (a ticker
+inside a flow inside a quote) need no nesting and CSS decides how they combine.
+Everything from the article goes through ``html.escape``: an article containing
+``<script>`` shows it as text.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from .queries import Span
+
+KIND_ORDER = ("quote", "window", "flow", "return", "ticker")
+# Later rules win where kinds overlap: the ticker's colour shows inside a flow.
+CSS = """
+<style>
+.ex-article { white-space: pre-wrap; line-height: 1.7; font-size: 0.95rem; }
+.ex-quote { font-style: italic; border-bottom: 2px solid #8e6bbf; }
+.ex-window { text-decoration: underline dotted #2b7a78 2px; background: #dff3f1; }
+.ex-flow { background: #cfe3ff; }
+.ex-return { background: #d9f2d0; }
+.ex-ticker { background: #ffe08a; font-weight: 600; }
+.ex-rejected { opacity: 0.45; text-decoration: line-through; }
+.ex-legend span { padding: 0 0.4em; margin-right: 0.5em; border-radius: 3px; }
+</style>
+"""
+
+
+def legend() -> str:
+    return ('<div class="ex-legend">' + "".join(
+        f'<span class="ex-{k}">{k}</span>' for k in reversed(KIND_ORDER)) + "</div>")
+
+
+def render(text: str, spans: Sequence[Span], *, offset: int = 0) -> str:
+    """``text`` (which starts at character ``offset`` of the stored article) as HTML."""
+    n = len(text)
+    inside = [s for s in spans if s.end > offset and s.start < offset + n]
+    cuts = {0, n}
+    for s in inside:
+        cuts.update((max(s.start - offset, 0), min(s.end - offset, n)))
+    bounds = sorted(cuts)
+    out = [CSS, legend(), '<div class="ex-article">']
+    for a, b in zip(bounds, bounds[1:]):
+        piece = html.escape(text[a:b])
+        covering = [s for s in inside if s.start - offset <= a and s.end - offset >= b]
+        if not covering:
+            out.append(piece)
+            continue
+        kinds = sorted({s.kind for s in covering}, key=KIND_ORDER.index)
+        classes = " ".join(f"ex-{k}" for k in kinds)
+        if all(s.status == "rejected" for s in covering):
+            classes += " ex-rejected"
+        title = html.escape("; ".join(f"{s.kind}: {s.label} ({s.status})" for s in covering),
+                            quote=True)
+        out.append(f'<span class="{classes}" title="{title}">{piece}</span>')
+    out.append("</div>")
+    return "".join(out)

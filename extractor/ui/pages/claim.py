@@ -1,0 +1,110 @@
+"""Claim detail: a flow or return beside the market data: the price of its ticker over
+the window (and a margin either side) with the start and end closes marked, the claimed
+and the actual value, the basis, and the verdict with its reason."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from extractor.ui import queries
+from extractor.ui.common import connect, money, open_article, open_claim, require_articles
+
+db = connect()
+st.title("Claim detail")
+require_articles(db)
+
+
+def _parse(param: str | None) -> tuple[str, int] | None:
+    table, _, fact_id = (param or "").rpartition("-")
+    return (table, int(fact_id)) if table in ("flows", "returns") and fact_id.isdigit() else None
+
+
+chosen = _parse(st.query_params.get("claim"))
+options = queries.checked_claims(db)
+if not options and chosen is None:
+    st.info("No flows or returns stored yet.")
+    st.stop()
+labels = {(("flows" if o["claim_type"] == "flow" else "returns"), o["fact_id"]):
+          f"{o['verdict'] or 'not checked'} · {o['ticker']} · {o['evidence'][:90]}" for o in options}
+keys = list(labels)
+if chosen is not None and chosen not in labels:
+    keys.insert(0, chosen)
+pick = st.selectbox("Claim", keys, index=keys.index(chosen) if chosen in keys else 0, key="claim-pick",
+                    format_func=lambda k: labels.get(k, f"{k[0]} #{k[1]}"))
+if pick != chosen:
+    open_claim(*pick)
+table, fact_id = pick
+c = queries.claim_detail(db, table, fact_id)
+if c is None:
+    st.warning(f"{table} #{fact_id} is no longer in the database (its article was ingested again).")
+    st.stop()
+
+st.markdown(f"> {c['evidence']}")
+st.caption(f"from “{c['title']}” ({c['published'] or 'no date'}) · status {c['status']}")
+if st.button("Open the article", key="to-article", icon=":material/article:"):
+    open_article(c["article_id"])
+
+is_return = table == "returns"
+if is_return:
+    claimed = f"{c['value_pct']:+g}%" if c["value_pct"] is not None else "?"
+    if c["value_pct_high"] is not None:
+        claimed += f" to {c['value_pct_high']:+g}%"
+    actual = f"{c['actual']:+.2f}%" if c["actual"] is not None else "n/a"
+else:
+    claimed = f"{c['direction'] or '?'} {money(c['amount_usd'])}"
+    actual = money(c["actual"]) if c["actual"] is not None else "n/a"
+verdict = c["verdict"] or "not checked"
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Claimed", claimed, help=f"qualifier: {c['qualifier'] or 'none'}")
+m2.metric("Actual", actual)
+m3.metric("Verdict", verdict)
+m4.metric("Window", f"{c['window_start'] or '?'} → {c['window_end'] or '?'}", help=c["window_label"])
+if c["verdict"] is None:
+    st.info("No verdict yet: import prices (`extractor prices import DIR`) and run `extractor check`.")
+else:
+    say = {"confirmed": st.success, "contradicted": st.error}.get(c["verdict"], st.warning)
+    say(c["reason"] or verdict)
+    basis = {"price": "price return (close)", "total_return": "total return (adjusted close)",
+             "net_flow": "net flows", "shares_outstanding": "shares outstanding × close"}
+    facts = {"basis": basis.get(c["basis"], c["basis"]), "series": c["checked_symbol"],
+             "measured from": c["start_date"], "to": c["end_date"],
+             "sessions early": c["sessions_early"], "tolerance": c["tolerance"],
+             "accepted": (f"{c['accept_low']:.4g} … {c['accept_high']:.4g}"
+                          if c["accept_low"] is not None and c["accept_high"] is not None else None),
+             "forecast": "yes" if c["forecast"] else None,
+             "flow ÷ dollar volume": c["flow_multiple"], "checked at": c["checked_at"]}
+    st.dataframe(pd.DataFrame([{"": k, "value": str(v)} for k, v in facts.items() if v is not None]),
+                 hide_index=True, key="facts")
+    if c["sentiment_disagrees"]:
+        st.warning(f"The article is {c['stance']} on {c['ticker']}, but the price moved the other way.")
+
+symbol = c["checked_symbol"] or c["ticker"]
+start, end = c["start_date"] or c["window_start"], c["end_date"] or c["window_end"]
+if symbol and start and end:
+    prices = pd.DataFrame(queries.price_history(db, symbol, start, end))
+    if prices.empty:
+        st.info(f"No prices for {symbol} around {start} … {end}: "
+                f"`extractor prices import FILE --symbol {symbol}`.")
+    else:
+        column = "adj_close" if c["basis"] == "total_return" and prices["adj_close"].notna().any() else "close"
+        prices["date"] = pd.to_datetime(prices["date"])
+        line = alt.Chart(prices).mark_line().encode(
+            x=alt.X("date:T", title=None), y=alt.Y(f"{column}:Q", title=f"{symbol} {column}",
+                                                    scale=alt.Scale(zero=False)),
+            tooltip=["date:T", f"{column}:Q"])
+        marks = pd.DataFrame({"date": pd.to_datetime([start, end]), "what": ["start", "end"]})
+        rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#c0392b").encode(
+            x="date:T", tooltip=["what", "date:T"])
+        labels_ = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color="#c0392b").encode(
+            x="date:T", y=alt.value(10), text="what")
+        band = alt.Chart(pd.DataFrame({"a": pd.to_datetime([c["window_start"] or start]),
+                                       "b": pd.to_datetime([c["window_end"] or end])})
+                         ).mark_rect(opacity=0.12, color="#2b7a78").encode(x="a:T", x2="b:T")
+        st.altair_chart(band + line + rules + labels_, key="chart")
+        st.caption(f"{symbol} daily {column}; shaded: the claim's window; dashed: the closes "
+                   "the check measured from and to.")
+elif symbol:
+    st.info("The claim has no resolved window, so there is nothing to chart.")
+
+if c["evaluations"]:
+    st.subheader("Every basis tried")
+    st.dataframe(pd.DataFrame(c["evaluations"]), hide_index=True, key="evaluations")

@@ -1,0 +1,48 @@
+"""Signals: per-ticker daily sentiment and claimed net flows, as charts and a table,
+downloadable (the same rows as `extractor signals`)."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from extractor.signals import as_rows, daily_signals
+from extractor.ui.common import connect, require_articles
+
+db = connect()
+st.title("Signals")
+require_articles(db)
+st.caption("Per ticker and publication day: the mean sentiment score toward the ticker "
+           "(> 0 leans bullish) and the fund flows the articles claimed (inflows minus "
+           "outflows). Rejected claims are left out; edited values count.")
+
+columns, rows = as_rows(daily_signals(db))
+frame = pd.DataFrame(rows, columns=columns)
+if frame.empty:
+    st.info("No sentiment or flows with a publication date yet.")
+    st.stop()
+busiest = frame.groupby("ticker")["articles"].sum().sort_values(ascending=False)
+picked = st.multiselect("Tickers", list(busiest.index), default=list(busiest.index[:5]),
+                        key="tickers")
+shown = frame[frame["ticker"].isin(picked)] if picked else frame
+chart_data = shown.assign(day=pd.to_datetime(shown["day"]))
+left, right = st.columns(2)
+with left:
+    st.subheader("Sentiment")
+    st.altair_chart(alt.Chart(chart_data.dropna(subset=["sentiment_mean"])).mark_line(point=True)
+                    .encode(x=alt.X("day:T", title=None),
+                            y=alt.Y("sentiment_mean:Q", title="mean score",
+                                    scale=alt.Scale(domain=[-1, 1])),
+                            color="ticker:N", tooltip=["ticker", "day:T", "sentiment_mean",
+                                                       "bullish", "bearish", "neutral"]),
+                    key="sentiment-chart")
+with right:
+    st.subheader("Claimed net flows")
+    st.altair_chart(alt.Chart(chart_data[chart_data["flows"] > 0]).mark_bar()
+                    .encode(x=alt.X("day:T", title=None),
+                            y=alt.Y("net_flow_usd:Q", title="US dollars"),
+                            color="ticker:N", tooltip=["ticker", "day:T", "net_flow_usd", "flows"]),
+                    key="flows-chart")
+st.dataframe(shown, key="signals", hide_index=True,
+             column_config={c: st.column_config.NumberColumn(c, format="%,.0f")
+                            for c in ("inflow_usd", "outflow_usd", "net_flow_usd")})
+st.download_button("Download CSV", shown.to_csv(index=False).encode("utf-8"),
+                   file_name="signals.csv", mime="text/csv", key="csv", icon=":material/download:")

@@ -1,0 +1,322 @@
+"""The reads behind the review app's pages: plain SQL over the stored rows, one page of
+results at a time, so a page costs the same with 10 articles or 10,000.
+
+Nothing here writes (``extractor.review`` does) or re-runs extraction.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..store import CHECKED_TABLES, FACT_TABLES
+
+# What the person calls a kind of claim -> its table.
+KINDS: dict[str, str] = {"flow": "flows", "return": "returns", "quote": "quotes",
+                         "sentiment": "sentiment", "ticker": "mentions"}
+# The inbox's status filter -> the stored statuses it means.
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "unreviewed": ("extracted",), "accepted": ("accepted",), "edited": ("edited", "added"),
+    "rejected": ("rejected",)}
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    ticker: str | None = None
+    kinds: tuple[str, ...] = ()  # keys of KINDS; empty = any
+    verdict: str | None = None  # confirmed | contradicted | unverifiable
+    status: str | None = None  # a key of STATUS_FILTERS
+    q: str = ""  # full-text search (FTS5 syntax; plain words work)
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, r)) for r in cursor.fetchall()]
+
+
+def fts_query(q: str) -> str:
+    """Plain words as FTS5 phrases ("S&P 500" would be a syntax error raw); a query
+    that already uses quotes or operators is passed through."""
+    if any(op in q for op in ('"', " AND ", " OR ", " NOT ", "*", "NEAR(")):
+        return q
+    return " ".join('"' + w.replace('"', "") + '"' for w in q.split())
+
+
+def _tables(f: InboxFilter) -> list[str]:
+    return [KINDS[k] for k in f.kinds] if f.kinds else list(FACT_TABLES)
+
+
+def _where(f: InboxFilter) -> tuple[str, dict[str, Any]]:
+    """SQL conditions on ``articles a`` for the filter, and their parameters."""
+    clauses, params = [], {}
+    tables = _tables(f)
+    if f.ticker:
+        params["ticker"] = f.ticker.strip().upper()
+        union = " UNION ".join(
+            f"SELECT article_id FROM {t} WHERE {'symbol' if t == 'mentions' else 'ticker'} = :ticker"
+            for t in tables if t != "quotes") or "SELECT NULL"
+        clauses.append(f"a.id IN ({union})")
+    if f.kinds and not f.status:
+        clauses.append("(" + " OR ".join(
+            f"EXISTS (SELECT 1 FROM {t} WHERE article_id = a.id AND status != 'rejected')"
+            for t in tables) + ")")
+    if f.verdict:
+        params["verdict"] = f.verdict
+        union = " UNION ".join(
+            f"SELECT x.article_id FROM checks c JOIN {t} x ON x.id = c.fact_id "
+            f"WHERE c.verdict = :verdict AND c.fact_table = '{t}'"
+            for t in CHECKED_TABLES if t in tables) or "SELECT NULL"
+        clauses.append(f"a.id IN ({union})")
+    if f.status:
+        statuses = STATUS_FILTERS[f.status]
+        marks = ", ".join(f":s{i}" for i in range(len(statuses)))
+        params.update({f"s{i}": s for i, s in enumerate(statuses)})
+        union = " UNION ".join(f"SELECT article_id FROM {t} WHERE status IN ({marks})" for t in tables)
+        clauses.append(f"a.id IN ({union})")
+    if f.q.strip():
+        params["q"] = fts_query(f.q.strip())
+        clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _counts(db: Database, ids: list[str]) -> dict[str, dict[str, int]]:
+    """Per article: claims per kind (rejected left out) and per review status, and
+    verdicts."""
+    counts = {i: dict.fromkeys([*KINDS, *STATUS_FILTERS, "confirmed", "contradicted"], 0)
+              for i in ids}
+    if not ids:
+        return counts
+    marks = ", ".join("?" * len(ids))
+    status_of = {s: name for name, ss in STATUS_FILTERS.items() for s in ss}
+    kind_of = {t: k for k, t in KINDS.items()}
+    for t in FACT_TABLES:
+        for aid, status, n in db.execute(f"SELECT article_id, status, count(*) FROM {t} "
+                                         f"WHERE article_id IN ({marks}) GROUP BY 1, 2", ids):
+            if status != "rejected":
+                counts[aid][kind_of[t]] += n
+            if t != "mentions":  # tickers are not claims to review one by one
+                counts[aid][status_of[status]] += n
+    for t in CHECKED_TABLES:
+        for aid, verdict, n in db.execute(
+                f"SELECT x.article_id, c.verdict, count(*) FROM {t} x JOIN checks c "
+                f"ON c.fact_table = '{t}' AND c.fact_id = x.id WHERE x.article_id IN ({marks}) "
+                "GROUP BY 1, 2", ids):
+            if verdict in ("confirmed", "contradicted"):
+                counts[aid][verdict] += n
+    return counts
+
+
+def inbox(db: Database, f: InboxFilter = InboxFilter(), *, page: int = 1,
+          per_page: int = PER_PAGE) -> tuple[int, list[dict[str, Any]]]:
+    """(number of matching articles, one page of them newest first with their counts)."""
+    where, params = _where(f)
+    total = db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+    rows = _dicts(db.execute(
+        f"SELECT a.id, a.published, a.title, a.path FROM articles a WHERE {where} "
+        "ORDER BY a.published DESC, a.id LIMIT :limit OFFSET :offset",
+        {**params, "limit": per_page, "offset": max(page - 1, 0) * per_page}))
+    counts = _counts(db, [r["id"] for r in rows])
+    return total, [{**r, **counts[r["id"]]} for r in rows]
+
+
+_QUEUE_SQL = """
+SELECT q.kind, q.fact_table, q.fact_id, q.article_id, a.title, a.published, q.ticker,
+       q.evidence, q.certainty, q.verdict, q.disagrees
+FROM (
+    SELECT 'flow' AS kind, 'flows' AS fact_table, x.id AS fact_id, x.article_id, x.ticker,
+           x.evidence, x.confidence AS certainty, c.verdict,
+           coalesce(c.sentiment_disagrees, 0) AS disagrees
+    FROM flows x LEFT JOIN checks c ON c.fact_table = 'flows' AND c.fact_id = x.id
+    WHERE x.status = 'extracted'
+    UNION ALL
+    SELECT 'return', 'returns', x.id, x.article_id, x.ticker, x.evidence, x.confidence,
+           c.verdict, coalesce(c.sentiment_disagrees, 0)
+    FROM returns x LEFT JOIN checks c ON c.fact_table = 'returns' AND c.fact_id = x.id
+    WHERE x.status = 'extracted'
+    UNION ALL
+    SELECT 'quote', 'quotes', id, article_id, NULL, evidence, confidence, NULL, 0
+    FROM quotes WHERE status = 'extracted'
+    UNION ALL
+    SELECT 'sentiment', 'sentiment', id, article_id, ticker, evidence, abs(score), NULL, 0
+    FROM sentiment WHERE status = 'extracted'
+) q JOIN articles a ON a.id = q.article_id
+WHERE {where} {kinds}
+ORDER BY coalesce(q.verdict = 'contradicted', 0) DESC, q.disagrees DESC,
+         coalesce(q.certainty, 1) ASC, a.published DESC, q.fact_id
+"""
+
+
+def queue(db: Database, f: InboxFilter = InboxFilter(), *, limit: int = PER_PAGE,
+          offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    """Unreviewed claims, the least certain first: contradicted by the data, then the
+    article's stance disagreeing with the move, then the lowest confidence (a sentiment
+    label's certainty is the size of its score)."""
+    where, params = _where(InboxFilter(ticker=f.ticker, verdict=f.verdict, q=f.q))
+    kinds = ""
+    if f.kinds:
+        kinds = "AND q.kind IN (" + ", ".join(repr(k) for k in f.kinds if k in KINDS) + ")"
+    sql = _QUEUE_SQL.format(where=where, kinds=kinds)
+    total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    rows = _dicts(db.execute(f"{sql} LIMIT :limit OFFSET :offset",
+                             {**params, "limit": limit, "offset": offset}))
+    for r in rows:
+        r["why"] = ("contradicted by the data" if r["verdict"] == "contradicted" else
+                    "stance disagrees with the move" if r["disagrees"] else
+                    f"certainty {r['certainty']:.2f}" if r["certainty"] is not None else "")
+    return total, rows
+
+
+def tickers(db: Database, limit: int = 2000) -> list[str]:
+    """Symbols mentioned anywhere, the most-mentioned first."""
+    return [r[0] for r in db.execute(
+        "SELECT symbol FROM mentions WHERE status != 'rejected' GROUP BY symbol "
+        "ORDER BY count(*) DESC, symbol LIMIT ?", [limit])]
+
+
+def article(db: Database, article_id: str) -> dict[str, Any] | None:
+    rows = _dicts(db.execute("SELECT id, path, title, source, published, text, body_start, "
+                             "tickers, extractor_version, ingested_at FROM articles WHERE id = ?",
+                             [article_id]))
+    return rows[0] if rows else None
+
+
+def next_article(db: Database, current: str | None) -> str | None:
+    """The next article, in the inbox's order, that still has unreviewed claims (after
+    ``current``, wrapping round to the newest); None when every article is reviewed."""
+    has_work = " OR ".join(f"EXISTS (SELECT 1 FROM {t} WHERE article_id = a.id AND "
+                           "status = 'extracted')" for t in FACT_TABLES)
+    order = "ORDER BY a.published DESC, a.id LIMIT 1"
+    if current:
+        row = db.execute("SELECT published FROM articles WHERE id = ?", [current]).fetchone()
+        if row:
+            after = db.execute(
+                f"SELECT a.id FROM articles a WHERE ({has_work}) AND a.id != :id AND "
+                "(coalesce(a.published, '') < coalesce(:p, '') OR "
+                "(coalesce(a.published, '') = coalesce(:p, '') AND a.id > :id)) " + order,
+                {"id": current, "p": row[0]}).fetchone()
+            if after:
+                return after[0]
+    first = db.execute(f"SELECT a.id FROM articles a WHERE ({has_work}) AND a.id != ? " + order,
+                       [current or ""]).fetchone()
+    return first[0] if first else None
+
+
+# Columns the review table shows per kind, in order (besides id, status and evidence).
+CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "flows": ("ticker", "direction", "amount_usd", "qualifier", "aggregation", "window_label",
+              "window_start", "window_end"),
+    "returns": ("ticker", "value_pct", "value_pct_high", "kind", "qualifier", "window_label",
+                "window_start", "window_end"),
+    "quotes": ("speaker", "title", "organization", "stance", "quote_text"),
+    "sentiment": ("ticker", "label", "score"),
+    "mentions": ("symbol", "name"),
+}
+
+
+def claims(db: Database, article_id: str, table: str) -> list[dict[str, Any]]:
+    """One article's claims of one kind, in text order, with their verdicts."""
+    cols = ", ".join(f"x.{c}" for c in ("id", "status", *CLAIM_COLUMNS[table], "evidence",
+                                        "confidence", "source", "start"))
+    if table in CHECKED_TABLES:
+        return _dicts(db.execute(
+            f"SELECT {cols}, c.verdict, c.actual AS actual, c.reason AS verdict_reason FROM {table} x "
+            f"LEFT JOIN checks c ON c.fact_table = '{table}' AND c.fact_id = x.id "
+            "WHERE x.article_id = ? ORDER BY x.start, x.id", [article_id]))
+    return _dicts(db.execute(f"SELECT {cols} FROM {table} x WHERE x.article_id = ? "
+                             "ORDER BY x.start, x.id", [article_id]))
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # ticker | flow | return | quote | window
+    label: str  # shown on hover
+    status: str
+
+
+def spans(db: Database, article_id: str) -> list[Span]:
+    """Every stored span of the article, from the offsets written at ingest."""
+    out: list[Span] = []
+    sql = {
+        "ticker": "SELECT start, \"end\", symbol, status FROM mentions WHERE article_id = ?",
+        "flow": "SELECT start, \"end\", ticker || ' ' || coalesce(direction, '') || ' $' || "
+                "coalesce(amount_usd, ''), status FROM flows WHERE article_id = ?",
+        "return": "SELECT start, \"end\", ticker || ' ' || coalesce(value_pct, '') || '%', status "
+                  "FROM returns WHERE article_id = ?",
+        "quote": "SELECT start, \"end\", coalesce(speaker, 'quote'), status FROM quotes "
+                 "WHERE article_id = ?",
+        "window": "SELECT window_phrase_start, window_phrase_end, window_label || ': ' || "
+                  "coalesce(window_start, '?') || ' to ' || coalesce(window_end, '?'), status "
+                  "FROM flows WHERE article_id = ?1 UNION ALL SELECT window_phrase_start, "
+                  "window_phrase_end, window_label || ': ' || coalesce(window_start, '?') || "
+                  "' to ' || coalesce(window_end, '?'), status FROM returns WHERE article_id = ?1",
+    }
+    for kind, q in sql.items():
+        for start, end, label, status in db.execute(q, [article_id]):
+            if start is not None and end is not None and end > start:
+                out.append(Span(int(start), int(end), kind, str(label or kind), status))
+    return out
+
+
+def claim_detail(db: Database, table: str, fact_id: int) -> dict[str, Any] | None:
+    """A flow or return with its article and its check (evaluations parsed)."""
+    if table not in CHECKED_TABLES:
+        return None
+    rows = _dicts(db.execute(
+        f"SELECT x.*, a.title, a.published, c.verdict, c.basis, c.symbol AS checked_symbol, "
+        "c.start_date, c.end_date, c.sessions_early, c.start_price, c.end_price, c.actual, "
+        "c.accept_low, c.accept_high, c.tolerance, c.forecast, c.dollar_volume, c.flow_multiple, "
+        "c.sentiment AS stance, c.sentiment_disagrees, c.reason, c.evaluations, c.checked_at "
+        f"FROM {table} x JOIN articles a ON a.id = x.article_id LEFT JOIN checks c "
+        f"ON c.fact_table = '{table}' AND c.fact_id = x.id WHERE x.id = ?", [int(fact_id)]))
+    if not rows:
+        return None
+    row = rows[0]
+    row["evaluations"] = json.loads(row["evaluations"]) if row["evaluations"] else []
+    return row
+
+
+def checked_claims(db: Database, article_id: str | None = None, limit: int = 500
+                   ) -> list[dict[str, Any]]:
+    """Flows and returns to pick from on the claim page: one article's, or the
+    contradicted ones first."""
+    where = "WHERE article_id = :a" if article_id else ""
+    return _dicts(db.execute(
+        "SELECT claim_type, fact_id, ticker, evidence, verdict, title FROM claims "
+        f"{where} ORDER BY coalesce(verdict = 'contradicted', 0) DESC, published DESC, fact_id "
+        "LIMIT :limit", {"a": article_id, "limit": limit}))
+
+
+def price_history(db: Database, symbol: str, start: str, end: str, *, margin_days: int | None = None
+                  ) -> list[dict[str, Any]]:
+    """Daily closes of ``symbol`` from ``start`` to ``end`` with a margin either side:
+    half the window's length, at least two weeks."""
+    d0, d1 = date.fromisoformat(start), date.fromisoformat(end)
+    margin = margin_days if margin_days is not None else max(14, (d1 - d0).days // 2)
+    return _dicts(db.execute(
+        "SELECT date, close, adj_close FROM prices WHERE symbol = ? AND date BETWEEN ? AND ? "
+        "ORDER BY date", [symbol, (d0 - timedelta(days=margin)).isoformat(),
+                          (d1 + timedelta(days=margin)).isoformat()]))
+
+
+def database_counts(db: Database) -> dict[str, int]:
+    return {"articles": db.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "prices": db.execute("SELECT count(*) FROM (SELECT 1 FROM prices LIMIT 1)").fetchone()[0]}
+
+
+def saved_queries() -> dict[str, str]:
+    """The SQL page's examples, from ``extractor/data/saved_queries.sql`` (title -> SQL)."""
+    from importlib.resources import files
+
+    text = files("extractor").joinpath("data/saved_queries.sql").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for block in text.split("-- name: ")[1:]:
+        title, _, sql = block.partition("\n")
+        out[title.strip()] = sql.strip()
+    return out

@@ -1,0 +1,338 @@
+"""The review app through Streamlit's AppTest, against a real SQLite file: every action
+a reviewer takes, asserted in the database afterwards, and no exception on any page."""
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from _db import rows  # noqa: E402
+from extractor import store  # noqa: E402
+
+APP = str(Path(__file__).parents[1] / "extractor" / "ui" / "app.py")
+
+A = ("date 2017-08-18\nSmall caps slip\n\nMore than $700 million has left IWM in the past "
+     "couple sessions. IWM is up just 2.7 percent year-to-date, said Jane Doe. "
+     "Traders are bearish on IWM. Investors put $450 million into QQQ.\n")
+B = ("date 2019-10-17\nTech funds draw money\n\nInvestors put $450 million into QQQ last week. "
+     "A reader wrote <script>alert(1)</script> here.\n")
+
+
+@pytest.fixture
+def db(db_path, make_facts, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_DB", str(db_path))
+    db = store.open_db(db_path)
+    store.write_article(db, make_facts(
+        A, path="corpus/a.txt",
+        flows=[("More than $700 million has left IWM", "IWM", "outflow", 7e8)],
+        returns=[("IWM is up just 2.7 percent", "IWM", 2.7)],
+        quotes=[("said Jane Doe", "Jane Doe")],
+        sentiment=[("Traders are bearish on IWM.", "IWM", "bearish", -0.8)],
+        mentions=[("IWM", "IWM")], tickers=["IWM"]))
+    store.write_article(db, make_facts(
+        B, path="corpus/b.txt",
+        flows=[("Investors put $450 million into QQQ", "QQQ", "inflow", 4.5e8)],
+        mentions=[("QQQ", "QQQ")], tickers=["QQQ"]))
+    yield db
+    db.close()
+
+
+def article_id(db, path):
+    return db.execute("SELECT id FROM articles WHERE path = ?", [path]).fetchone()[0]
+
+
+def app(page=None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def review_page(db, path="corpus/a.txt") -> AppTest:
+    return app("review", article=article_id(db, path))
+
+
+def table(at: AppTest):
+    """The page's one read-only table (``st.dataframe`` without selection has no key)."""
+    [frame] = [d for d in at.dataframe if d.editing_mode == "read_only"]
+    return frame.value
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# --------------------------------------------------------------------------- empty database
+
+@pytest.mark.parametrize("page", [None, "review", "claim", "signals"])
+def test_an_empty_database_says_how_to_ingest(db_path, monkeypatch, page):
+    monkeypatch.setenv("EXTRACTOR_DB", str(db_path))
+    at = app(page)
+    assert any("extractor ingest --db" in i.value for i in at.info)
+    assert db_path.exists()  # created, so `extractor ingest` and the app share it
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path, monkeypatch):
+    bad = tmp_path / "notes.db"
+    bad.write_text("not sqlite")
+    monkeypatch.setenv("EXTRACTOR_DB", str(bad))
+    at = app()
+    assert "is not a SQLite database" in at.error[0].value
+
+
+# --------------------------------------------------------------------------- inbox
+
+def titles(at):
+    frames = [d for d in at.dataframe if d.key == "articles"]
+    return list(frames[0].value["title"]) if frames else []
+
+
+def test_inbox_lists_articles_with_counts(db):
+    at = app()
+    frame = at.dataframe(key="articles").value
+    assert list(frame["title"]) == ["Tech funds draw money", "Small caps slip"]
+    small = frame[frame["title"] == "Small caps slip"].iloc[0]
+    assert (small["flow"], small["return"], small["quote"], small["unreviewed"]) == (1, 1, 1, 4)
+
+
+def test_inbox_filters_by_ticker_status_kind_verdict_and_search(db):
+    at = app()
+    at.selectbox(key="ticker").set_value("QQQ").run()
+    assert titles(ok(at)) == ["Tech funds draw money"]
+    at.selectbox(key="ticker").set_value("(any)").run()
+    at.multiselect(key="kinds").set_value(["quote"]).run()
+    assert titles(ok(at)) == ["Small caps slip"]
+    at.multiselect(key="kinds").set_value([]).run()
+    at.text_input(key="q").set_value("script alert").run()
+    assert titles(ok(at)) == ["Tech funds draw money"]
+    at.text_input(key="q").set_value("").run()
+    store_id = db.execute("SELECT id FROM flows WHERE ticker = 'IWM'").fetchone()[0]
+    from extractor import review
+    review.reject(db, "flows", store_id)
+    at.selectbox(key="status").set_value("rejected").run()
+    assert titles(ok(at)) == ["Small caps slip"]
+    at.selectbox(key="status").set_value("(any)").run()
+    at.selectbox(key="verdict").set_value("contradicted").run()
+    assert titles(ok(at)) == [] and any("No article matches" in i.value for i in at.info)
+
+
+def test_inbox_open_button_goes_to_the_article(db):
+    at = app()
+    at.selectbox(key="open_choice").set_value(1)
+    at.button(key="open").click().run()
+    ok(at)
+    assert at.title[0].value == "Small caps slip"
+
+
+def test_review_queue_shows_the_least_certain_first(db):
+    db.execute("UPDATE flows SET confidence = 0.3 WHERE ticker = 'QQQ'")
+    db.execute("UPDATE returns SET confidence = 0.9")
+    db.conn.commit()
+    at = app()
+    queue = at.dataframe(key="queue").value
+    assert (queue.iloc[0]["ticker"], queue.iloc[0]["why"]) == ("QQQ", "certainty 0.30")
+
+
+# --------------------------------------------------------------------------- article review
+
+def test_the_article_text_is_escaped_and_spans_highlighted(db):
+    at = review_page(db, "corpus/b.txt")
+    page = at.html[0].value
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert 'class="ex-flow"' in page and 'class="ex-flow ex-ticker"' in page
+
+
+def test_accept_a_claim(db, db_path):
+    at = review_page(db)
+    at.button(key="accept-flows").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT status FROM flows WHERE ticker = 'IWM'")[0]["status"] == "accepted"
+    assert rows(db_path, "SELECT field, new_value FROM corrections") == [
+        {"field": "status", "new_value": "accepted"}]
+    assert any("Accepted flows" in s.value for s in at.success)
+
+
+def test_reject_a_claim(db, db_path):
+    at = review_page(db)
+    at.tabs  # noqa: B018 - every tab is rendered; pick the quote
+    at.button(key="reject-quotes").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT status FROM quotes")[0]["status"] == "rejected"
+
+
+def _edit(at, table, cells):
+    [editor] = [e for e in at.data_editor if e.key.startswith(f"claims-{table}-")]
+    at.session_state[editor.key] = {"edited_rows": {0: cells}, "added_rows": [], "deleted_rows": []}
+    return ok(at.run())
+
+
+def test_edit_a_field_in_the_claims_table(db, db_path):
+    at = _edit(review_page(db), "flows", {"amount_usd": 750_000_000, "window_end": "2017-08-17"})
+    row = rows(db_path, "SELECT amount_usd, window_end, status FROM flows WHERE ticker = 'IWM'")[0]
+    assert row == {"amount_usd": 7.5e8, "window_end": "2017-08-17", "status": "edited"}
+    fields = {r["field"] for r in rows(db_path, "SELECT field FROM corrections")}
+    assert fields == {"amount_usd", "window_end", "status"}
+    # the table is drawn again from the database, clean
+    [editor] = [e for e in at.data_editor if e.key.startswith("claims-flows-")]
+    assert editor.value.iloc[0]["amount_usd"] == 7.5e8 and editor.value.iloc[0]["status"] == "edited"
+
+
+def test_set_a_status_and_a_speaker_in_the_tables(db, db_path):
+    at = _edit(review_page(db), "returns", {"status": "rejected"})
+    _edit(at, "quotes", {"speaker": "Jane Q. Doe", "organization": "Example Capital"})
+    assert rows(db_path, "SELECT status FROM returns")[0]["status"] == "rejected"
+    assert rows(db_path, "SELECT speaker, organization, status FROM quotes")[0] == {
+        "speaker": "Jane Q. Doe", "organization": "Example Capital", "status": "edited"}
+
+
+def test_a_bad_edit_is_reported_and_nothing_changes(db, db_path):
+    at = _edit(review_page(db), "sentiment", {"score": 5})
+    assert any("outside -1..1" in e.value for e in at.error)
+    assert rows(db_path, "SELECT score, status FROM sentiment")[0] == {"score": -0.8, "status": "extracted"}
+    assert rows(db_path, "SELECT * FROM corrections") == []
+
+
+def test_add_a_claim_from_its_evidence(db, db_path):
+    at = review_page(db)
+    at.selectbox(key="add-kind").set_value("flow").run()
+    sentence = [i for i, label in enumerate(at.selectbox(key="add-sentence").options)
+                if label.startswith("Investors put")][0]
+    at.selectbox(key="add-sentence").set_value(sentence).run()
+    evidence = [t for t in at.text_input if t.key.startswith("add-evidence-")][0]
+    evidence.set_value("Investors put $450 million into QQQ").run()
+    ok(at)
+    fields = {t.label: t for t in at.text_input if t.key.startswith("add-flows-")}
+    assert fields["amount_usd"].value == "450000000"  # read from the evidence
+    assert fields["ticker"].value == ""  # no ticker span inside: the person types it
+    fields["ticker"].set_value("QQQ")
+    at.button(key="add-submit").click().run()
+    ok(at)
+    added = rows(db_path, "SELECT ticker, direction, amount_usd, evidence, status, source "
+                          "FROM flows WHERE status = 'added'")
+    assert added == [{"ticker": "QQQ", "direction": "inflow", "amount_usd": 4.5e8,
+                      "evidence": "Investors put $450 million into QQQ", "status": "added",
+                      "source": "human"}]
+
+
+def test_evidence_not_in_the_article_is_refused(db, db_path):
+    at = review_page(db)
+    [t for t in at.text_input if t.key.startswith("add-evidence-")][0].set_value("words not there").run()
+    assert any("not in the article" in w.value for w in ok(at).warning)
+    assert not [b for b in at.button if b.key == "add-submit"]
+
+
+def test_undo_a_change_from_the_history(db, db_path):
+    at = review_page(db)
+    at.button(key="accept-flows").click().run()
+    assert rows(db_path, "SELECT status FROM flows WHERE ticker = 'IWM'")[0]["status"] == "accepted"
+    at.button(key="undo").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT status FROM flows WHERE ticker = 'IWM'")[0]["status"] == "extracted"
+    history = table(at)
+    assert list(history["note"])[0] == "undo of change 1" and history["undone_by"].iloc[-1] == 2
+
+
+def test_accept_all_and_next(db, db_path):
+    at = review_page(db)
+    at.button(key="accept-all").click().run()
+    ok(at)
+    statuses = {r["status"] for t in ("flows", "returns", "quotes", "sentiment", "mentions")
+                for r in rows(db_path, f"SELECT status FROM {t} WHERE article_id = ?",
+                              [article_id(db, "corpus/a.txt")])}
+    assert statuses == {"accepted"}
+    assert at.title[0].value == "Tech funds draw money"  # the next article with work left
+    assert {r["status"] for r in rows(db_path, "SELECT status FROM flows WHERE ticker = 'QQQ'")} == {"extracted"}
+
+
+def test_an_article_gone_after_reingest_says_so(db):
+    at = app("review", article="0" * 64)
+    assert any("no longer in the database" in w.value for w in at.warning)
+
+
+# --------------------------------------------------------------------------- claim detail
+
+@pytest.fixture
+def checked(db):
+    db.execute("INSERT INTO prices (symbol, date, close, adj_close) VALUES "
+               "('IWM', '2016-12-30', 100, 100), ('IWM', '2017-06-30', 104, 104), "
+               "('IWM', '2017-08-17', 102.7, 102.7), ('IWM', '2017-08-18', 102.7, 102.7)")
+    db.execute("UPDATE returns SET window_label = 'year-to-date', window_start = '2016-12-30', "
+               "window_end = '2017-08-18'")
+    db.conn.commit()
+    from extractor.review import refresh_verdicts
+    refresh_verdicts(db)
+    return db
+
+
+def test_claim_detail_shows_claimed_actual_verdict_and_chart(checked):
+    fid = checked.execute("SELECT id FROM returns").fetchone()[0]
+    at = app("claim", claim=f"returns-{fid}")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Claimed"] == "+2.7%" and metrics["Actual"] == "+2.70%"
+    assert metrics["Verdict"] == "confirmed"
+    assert at.success[0].value.startswith("claimed 2.7%")
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_claim_detail_button_from_the_review_page(checked):
+    at = review_page(checked)
+    at.button(key="detail-returns").click().run()
+    ok(at)
+    assert at.title[0].value == "Claim detail"
+    assert {m.label: m.value for m in at.metric}["Verdict"] == "confirmed"
+
+
+def test_claim_detail_without_prices_says_what_to_import(db):
+    fid = db.execute("SELECT id FROM flows WHERE ticker = 'IWM'").fetchone()[0]
+    at = app("claim", claim=f"flows-{fid}")
+    assert any("extractor prices import" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- SQL
+
+def test_sql_query_shows_a_table_and_offers_csv(db):
+    at = app("sql")
+    at.text_area(key="sql").set_value("SELECT ticker, amount_usd FROM flows ORDER BY ticker")
+    at.button(key="run").click().run()
+    ok(at)
+    assert list(table(at)["ticker"]) == ["IWM", "QQQ"]
+    assert at.get("download_button")
+
+
+def test_sql_write_attempt_is_refused(db, db_path):
+    at = app("sql")
+    for sql in ("DELETE FROM flows", "UPDATE flows SET ticker = 'X'",
+                "WITH x AS (SELECT 1) DELETE FROM flows"):
+        at.text_area(key="sql").set_value(sql)
+        at.button(key="run").click().run()
+        ok(at)
+        assert "read-only" in at.error[0].value
+    assert len(rows(db_path, "SELECT * FROM flows")) == 2
+
+
+def test_saved_examples_run(db):
+    at = app("sql")
+    for name in at.selectbox(key="example").options[1:]:
+        at.selectbox(key="example").set_value(name).run()
+        at.button(key="run").click().run()
+        ok(at)
+        assert not at.error, (name, at.error[0].value)
+        assert table(at) is not None
+
+
+# --------------------------------------------------------------------------- signals
+
+def test_signals_page_shows_tickers_and_downloads(db):
+    at = app("signals")
+    frame = table(at)
+    assert set(frame["ticker"]) == {"IWM", "QQQ"}
+    assert frame[frame["ticker"] == "QQQ"].iloc[0]["net_flow_usd"] == 4.5e8
+    at.multiselect(key="tickers").set_value(["IWM"]).run()
+    assert set(table(ok(at))["ticker"]) == {"IWM"}
+    assert at.get("download_button")
