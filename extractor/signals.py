@@ -78,6 +78,14 @@ def daily_signals(db: Database, tickers: Sequence[str] = (), *, start: str | Non
     return [Signal(*r) for r in rows]
 
 
+def signal_tickers(db: Database) -> list[str]:
+    """Tickers with sentiment or flows, the most-written-about first."""
+    return [r[0] for r in db.execute(
+        "SELECT ticker FROM (SELECT ticker FROM sentiment WHERE status != 'rejected' "
+        "UNION ALL SELECT ticker FROM flows WHERE status != 'rejected') WHERE ticker IS NOT NULL "
+        "GROUP BY ticker ORDER BY count(*) DESC, ticker")]
+
+
 def as_rows(signals: Sequence[Signal]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """(columns, rows) for the report formatters and the CSV download."""
     return list(COLUMNS), [tuple(getattr(s, c) for c in COLUMNS) for s in signals]

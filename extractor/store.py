@@ -260,6 +260,11 @@ CREATE INDEX idx_checks_fact ON checks(verdict, fact_table, fact_id);
 """)
     for table in FACT_TABLES:  # the inbox counts claims per article and status
         db[table].create_index(["article_id", "status"], if_not_exists=True)
+    # the review queue reads unreviewed claims least certain first
+    for table in ("flows", "returns", "quotes"):
+        db[table].create_index(["status", "confidence"], if_not_exists=True)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_sentiment_status_certainty "
+               "ON sentiment(status, abs(score))")
 
 
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.

@@ -76,8 +76,9 @@ def _where(f: InboxFilter) -> tuple[str, dict[str, Any]]:
         statuses = STATUS_FILTERS[f.status]
         marks = ", ".join(f":s{i}" for i in range(len(statuses)))
         params.update({f"s{i}": s for i, s in enumerate(statuses)})
-        union = " UNION ".join(f"SELECT article_id FROM {t} WHERE status IN ({marks})" for t in tables)
-        clauses.append(f"a.id IN ({union})")
+        clauses.append("(" + " OR ".join(  # index probes on (article_id, status) per article
+            f"EXISTS (SELECT 1 FROM {t} WHERE article_id = a.id AND status IN ({marks}))"
+            for t in tables) + ")")
     if f.q.strip():
         params["q"] = fts_query(f.q.strip())
         clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
@@ -124,51 +125,77 @@ def inbox(db: Database, f: InboxFilter = InboxFilter(), *, page: int = 1,
     return total, [{**r, **counts[r["id"]]} for r in rows]
 
 
-_QUEUE_SQL = """
-SELECT q.kind, q.fact_table, q.fact_id, q.article_id, a.title, a.published, q.ticker,
-       q.evidence, q.certainty, q.verdict, q.disagrees
-FROM (
-    SELECT 'flow' AS kind, 'flows' AS fact_table, x.id AS fact_id, x.article_id, x.ticker,
-           x.evidence, x.confidence AS certainty, c.verdict,
-           coalesce(c.sentiment_disagrees, 0) AS disagrees
-    FROM flows x LEFT JOIN checks c ON c.fact_table = 'flows' AND c.fact_id = x.id
-    WHERE x.status = 'extracted'
-    UNION ALL
-    SELECT 'return', 'returns', x.id, x.article_id, x.ticker, x.evidence, x.confidence,
-           c.verdict, coalesce(c.sentiment_disagrees, 0)
-    FROM returns x LEFT JOIN checks c ON c.fact_table = 'returns' AND c.fact_id = x.id
-    WHERE x.status = 'extracted'
-    UNION ALL
-    SELECT 'quote', 'quotes', id, article_id, NULL, evidence, confidence, NULL, 0
-    FROM quotes WHERE status = 'extracted'
-    UNION ALL
-    SELECT 'sentiment', 'sentiment', id, article_id, ticker, evidence, abs(score), NULL, 0
-    FROM sentiment WHERE status = 'extracted'
-) q JOIN articles a ON a.id = q.article_id
-WHERE {where} {kinds}
-ORDER BY coalesce(q.verdict = 'contradicted', 0) DESC, q.disagrees DESC,
-         coalesce(q.certainty, 1) ASC, a.published DESC, q.fact_id
-"""
+# Per kind: (table, the claim's ticker column, its certainty). A sentiment label's
+# certainty is the size of its score; NULL confidence (a rule's claim) counts as certain.
+_QUEUE_SOURCES = {"flow": ("flows", "x.ticker", "x.confidence"),
+                  "return": ("returns", "x.ticker", "x.confidence"),
+                  "quote": ("quotes", "NULL", "x.confidence"),
+                  "sentiment": ("sentiment", "x.ticker", "abs(x.score)")}
+
+
+def _queue_rows(db: Database, kind: str, where: str, params: dict[str, Any], extra: str,
+                order: str, n: int, *, flagged: bool = False) -> list[dict[str, Any]]:
+    """One kind's unreviewed claims; ``flagged``: only those whose check contradicts them
+    or whose article's stance disagrees with the move (read from ``checks`` first)."""
+    table, ticker, certainty = _QUEUE_SOURCES[kind]
+    join = ""
+    if flagged:
+        join = (f"JOIN checks c ON c.fact_table = '{table}' AND c.fact_id = x.id AND "
+                "(c.verdict = 'contradicted' OR c.sentiment_disagrees = 1)")
+    elif table in CHECKED_TABLES:
+        join = f"LEFT JOIN checks c ON c.fact_table = '{table}' AND c.fact_id = x.id"
+    verdict, disagrees = ("c.verdict", "coalesce(c.sentiment_disagrees, 0)") if join else ("NULL", "0")
+    return _dicts(db.execute(
+        f"SELECT '{kind}' AS kind, '{table}' AS fact_table, x.id AS fact_id, x.article_id, "
+        f"a.title, a.published, {ticker} AS ticker, x.evidence, {certainty} AS certainty, "
+        f"{verdict} AS verdict, {disagrees} AS disagrees "
+        f"FROM {table} x JOIN articles a ON a.id = x.article_id {join} "
+        f"WHERE x.status = 'extracted' AND {where} {extra} {order} LIMIT :n",
+        {**params, "n": n}))
 
 
 def queue(db: Database, f: InboxFilter = InboxFilter(), *, limit: int = PER_PAGE,
           offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """Unreviewed claims, the least certain first: contradicted by the data, then the
     article's stance disagreeing with the move, then the lowest confidence (a sentiment
-    label's certainty is the size of its score)."""
+    label's certainty is the size of its score).
+
+    Each kind is read in that order through its (status, certainty) index and only the
+    first ``offset + limit`` of each are merged, so the queue costs the same with 300,000
+    unreviewed claims as with 30."""
     where, params = _where(InboxFilter(ticker=f.ticker, verdict=f.verdict, q=f.q))
-    kinds = ""
-    if f.kinds:
-        kinds = "AND q.kind IN (" + ", ".join(repr(k) for k in f.kinds if k in KINDS) + ")"
-    sql = _QUEUE_SQL.format(where=where, kinds=kinds)
-    total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-    rows = _dicts(db.execute(f"{sql} LIMIT :limit OFFSET :offset",
-                             {**params, "limit": limit, "offset": offset}))
+    n = offset + limit
+    kinds = [k for k in (f.kinds or _QUEUE_SOURCES) if k in _QUEUE_SOURCES]
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    total = 0
+    for kind in kinds:
+        table, _, certainty = _QUEUE_SOURCES[kind]
+        articles = "" if where == "1" else "JOIN articles a ON a.id = x.article_id"
+        total += db.execute(f"SELECT count(*) FROM {table} x {articles} "
+                            f"WHERE x.status = 'extracted' AND {where}", params).fetchone()[0]
+        batches = []
+        if table in CHECKED_TABLES:
+            batches.append(_queue_rows(db, kind, where, params, "", "", n, flagged=True))
+        batches.append(_queue_rows(db, kind, where, params, f"AND {certainty} IS NOT NULL",
+                                   f"ORDER BY {certainty}", n))
+        batches.append(_queue_rows(db, kind, where, params, f"AND {certainty} IS NULL", "", n))
+        for batch in batches:
+            for r in batch:
+                found[(r["fact_table"], r["fact_id"])] = r
+    rows = sorted(found.values(), key=lambda r: (
+        r["verdict"] != "contradicted", not r["disagrees"],
+        1.0 if r["certainty"] is None else r["certainty"], _desc(r["published"]), r["fact_id"]))
+    rows = rows[offset:n]
     for r in rows:
         r["why"] = ("contradicted by the data" if r["verdict"] == "contradicted" else
                     "stance disagrees with the move" if r["disagrees"] else
                     f"certainty {r['certainty']:.2f}" if r["certainty"] is not None else "")
     return total, rows
+
+
+def _desc(day: str | None) -> tuple[int, ...]:
+    """Sort key putting later ISO days first (and no day last)."""
+    return tuple(-ord(ch) for ch in day) if day else (1,)
 
 
 def tickers(db: Database, limit: int = 2000) -> list[str]:
@@ -282,15 +309,17 @@ def claim_detail(db: Database, table: str, fact_id: int) -> dict[str, Any] | Non
     return row
 
 
-def checked_claims(db: Database, article_id: str | None = None, limit: int = 500
+def checked_claims(db: Database, article_id: str | None = None, limit: int = 200
                    ) -> list[dict[str, Any]]:
-    """Flows and returns to pick from on the claim page: one article's, or the
-    contradicted ones first."""
-    where = "WHERE article_id = :a" if article_id else ""
+    """Flows and returns to pick from on the claim page: one article's, or else the
+    contradicted ones, newest first."""
+    if article_id:
+        where, params = "WHERE article_id = :a", {"a": article_id}
+    else:
+        where, params = "WHERE verdict = 'contradicted'", {}
     return _dicts(db.execute(
-        "SELECT claim_type, fact_id, ticker, evidence, verdict, title FROM claims "
-        f"{where} ORDER BY coalesce(verdict = 'contradicted', 0) DESC, published DESC, fact_id "
-        "LIMIT :limit", {"a": article_id, "limit": limit}))
+        "SELECT claim_type, fact_id, article_id, ticker, evidence, verdict, title FROM claims "
+        f"{where} ORDER BY published DESC, fact_id LIMIT :limit", {**params, "limit": limit}))
 
 
 def price_history(db: Database, symbol: str, start: str, end: str, *, margin_days: int | None = None

@@ -18,8 +18,47 @@ def _parse(param: str | None) -> tuple[str, int] | None:
     return (table, int(fact_id)) if table in ("flows", "returns") and fact_id.isdigit() else None
 
 
+def price_chart(c: dict) -> None:
+    """The ticker's closes over the window and a margin, the window shaded, the closes
+    the check measured from and to marked."""
+    symbol = c["checked_symbol"] or c["ticker"]
+    start, end = c["start_date"] or c["window_start"], c["end_date"] or c["window_end"]
+    if symbol and start and end:
+        prices = pd.DataFrame(queries.price_history(db, symbol, start, end))
+        if prices.empty:
+            st.info(f"No prices for {symbol} around {start} … {end}: "
+                    f"`extractor prices import FILE --symbol {symbol}`.")
+        else:
+            column = "adj_close" if c["basis"] == "total_return" and prices["adj_close"].notna().any() else "close"
+            prices["date"] = pd.to_datetime(prices["date"])
+            line = alt.Chart(prices).mark_line().encode(
+                x=alt.X("date:T", title=None), y=alt.Y(f"{column}:Q", title=f"{symbol} {column}",
+                                                        scale=alt.Scale(zero=False)),
+                tooltip=["date:T", f"{column}:Q"])
+            marks = pd.DataFrame({"date": pd.to_datetime([start, end]), "what": ["start", "end"]})
+            rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#c0392b").encode(
+                x="date:T", tooltip=["what", "date:T"])
+            labels_ = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color="#c0392b").encode(
+                x="date:T", y=alt.value(10), text="what")
+            band = alt.Chart(pd.DataFrame({"a": pd.to_datetime([c["window_start"] or start]),
+                                           "b": pd.to_datetime([c["window_end"] or end])})
+                             ).mark_rect(opacity=0.12, color="#2b7a78").encode(x="a:T", x2="b:T")
+            st.altair_chart(band + line + rules + labels_, key="chart")
+            st.caption(f"{symbol} daily {column}; shaded: the claim's window; dashed: the closes "
+                       "the check measured from and to.")
+    elif symbol:
+        st.info("The claim has no resolved window, so there is nothing to chart.")
+
+
 chosen = _parse(st.query_params.get("claim"))
-options = queries.checked_claims(db)
+detail = queries.claim_detail(db, *chosen) if chosen else None
+if detail:  # pick among the claims of the same article
+    options = queries.checked_claims(db, detail["article_id"])
+else:  # the contradicted claims, else those of the newest article with any
+    options = queries.checked_claims(db)
+    newest = db.execute("SELECT article_id FROM claims ORDER BY published DESC LIMIT 1").fetchone()
+    if not options and newest:
+        options = queries.checked_claims(db, newest[0])
 if not options and chosen is None:
     st.info("No flows or returns stored yet.")
     st.stop()
@@ -33,7 +72,7 @@ pick = st.selectbox("Claim", keys, index=keys.index(chosen) if chosen in keys el
 if pick != chosen:
     open_claim(*pick)
 table, fact_id = pick
-c = queries.claim_detail(db, table, fact_id)
+c = detail if pick == chosen else queries.claim_detail(db, table, fact_id)
 if c is None:
     st.warning(f"{table} #{fact_id} is no longer in the database (its article was ingested again).")
     st.stop()
@@ -53,21 +92,25 @@ else:
     claimed = f"{c['direction'] or '?'} {money(c['amount_usd'])}"
     actual = money(c["actual"]) if c["actual"] is not None else "n/a"
 verdict = c["verdict"] or "not checked"
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3 = st.columns(3)
 m1.metric("Claimed", claimed, help=f"qualifier: {c['qualifier'] or 'none'}")
 m2.metric("Actual", actual)
 m3.metric("Verdict", verdict)
-m4.metric("Window", f"{c['window_start'] or '?'} → {c['window_end'] or '?'}", help=c["window_label"])
+st.caption(f"Window “{c['window_label'] or '?'}”: from the close of {c['window_start'] or '?'} "
+           f"to the close of {c['window_end'] or '?'}.")
 if c["verdict"] is None:
     st.info("No verdict yet: import prices (`extractor prices import DIR`) and run `extractor check`.")
 else:
     say = {"confirmed": st.success, "contradicted": st.error}.get(c["verdict"], st.warning)
     say(c["reason"] or verdict)
+price_chart(c)
+if c["verdict"] is not None:
     basis = {"price": "price return (close)", "total_return": "total return (adjusted close)",
              "net_flow": "net flows", "shares_outstanding": "shares outstanding × close"}
     facts = {"basis": basis.get(c["basis"], c["basis"]), "series": c["checked_symbol"],
              "measured from": c["start_date"], "to": c["end_date"],
-             "sessions early": c["sessions_early"], "tolerance": c["tolerance"],
+             "sessions early": c["sessions_early"],
+             "tolerance": f"{c['tolerance']:.4g}" if c["tolerance"] is not None else None,
              "accepted": (f"{c['accept_low']:.4g} … {c['accept_high']:.4g}"
                           if c["accept_low"] is not None and c["accept_high"] is not None else None),
              "forecast": "yes" if c["forecast"] else None,
@@ -76,34 +119,6 @@ else:
                  hide_index=True, key="facts")
     if c["sentiment_disagrees"]:
         st.warning(f"The article is {c['stance']} on {c['ticker']}, but the price moved the other way.")
-
-symbol = c["checked_symbol"] or c["ticker"]
-start, end = c["start_date"] or c["window_start"], c["end_date"] or c["window_end"]
-if symbol and start and end:
-    prices = pd.DataFrame(queries.price_history(db, symbol, start, end))
-    if prices.empty:
-        st.info(f"No prices for {symbol} around {start} … {end}: "
-                f"`extractor prices import FILE --symbol {symbol}`.")
-    else:
-        column = "adj_close" if c["basis"] == "total_return" and prices["adj_close"].notna().any() else "close"
-        prices["date"] = pd.to_datetime(prices["date"])
-        line = alt.Chart(prices).mark_line().encode(
-            x=alt.X("date:T", title=None), y=alt.Y(f"{column}:Q", title=f"{symbol} {column}",
-                                                    scale=alt.Scale(zero=False)),
-            tooltip=["date:T", f"{column}:Q"])
-        marks = pd.DataFrame({"date": pd.to_datetime([start, end]), "what": ["start", "end"]})
-        rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#c0392b").encode(
-            x="date:T", tooltip=["what", "date:T"])
-        labels_ = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color="#c0392b").encode(
-            x="date:T", y=alt.value(10), text="what")
-        band = alt.Chart(pd.DataFrame({"a": pd.to_datetime([c["window_start"] or start]),
-                                       "b": pd.to_datetime([c["window_end"] or end])})
-                         ).mark_rect(opacity=0.12, color="#2b7a78").encode(x="a:T", x2="b:T")
-        st.altair_chart(band + line + rules + labels_, key="chart")
-        st.caption(f"{symbol} daily {column}; shaded: the claim's window; dashed: the closes "
-                   "the check measured from and to.")
-elif symbol:
-    st.info("The claim has no resolved window, so there is nothing to chart.")
 
 if c["evaluations"]:
     st.subheader("Every basis tried")

@@ -7,9 +7,22 @@ import streamlit as st
 
 from extractor.schema import VERDICTS
 from extractor.ui import queries
-from extractor.ui.common import connect, flash, open_article, require_articles
+from extractor.ui.common import connect, db_file, flash, open_article, require_articles
 
 ANY = "(any)"
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def ticker_options(path: str, articles: int) -> list[str]:
+    """The ticker filter's choices; computed again when the article count moves."""
+    from extractor.store import open_db
+
+    db = open_db(path, readonly=True)
+    try:
+        return queries.tickers(db)
+    finally:
+        db.close()
+
 
 db = connect()
 st.title("Inbox")
@@ -19,7 +32,8 @@ require_articles(db)
 with st.container(horizontal=True):
     q = st.text_input("Search the articles", key="q", placeholder="words or an FTS5 query",
                       help='Full-text search over titles and text: `fund outflows`, `"S&P 500"`, `gold NOT silver`.')
-    ticker = st.selectbox("Ticker", [ANY, *queries.tickers(db)], key="ticker")
+    articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    ticker = st.selectbox("Ticker", [ANY, *ticker_options(str(db_file()), articles)], key="ticker")
     kinds = st.multiselect("Kind", list(queries.KINDS), key="kinds")
     verdict = st.selectbox("Verdict", [ANY, *VERDICTS], key="verdict")
     status = st.selectbox("Status", [ANY, *queries.STATUS_FILTERS], key="status")

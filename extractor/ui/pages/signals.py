@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from extractor.signals import as_rows, daily_signals
+from extractor.signals import as_rows, daily_signals, signal_tickers
 from extractor.ui.common import connect, require_articles
 
 db = connect()
@@ -14,15 +14,16 @@ st.caption("Per ticker and publication day: the mean sentiment score toward the 
            "(> 0 leans bullish) and the fund flows the articles claimed (inflows minus "
            "outflows). Rejected claims are left out; edited values count.")
 
-columns, rows = as_rows(daily_signals(db))
-frame = pd.DataFrame(rows, columns=columns)
-if frame.empty:
-    st.info("No sentiment or flows with a publication date yet.")
+tickers = signal_tickers(db)
+if not tickers:
+    st.info("No sentiment or flows stored yet.")
     st.stop()
-busiest = frame.groupby("ticker")["articles"].sum().sort_values(ascending=False)
-picked = st.multiselect("Tickers", list(busiest.index), default=list(busiest.index[:5]),
-                        key="tickers")
-shown = frame[frame["ticker"].isin(picked)] if picked else frame
+picked = st.multiselect("Tickers", tickers, default=tickers[:5], key="tickers")
+columns, rows = as_rows(daily_signals(db, picked))
+shown = pd.DataFrame(rows, columns=columns)
+if shown.empty:
+    st.info("No sentiment or flows with a publication date for these tickers.")
+    st.stop()
 chart_data = shown.assign(day=pd.to_datetime(shown["day"]))
 left, right = st.columns(2)
 with left:
