@@ -73,7 +73,10 @@ def _blank(value: Any) -> bool:
 
 def _number(field: str, value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ReviewError(f"{field}: {value!r} is too large") from None
     else:
         raw = str(value).strip().replace(",", "").replace("%", "").replace("\u2212", "-")
         try:
@@ -91,8 +94,10 @@ def _amount(field: str, value: Any) -> float:
         amount = _number(field, value)
     except ReviewError:
         text = str(value).strip()
+        if re.fullmatch(r"[\d.,eE+\-\s]+", text):  # a number too big or malformed, not words
+            raise
         found = find_money(text if text.startswith("$") else f"${text}")
-        if len(found) != 1 or found[0].value is None:
+        if len(found) != 1 or found[0].value is None or not math.isfinite(found[0].value):
             raise ReviewError(f"{field}: {value!r} is not an amount of dollars "
                               "(write 700000000 or $700 million)") from None
         amount = float(found[0].value)
@@ -106,11 +111,14 @@ def _date(field: str, value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()[:10]
+    text = str(value).strip()
     try:
-        return date.fromisoformat(text).isoformat()
+        day = (date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text).date())
     except ValueError:
         raise ReviewError(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+    if not 1900 <= day.year <= 2100:
+        raise ReviewError(f"{field}: {day.isoformat()} is outside 1900..2100")
+    return day.isoformat()
 
 
 def coerce(table: str, field: str, value: Any) -> Any:
@@ -200,7 +208,12 @@ def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: d
         status = "added"  # a person's own claim stays theirs
     if status not in STATUSES:
         raise ReviewError(f"status {status!r} is not one of {', '.join(SETTABLE_STATUSES)}")
-    missing = _missing(table, {**row, **diff})
+    merged = {**row, **diff}
+    if merged.get("window_start") and merged.get("window_end") and \
+            merged["window_start"] > merged["window_end"]:
+        raise ReviewError(f"{table} #{row['id']}: the window ends ({merged['window_end']}) "
+                          f"before it starts ({merged['window_start']})")
+    missing = _missing(table, merged)
     if missing and status != "rejected":
         raise ReviewError(f"{table} #{row['id']}: {', '.join(missing)} cannot be empty "
                           "(reject the claim instead)")

@@ -336,3 +336,18 @@ def test_signals_page_shows_tickers_and_downloads(db):
     at.multiselect(key="tickers").set_value(["IWM"]).run()
     assert set(table(ok(at))["ticker"]) == {"IWM"}
     assert at.get("download_button")
+
+
+def test_a_malformed_search_is_one_line_on_both_tabs(db):
+    at = app()
+    for q in ('"', "*", "NEAR("):
+        at.text_input(key="q").set_value(q).run()
+        ok(at)
+        assert any("cannot be run" in e.value for e in at.error)
+
+
+def test_sql_result_with_repeated_column_names(db):
+    at = app("sql")
+    at.text_area(key="sql").set_value("SELECT 1 AS a, 2 AS a")
+    at.button(key="run").click().run()
+    assert list(table(ok(at)).columns) == ["a", "a_2"]

@@ -244,3 +244,19 @@ def test_read_only_connection_refuses_a_change(db, db_path):
     with pytest.raises(Exception) as err:
         review.accept(ro, "flows", _id(db, "flows"))
     assert isinstance(err.value, (store.StoreError, sqlite3.Error))
+
+
+@pytest.mark.parametrize("values,message", [
+    ({"amount_usd": "1e400"}, "not a finite number"),
+    ({"amount_usd": "9" * 400}, "not a finite number"),
+    ({"amount_usd": 10 ** 400}, "too large"),
+    ({"window_start": "9999-12-31"}, "outside 1900..2100"),
+    ({"window_end": "2021-01-01T99:99"}, "not a date"),
+    ({"window_start": "2022-05-01", "window_end": "2020-01-01"}, "ends .* before it starts"),
+])
+def test_values_that_would_store_nonsense_are_refused(db, db_path, values, message):
+    fid = _id(db, "flows")
+    before = rows(db_path, "SELECT * FROM flows")
+    with pytest.raises(review.ReviewError, match=message):
+        review.edit(db, "flows", fid, values)
+    assert rows(db_path, "SELECT * FROM flows") == before

@@ -327,11 +327,12 @@ def price_history(db: Database, symbol: str, start: str, end: str, *, margin_day
     """Daily closes of ``symbol`` from ``start`` to ``end`` with a margin either side:
     half the window's length, at least two weeks."""
     d0, d1 = date.fromisoformat(start), date.fromisoformat(end)
-    margin = margin_days if margin_days is not None else max(14, (d1 - d0).days // 2)
+    margin = timedelta(days=margin_days if margin_days is not None else max(14, abs(d1 - d0).days // 2))
+    lo = d0 - margin if d0 - date.min > margin else date.min
+    hi = d1 + margin if date.max - d1 > margin else date.max
     return _dicts(db.execute(
         "SELECT date, close, adj_close FROM prices WHERE symbol = ? AND date BETWEEN ? AND ? "
-        "ORDER BY date", [symbol, (d0 - timedelta(days=margin)).isoformat(),
-                          (d1 + timedelta(days=margin)).isoformat()]))
+        "ORDER BY date", [symbol, lo.isoformat(), hi.isoformat()]))
 
 
 def database_counts(db: Database) -> dict[str, int]:

@@ -80,7 +80,11 @@ with articles_tab:
         st.info("No article matches these filters.")
 
 with queue_tab:
-    qtotal, claims = queries.queue(db, f, limit=50)
+    try:
+        qtotal, claims = queries.queue(db, f, limit=50)
+    except Exception as exc:  # a malformed FTS query: said once above, empty here
+        st.caption(f"The review queue cannot use that search: {exc}.")
+        qtotal, claims = 0, []
     st.caption(f"{qtotal:,} unreviewed claim{'s' * (qtotal != 1)}: contradicted by the data "
                "first, then stance against the move, then the lowest confidence.")
     if claims:

@@ -37,6 +37,11 @@ if run or st.session_state.get("ran"):
         st.error(str(exc))
         st.stop()
     cut = len(rows) > MAX_ROWS
+    seen: dict[str, int] = {}
+    for i, name in enumerate(columns):  # SELECT * over a join repeats names; tables need them unique
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            columns[i] = f"{name}_{seen[name]}"
     frame = pd.DataFrame(rows[:MAX_ROWS], columns=columns)
     st.caption(f"{len(frame):,} row{'s' * (len(frame) != 1)}" +
                (f" (the first {MAX_ROWS:,}; add LIMIT/OFFSET for the rest)" if cut else ""))
