@@ -361,11 +361,12 @@ def history(db: Database, article_id: str | None = None, *, limit: int = 200
     return [dict(zip(cols, r)) for r in cursor.fetchall()]
 
 
-def refresh_verdicts(db: Database) -> None:
+def refresh_verdicts(db: Database, table: str | None = None) -> None:
     """Re-check the claims a change made stale, when the database holds prices (the check
-    skips every claim whose fingerprint did not move, so this costs little)."""
+    skips every claim whose fingerprint did not move, so this costs little). With
+    ``table``, only when a change there can move a verdict (flows and returns)."""
     from .crosscheck import check_claims
     from .market import has_prices
 
-    if has_prices(db):
+    if (table is None or table in CHECKED_TABLES) and has_prices(db):
         check_claims(db)

@@ -61,19 +61,18 @@ class Signal:
 def daily_signals(db: Database, tickers: Sequence[str] = (), *, start: str | None = None,
                   end: str | None = None) -> list[Signal]:
     """Signals for every ticker (or those given), optionally between two ISO days."""
-    where, params = [], {}
+    where, params = [], {}  # "{x}" is the fact table's alias in each half of the query
     if tickers:
         names = {f"t{i}": t.strip().upper() for i, t in enumerate(tickers)}
         params.update(names)
-        where.append(f"ticker IN ({', '.join(':' + k for k in names)})")
+        where.append(f"{{x}}.ticker IN ({', '.join(':' + k for k in names)})")
     if start:
         where.append("a.published >= :start")
         params["start"] = start
     if end:
         where.append("a.published <= :end")
         params["end"] = end
-    sentiment = "".join(" AND " + w.replace("ticker", "s.ticker", 1) for w in where)
-    flows = "".join(" AND " + w.replace("ticker", "f.ticker", 1) for w in where)
+    sentiment, flows = ("".join(f" AND {w.replace('{x}', x)}" for w in where) for x in "sf")
     rows = db.execute(_SQL.format(sentiment=sentiment, flows=flows), params).fetchall()
     return [Signal(*r) for r in rows]
 

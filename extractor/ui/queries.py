@@ -182,20 +182,16 @@ def queue(db: Database, f: InboxFilter = InboxFilter(), *, limit: int = PER_PAGE
         for batch in batches:
             for r in batch:
                 found[(r["fact_table"], r["fact_id"])] = r
-    rows = sorted(found.values(), key=lambda r: (
-        r["verdict"] != "contradicted", not r["disagrees"],
-        1.0 if r["certainty"] is None else r["certainty"], _desc(r["published"]), r["fact_id"]))
+    rows = sorted(found.values(), key=lambda r: r["fact_id"])  # stable sorts: last key first
+    rows.sort(key=lambda r: r["published"] or "", reverse=True)  # newest first, no date last
+    rows.sort(key=lambda r: (r["verdict"] != "contradicted", not r["disagrees"],
+                             1.0 if r["certainty"] is None else r["certainty"]))
     rows = rows[offset:n]
     for r in rows:
         r["why"] = ("contradicted by the data" if r["verdict"] == "contradicted" else
                     "stance disagrees with the move" if r["disagrees"] else
                     f"certainty {r['certainty']:.2f}" if r["certainty"] is not None else "")
     return total, rows
-
-
-def _desc(day: str | None) -> tuple[int, ...]:
-    """Sort key putting later ISO days first (and no day last)."""
-    return tuple(-ord(ch) for ch in day) if day else (1,)
 
 
 def tickers(db: Database, limit: int = 2000) -> list[str]:

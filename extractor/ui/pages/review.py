@@ -54,9 +54,8 @@ def apply_edits(db, table: str, article_id: str) -> None:
         except review.ReviewError as exc:
             say("error", str(exc))
     st.session_state[f"version-{table}"] = st.session_state.get(f"version-{table}", 0) + 1
-    if changed and table in CHECKED_TABLES:
-        review.refresh_verdicts(db)
     if changed:
+        review.refresh_verdicts(db, table)
         say("success", f"Saved {changed} change{'s' * (changed != 1)} to {table}.")
 
 
@@ -111,18 +110,13 @@ def quick_actions(db, table: str, rows: list[dict]) -> None:
         pick = st.selectbox("Claim", range(len(rows)), key=f"pick-{table}",
                             format_func=lambda i: _label(table, rows[i]))
         fact_id = rows[pick]["id"]
-        if st.button("Accept", key=f"accept-{table}", icon=":material/check:"):
-            if review.accept(db, table, fact_id).fields:
-                say("success", f"Accepted {table} #{fact_id}.")
-            if table in CHECKED_TABLES:
-                review.refresh_verdicts(db)
-            st.rerun()
-        if st.button("Reject", key=f"reject-{table}", icon=":material/close:"):
-            if review.reject(db, table, fact_id).fields:
-                say("warning", f"Rejected {table} #{fact_id}.")
-            if table in CHECKED_TABLES:
-                review.refresh_verdicts(db)
-            st.rerun()
+        for label, decide, kind, icon in (("Accept", review.accept, "success", "check"),
+                                          ("Reject", review.reject, "warning", "close")):
+            if st.button(label, key=f"{label.lower()}-{table}", icon=f":material/{icon}:"):
+                if decide(db, table, fact_id).fields:
+                    say(kind, f"{label}ed {table} #{fact_id}.")
+                review.refresh_verdicts(db, table)
+                st.rerun()
         if table in CHECKED_TABLES and st.button("Claim detail", key=f"detail-{table}",
                                                  icon=":material/show_chart:"):
             open_claim(table, fact_id)
@@ -203,8 +197,7 @@ def add_claim(db, art: dict) -> None:
         except review.ReviewError as exc:
             st.error(str(exc))
             return
-        if kind in CHECKED_TABLES:
-            review.refresh_verdicts(db)
+        review.refresh_verdicts(db, kind)
         say("success", f"Added {kind} #{change.fact_id}.")
         st.rerun()
 
