@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
+from .asof import CLOCK, cue_pattern, in_session
 from .cues import FUND_KINDS, cue_re, cues, has, last
 from .references import Ref, build_refs
 from .rules import extensions as ext
 from .rules.attribution import iter_quotes
 from .schema import Anchor, Article, ArticleFacts, Flow, Return, Window
+from .normalize.time import before
 from .windows import TimeIndex, build_time_index
 
 
@@ -242,9 +244,13 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
 
 
 def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window:
+    """The time phrase that governs the number, with where it came from: its own clause
+    ("claim"), elsewhere in its sentence ("sentence"), or borrowed from before it."""
     sent = c.sent
+    # a phrase after the number governs it only before any clause break or other figure
+    # ("slumped 8.9 percent, ..., down 25 percent from its April 29 high": the high is the 25's)
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
-               if p[0] < c.start or not _CLAUSE_BREAK.search(text[c.end:p[0]])]
+               if p[0] < c.start or not (_CLAUSE_BREAK.search(text[c.end:p[0]]) or _NUMBER.search(text[c.end:p[0]]))]
     if phrases:
         def dist(p):
             s, e, _ = p
@@ -253,8 +259,25 @@ def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window:
             if s >= c.end:
                 return (s - c.end) * 0.8  # "down 11 percent since July 22": the phrase after reads first
             return 0
-        return min(phrases, key=dist)[2]
-    return times.before(c.start) or times.after_in_paragraph(c.start, text) or Window()
+        s, e, w = min(phrases, key=dist)
+        lo, hi = _clause_bounds(sent, c.start, c.end)
+        return replace(w, source="claim" if lo <= s and e <= hi else "sentence")
+    return times.before(c.start, text) or times.after_in_paragraph(c.start, text) or Window()
+
+
+def _intraday(c: Candidate, window: Window, text: str, anchor: Anchor, forecast: bool) -> Window:
+    """Mark a realized figure that is a moment inside its end session: its sentence
+    trades "in early trading", "at midday", "as much as ... at the open", at a clock
+    time during the session; or the article was written during the publication day's
+    session and the window ends on that day."""
+    if forecast or window.end is None:
+        return window
+    sentence = text[c.sent.start_char:c.sent.end_char]
+    own = cue_pattern("intraday").search(sentence) is not None or any(
+        in_session(m) for m in CLOCK.finditer(sentence))
+    if own or (anchor.intraday and anchor.published is not None and window.end == anchor.published):
+        return replace(window, intraday=True)
+    return window
 
 
 def _dedupe_returns(items: list[Return]) -> list[Return]:
@@ -398,6 +421,18 @@ def _is_forecast(c: Candidate, text: str, window: Window, published, ref_start: 
     return False
 
 
+# the wire's day move: "rose 21.40 points, or 0.5%, to 4,118.62"
+_DAY_MOVE = re.compile(r"\b[\d,.]+\s+points?,?\s+or\s+[\d.]+\s?(?:%|percent|per cent)(?:,?\s+(?:to|at)\s+[\d,.]+)?",
+                       re.IGNORECASE)
+
+
+def _borrowed(w: Window, pos: int, text: str, times: TimeIndex) -> str:
+    """Source of a window taken from an earlier claim: its paragraph, or the article."""
+    if w.phrase_start is None:
+        return "article"
+    return "paragraph" if w.phrase_start >= times.para_start(text, pos) else "article"
+
+
 def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Return]:
     text = doc.text
     sents = _sentences(doc, body_start)
@@ -443,9 +478,14 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             window = _window_for(c, times, text)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
             if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = (last_fc if fc and last_fc else times.inherited(c.start, text)) or window
+                borrowed = replace(last_fc, source=_borrowed(last_fc, c.start, text, times)) if fc and last_fc else None
+                if borrowed is None and times.frame is not None and not times.under_heading(c.start, text) \
+                        and _DAY_MOVE.search(text, c.sent.start_char, c.end + 40):
+                    borrowed = times.frame  # "slid 634.76 points, or 5.6 percent, to 10,809.85": the day's move
+                window = borrowed or times.inherited(c.start, text) or window
             if fc:
                 last_fc = window
+            window = _intraday(c, window, text, anchor, fc)
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
             ev_end = max(ref.end, c.end)
             qual = c.qualifier
@@ -612,18 +652,31 @@ def _with_stance(quotes: list, classifier=None) -> Iterator:
         yield replace(q, stance=_STANCE.get(label[0])) if label else q
 
 
+def flow_data_anchor(anchor: Anchor) -> Anchor:
+    """Fund flows are counted from the shares outstanding funds report the next morning,
+    so a story's flow figures run through the session before publication even when its
+    prices run through the publication day's close."""
+    if anchor.published is None or anchor.asof is None:
+        return anchor
+    day = before(anchor.published)
+    return replace(anchor, asof=day, intraday=False) if day and anchor.asof > day else anchor
+
+
 def assemble(doc: Doc, article: Article, *, classifier=None) -> ArticleFacts:
     """All facts of one article (the Doc has been through ``nlp.build_nlp()``)."""
     from .classify import iter_sentiment
 
     body_start = article.body_start
     refs, mentions = doc._.x_refs or build_refs(doc, body_start)
-    times = build_time_index(doc, article.anchor, body_start)
+    times = build_time_index(doc, article.anchor, body_start, since_close=True)
     title_end = doc._.x_title_end or 0
     text = doc.text
     returns = _dedupe_returns(_titlelast(list(iter_returns(doc, refs, times, article.anchor, body_start)),
                                           title_end, text))
-    flows = _dedupe_flows(_titlelast(list(iter_flows(doc, refs, times, article.anchor, body_start)), title_end, text))
+    flow_anchor = flow_data_anchor(article.anchor)
+    flow_times = build_time_index(doc, flow_anchor, body_start)
+    flows = _dedupe_flows(_titlelast(list(iter_flows(doc, refs, flow_times, flow_anchor, body_start)),
+                                     title_end, text))
     quotes = tuple(_with_stance(list(iter_quotes(doc)), classifier))
     tickers: list[str] = []
     for m in mentions:

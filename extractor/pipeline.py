@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
+from .asof import read_asof
 from .header import parse_header
 from .schema import Article, ArticleFacts
 
@@ -34,8 +36,11 @@ def article_from_text(text: str, *, published: date | None = None, source: str |
     h = parse_header(text, published=published, source=source)
     if title is None:
         title, _ = guess_title(text, h.body_start)
+    reading = read_asof(text, h.body_start, h.published)
+    anchor = replace(h.anchor, asof=reading.day, intraday=reading.intraday)
     return Article(id=article_id(text), text=text, path=path, title=title, source=h.source,
-                   published=h.published, anchor=h.anchor, body_start=h.body_start)
+                   published=h.published, anchor=anchor, body_start=h.body_start,
+                   asof_reason=reading.why)
 
 
 @lru_cache(maxsize=1)

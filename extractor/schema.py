@@ -20,6 +20,8 @@ SOURCES = ("rules", "model", "human")
 STATUSES = ("extracted", "accepted", "rejected", "edited", "added")
 HUMAN_STATUSES = ("accepted", "rejected", "edited", "added")
 VERDICTS = ("confirmed", "contradicted", "unverifiable")
+WINDOW_SOURCES = ("claim", "sentence", "paragraph", "article", "reviewer")
+WINDOW_SURE = ("claim", "sentence", "reviewer")  # windows a claim can be called false on
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Anchor:
     published: date | None = None
     year: int | None = None
     month: int | None = None
+    asof: date | None = None  # the last close relative windows run through (extractor.asof)
+    intraday: bool = False  # written during the publication day's session
 
     @property
     def known_year(self) -> int | None:
@@ -53,6 +57,7 @@ class Article:
     published: date | None = None
     anchor: Anchor = field(default_factory=Anchor)
     body_start: int = 0  # offset where the header lines end; no fact starts before it
+    asof_reason: str | None = None  # why ``anchor.asof`` is the close it is (extractor.asof)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,13 @@ class Window:
     end: date | None = None
     phrase_start: int | None = None  # char span of the time phrase, when one was found
     phrase_end: int | None = None
+    # Where the window came from: "claim" (a time phrase in the claim's own clause),
+    # "sentence" (elsewhere in its sentence), "paragraph" (borrowed from another
+    # sentence of its paragraph or the heading above it), "article" (the article's
+    # framing period), "reviewer" (set by hand). Only the first two and a reviewer's are
+    # sure enough for the cross-check to call a claim false (WINDOW_SURE).
+    source: str | None = None
+    intraday: bool = False  # the figure is a moment inside the end session, not its close
 
 
 @dataclass(frozen=True)

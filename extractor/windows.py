@@ -12,6 +12,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
+from .asof import _WEEKDAY_USE, _dateline, cue_pattern, note_day
 from .normalize.time import FULL_MONTHS, before, resolve
 from .rules import extensions as ext
 from .schema import Anchor, Window
@@ -19,34 +20,57 @@ from .schema import Anchor, Window
 @dataclass
 class TimeIndex:
     """Time phrases of the article, resolved once, with "that month"/"the same period"
-    bound to the window before them."""
+    bound to the window before them. ``headings`` are the phrases that stand alone on a
+    line ("For the year:"): they frame the paragraphs below them."""
 
     phrases: list[tuple[int, int, Window]]
     published: date | None = None
+    headings: tuple[int, ...] = ()  # start offsets of heading phrases
+    para_sep: str = "\n\n"  # what ends a paragraph in this text
+    frame: Window | None = None  # a same-day wrap's own session, for claims that name none
+
+    def para_start(self, text: str, pos: int) -> int:
+        return text.rfind(self.para_sep, 0, pos) + 1
 
     def after_in_paragraph(self, pos: int, text: str) -> Window | None:
         """A claim that opens an article before any period is named takes the first
         one named soon after it ("down -3.05%. ... fell -3% today")."""
         nxt = [p for p in self.phrases if pos <= p[0] < pos + 400
                and not COMPARISON.search(p[2].label or "")]
-        return nxt[0][2] if nxt else None
+        return _sourced(nxt[0][2], "paragraph") if nxt else None
 
     def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
         return [p for p in self.phrases if p[0] >= start and p[1] <= end]
 
     def inherited(self, pos: int, text: str) -> Window | None:
         """The window of a claim whose sentence names none: the latest period named
-        before it in its paragraph, else the article's first period (the lede usually
-        sets the frame: "in the week ended April 2, ..."), else one named just after."""
-        para = text.rfind("\n\n", 0, pos) + 1
-        in_para = [p for p in self.phrases if para <= p[0] and p[1] <= pos and not COMPARISON.search(p[2].label or "")]
+        before it in its paragraph, else the heading it stands under ("For the year:"),
+        else the article's first period (the lede usually sets the frame: "in the week
+        ended April 2, ..."), else one named just after. Each comes back with its
+        ``source`` (paragraph or article): borrowed, so never sure enough to call the
+        claim false."""
+        para = self.para_start(text, pos)
+        usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")]
+        in_para = [p for p in usable if para <= p[0]]
         if in_para:
-            return in_para[-1][2]
-        lede = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
-                and self._recent(p[2])]
+            return _sourced(in_para[-1][2], "paragraph")
+        heads = [p for p in usable if p[0] in self.headings]
+        if heads:
+            return _sourced(heads[-1][2], "paragraph")
+        lede = [p for p in usable if self._recent(p[2])]
         if lede:
-            return lede[0][2]
+            return _sourced(lede[0][2], "article")
+        if self.frame is not None:
+            return self.frame
         return self.after_in_paragraph(pos, text)
+
+    def under_heading(self, pos: int, text: str) -> bool:
+        """A heading phrase ("For the year:") stands between ``pos`` and the paragraph
+        start's last phrase, so it frames the claim."""
+        para = self.para_start(text, pos)
+        if any(para <= p[0] < pos for p in self.phrases):
+            return False
+        return any(h < pos for h in self.headings)
 
     def _recent(self, w: Window) -> bool:
         """A period that ends near the publication day can frame the article; a
@@ -55,17 +79,24 @@ class TimeIndex:
             return True
         return abs((self.published - w.end).days) <= 45
 
-    def before(self, pos: int) -> Window | None:
+    def before(self, pos: int, text: str = "") -> Window | None:
         """The latest period named before ``pos``; comparisons ("a week earlier",
         "a year ago") name no period a later claim could be about."""
         prior = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")]
-        return prior[-1][2] if prior else None
+        if not prior:
+            return None
+        para = self.para_start(text, pos) if text else 0
+        return _sourced(prior[-1][2], "paragraph" if prior[-1][0] >= para else "article")
+
+
+def _sourced(w: Window, source: str) -> Window:
+    return replace(w, source=source)
 
 
 COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
 _SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
                           r"first time|most|least|longest|record|heaviest|smallest|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|"
-                          r"times?)\b[^.;,]{0,30}$", re.IGNORECASE)
+                          r"times?|lowest\s+level|highest\s+level)\b[^.;,]{0,60}(?:\b(?:since|in)\s*)?$", re.IGNORECASE)
 _MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue",
                    "election", "meeting", "vote", "deadline", "decision", "announcement", "speech", "hearing",
                    "summit", "holiday", "expiration", "auction", "release", "jobs", "payrolls", "snap")
@@ -74,6 +105,8 @@ _MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "
 def _unit_of(label: str) -> str | None:
     """The calendar unit a window label names ("week ended 2019-05-08" -> week)."""
     low = label.lower()
+    if re.search(r"\b(?:" + "|".join(FULL_MONTHS) + r"|[a-z]{3}\.?)\s+\d{1,2}\b", low) and "ended" not in low:
+        return "day"  # "december 24, 2018": a session, whatever year it names
     for u in ("week", "month", "quarter"):
         if u in low:
             return u
@@ -84,9 +117,52 @@ def _unit_of(label: str) -> str | None:
     return None
 
 
-def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
+_HEADING = re.compile(r"[ \t]*(?:on|for|in|over|during)?[ \t]*$", re.IGNORECASE)
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """The phrase is a line of its own, maybe with "For"/"On" before and a colon after
+    ("For the year:", "On Monday:")."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    b = len(text) if b < 0 else b
+    tail = text[end:b].strip()
+    return bool(_HEADING.fullmatch(text[a:start])) and tail in (":", "")
+
+
+def _para_sep(text: str, body_start: int) -> str:
+    """Blank lines end paragraphs; a text that has none (one paragraph a line) ends them
+    at each line break."""
+    return "\n\n" if _BLANK.search(text, body_start) else "\n"
+
+
+_BLANK = re.compile(r"\S[^\n]*\n[ \t]*\n[ \t]*\S")
+
+
+def note_scopes(text: str, body_start: int, anchor: Anchor) -> list[tuple[int, int, Anchor]]:
+    """Paragraphs quoting a note or a morning piece ("said ... in a Thursday note"):
+    their figures run through the close before the day the note was written."""
+    if anchor.published is None:
+        return []
+    out = []
+    hits = [(m.start(), m.group(0)) for m in cue_pattern("note").finditer(text, body_start)]
+    hits += [(m.start(), m.group(0)) for m in _WEEKDAY_USE.finditer(text, body_start)
+             if m.group("post") and re.search(r"note|report|letter|commentary|memo", m.group("post"))]
+    for pos, words in hits:
+        day = note_day(words, anchor.published)
+        a = text.rfind("\n\n", 0, pos) + 1
+        b = text.find("\n\n", pos)
+        out.append((a, len(text) if b < 0 else b, replace(anchor, asof=before(day), intraday=False)))
+    return out
+
+
+def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: bool = False) -> TimeIndex:
+    """Every time phrase of the article resolved on the NYSE calendar. ``since_close``
+    (returns) starts "since April 29" at that day's close; flows count that day."""
     out: list[tuple[int, int, Window]] = []
+    headings: list[int] = []
     text = doc.text  # Doc.text joins every token again on each access
+    scopes = note_scopes(text, body_start, anchor)
     for span in doc.spans.get(ext.TIMEX, []):
         if span.start_char < body_start:
             continue
@@ -95,26 +171,50 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int) -> TimeIndex:
             continue
         if text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
             continue  # "third-quarter earnings season": an adjective, not the claim's window
+        if tp.kind in ("day", "weekday") and _dateline(text, span.start_char):
+            continue  # "Published 03/25/2014", "Monday, November 10, 2008": when, not a window
+        here = next((a for lo, hi, a in scopes if lo <= span.start_char < hi), anchor)
+        if _is_heading(text, span.start_char, span.end_char):
+            headings.append(span.start_char)
         if getattr(tp, "anaphoric", False) and tp.kind == "today":
             # "at the close" is the one session named before it ("fell Thursday ... at the
             # close"), or the publication day's when none was
             day = next((w for *_, w in reversed(out) if w.start and w.end and before(w.end) == w.start), None)
             w = (replace(day, phrase_start=span.start_char, phrase_end=span.end_char) if day
-                 else resolve(tp, anchor))
+                 else resolve(tp, here, since_close=since_close))
             out.append((span.start_char, span.end_char, w))
             continue
         if getattr(tp, "anaphoric", False):
             unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
             fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)]
-            prev = fitting[0] if fitting else next((w for *_, w in reversed(out) if w.label), None)
+            if fitting:
+                prev = fitting[0]
+            elif tp.kind != "label":
+                prev = resolve(tp, here, since_close=since_close)  # "for the week", no week before: so far
+            else:
+                prev = next((w for *_, w in reversed(out) if w.label), None)
             if prev is not None:
                 out.append((span.start_char, span.end_char,
                             replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
             continue
-        if _SUPERLATIVE.search(text[max(body_start, span.start_char - 45):span.start_char]):
+        left = text[max(body_start, span.start_char - 80):span.start_char]
+        if (span.text.lower().startswith(("since", "in ")) or left.rstrip().lower().endswith("since")) \
+                and _SUPERLATIVE.search(left + span.text[:5]):
             continue  # "its worst week since January 30": a comparison, not the claim's window
-        out.append((span.start_char, span.end_char, resolve(tp, anchor)))
-    return TimeIndex(out, anchor.published)
+        if tp.kind == "wtd":
+            # "this week's net outflows" in a weekly report: the week it named ("the
+            # fund-flows week ended Wednesday, May 8")
+            week = next((w for *_, w in reversed(out) if (w.label or "").startswith("week ended")), None)
+            if week is not None and (anchor.published is None or
+                                     (week.end and 0 <= (anchor.published - week.end).days <= 7)):
+                out.append((span.start_char, span.end_char,
+                            replace(week, phrase_start=span.start_char, phrase_end=span.end_char)))
+                continue
+        out.append((span.start_char, span.end_char, resolve(tp, here, since_close=since_close)))
+    frame = None
+    if anchor.published is not None and anchor.asof == anchor.published:
+        frame = Window("today", before(anchor.published), anchor.published, source="article")
+    return TimeIndex(out, anchor.published, tuple(headings), _para_sep(text, body_start), frame)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -141,8 +141,15 @@ def sessions_between(start: date, end: date) -> int:
 
 
 def as_of(published: date | None) -> date | None:
-    """The last close a reader of an article published that day can have seen."""
+    """The last close before the publication day: the default as-of."""
     return before(published)
+
+
+def anchor_asof(anchor: Anchor) -> date | None:
+    """The close the article's relative windows run through: what ``extractor.asof``
+    read from the text (the publication day's close for a same-day wrap), else the
+    session before publication."""
+    return anchor.asof if anchor.asof is not None else as_of(anchor.published)
 
 
 # --------------------------------------------------------------------- calendar math
@@ -284,7 +291,8 @@ def _to_date(unit: str, anchor: Anchor, forecast: bool, year: int | None = None)
     start = before(first)
     if forecast:
         return start, on_or_before(last)
-    end = on_or_before(min(last, pub - timedelta(days=1)))
+    asof = anchor_asof(anchor)
+    end = on_or_before(min(last, asof)) if asof else None
     if end is None or start is None or end <= start:  # first session of the period
         end = on_or_before(pub)
     return start, (end if end and start and end > start else None)
@@ -298,7 +306,7 @@ def _period(first: date | None, last: date | None, anchor: Anchor, forecast: boo
     start, end = before(first), on_or_before(last)
     pub = anchor.published
     if pub and first <= pub <= last and not forecast:
-        end = as_of(pub)
+        end = anchor_asof(anchor)
         end = end if end and start and end > start else None
     return start, end
 
@@ -309,10 +317,16 @@ def _session_day(day: date | None) -> Dates:
     return shift(end, -1), end
 
 
-def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool) -> Dates:
+def _opens_period(day: date) -> bool:
+    """The first session of its month ("since January 4, the first trading day of the
+    year" is year-to-date)."""
+    return before(day) is not None and before(day).month != day.month
+
+
+def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close: bool = False) -> Dates:
     """Dispatch on the parse (see the table in rules.timex)."""
     pub = anchor.published
-    asof = as_of(pub)
+    asof = anchor_asof(anchor)
     if kind == "label":
         return None, None
     if kind in ("ytd", "mtd", "qtd", "wtd"):
@@ -334,7 +348,9 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool) -> Dates:
         if kind == "tomorrow":
             today = on_or_before(pub)
             return today, shift(today, 1)
-        return _session_day(pub if kind == "today" else asof)
+        if kind == "today":  # the session the article is about (a Friday page of Thursday's)
+            return _session_day(anchor.asof or pub)
+        return _session_day(as_of(pub))
     if kind == "weekday":
         wd, rel = args
         if not pub:
@@ -378,11 +394,20 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool) -> Dates:
     if kind == "since":
         pt, after = args
         first, last = point_bounds(pt, anchor, "past")
+        if since_close and pt[0] == "date" and first and on_or_before(first) == first \
+                and not _opens_period(first):
+            after = True  # "up 18 percent since April 29": from that day's close
         start = on_or_before(last) if after else before(first)
         end = asof if asof and start and asof > start else None
         return start, end
     if kind == "range":
         a, b = args
+        if a[0] == "weekday":  # "from Friday through Tuesday": the latest such span
+            if not pub:
+                return None, None
+            last = _most_recent(b[1], pub)
+            first = last - timedelta(days=(last.weekday() - a[1]) % 7 or 7)
+            return before(first), on_or_before(last)
         _, last = point_bounds(b, anchor, "past")
         if last and a[0] in ("date", "month") and a[-1] is None:  # the year of the later end
             a = (*a[:-1], last.year if a[1] <= last.month else last.year - 1)
@@ -405,8 +430,8 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool) -> Dates:
 
 @lru_cache(maxsize=65536)
 def _resolve_cached(kind: str, args: tuple, label: str, anchor: Anchor,
-                    forecast: bool) -> tuple[str, date | None, date | None]:
-    start, end = _resolve(kind, args, anchor, forecast)
+                    forecast: bool, since_close: bool = False) -> tuple[str, date | None, date | None]:
+    start, end = _resolve(kind, args, anchor, forecast, since_close)
     if kind == "through" and len(args) == 2 and label.startswith("week ended ") and end:
         _, last = point_bounds(args[1], anchor, "past")
         if args[1][0] == "date" and last:
@@ -425,21 +450,24 @@ def _parse(text: str) -> TimePhrase:
     return TimePhrase(0, len(text), text, clean_label(text))
 
 
-def resolve(phrase: str | TimePhrase, anchor: Anchor | None = None, *, forecast: bool = False) -> Window:
+def resolve(phrase: str | TimePhrase, anchor: Anchor | None = None, *, forecast: bool = False,
+            since_close: bool = False) -> Window:
     """The window a time phrase denotes, given when the article was written.
 
     ``phrase`` is a TimePhrase from ``rules.timex.find_time_phrases`` (its span is
     copied to the Window) or a string (its longest time phrase is used). The label is
     always set; dates only where the anchor allows. ``forecast=True`` reads periods
     still running on the publication day ("this year", "in 2015") as whole periods,
-    for forecasts, instead of up to as-of.
+    for forecasts, instead of up to as-of. ``since_close=True`` starts "since April 29"
+    at that day's close (how a price move since a day is measured) instead of the close
+    before it (a flow since a day counts that day's money).
     """
     tp = _parse(phrase) if isinstance(phrase, str) else phrase
     kind, args = tp.kind, tp.args
     if kind == "label" and not isinstance(phrase, str):  # a TimePhrase built by hand
         kind, args = (parsed := _parse(tp.text)).kind, parsed.args
     anchor = anchor or Anchor()
-    label, start, end = _resolve_cached(kind, args, tp.label, anchor, forecast)
+    label, start, end = _resolve_cached(kind, args, tp.label, anchor, forecast, since_close)
     if isinstance(phrase, str):
         return Window(label=label, start=start, end=end)
     return Window(label=label, start=start, end=end, phrase_start=tp.start, phrase_end=tp.end)

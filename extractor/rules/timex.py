@@ -174,7 +174,9 @@ def _h_todate(m: re.Match, text: str) -> Result:
     unit = next((g[k] for k in ("u1", "u2", "u3", "u4", "u5") if g.get(k)), "year")
     if g.get("abbr"):
         unit = {"y": "year", "m": "month", "q": "quarter"}[g["abbr"][0]]
-    year = int(g.get("y") or g.get("y2") or 0) or None
+    if g.get("y2"):  # "since the start of 2015": from then to as-of, however many years
+        return _lead(m[0]), "since", (("year", int(g["y2"])), False), False
+    year = int(g.get("y") or 0) or None
     # "for the month" after "September" means that month; alone, the month so far
     anaphoric = bool(g.get("u5")) and m.group(0).startswith("for")
     if unit in ("day", "session"):
@@ -203,6 +205,8 @@ def _h_today(m: re.Match, text: str) -> Result:
     s = clean_label(m.group(0))
     if m["oc"]:  # "at the close": of the session the text is about (else today's)
         return s, "today", (), True
+    if m["pm"] and re.search(r"pre-?market", s):
+        return _lead(s), "today", (), False  # the move from the last close, before the open
     if m["pm"] or s == "tonight":
         return _lead(s), "label", (), False
     if s == "intraday":
@@ -295,7 +299,7 @@ def _h_since(m: re.Match, text: str) -> Result:
 
 def _h_range(m: re.Match, text: str) -> Result:
     a, b = parse_point(m["a"]), parse_point(m["b"])
-    if not a or not b or a[0] == "weekday" or b[0] == "weekday":
+    if not a or not b or (a[0] == "weekday") != (b[0] == "weekday"):
         return None
     if (m["w"] == "between") != (m["link"] == "and"):
         return None
@@ -403,6 +407,11 @@ def _h_duration(m: re.Match, text: str) -> Result:
         return _point_label(m["pt"]), "day", pt[1:], False
     if pt:
         return _point_label(m["pt"]), "weekday", (pt[1], ""), False
+    n = number(m.groupdict().get("n"))
+    if m.groupdict().get("w") == "in" and n and n >= 2:
+        # "slumped 11 percent in three days": the trailing span up to as-of ("in a
+        # month" stays a label: as often a horizon as a span)
+        return clean_label(m[0]), "trail", (n, unit_of(m["u"])), False
     return clean_label(m[0]), "label", (), False
 
 
@@ -488,6 +497,7 @@ for _i, _c in enumerate(_CONSTRUCTIONS):
     for _key, _back in _c.triggers:
         _TRIGGERS.setdefault(_key, []).append((_i, _back))
 _TOKEN = re.compile(r"[a-z]+|\d+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # names that must be capitalised in the text ("may" and "march" are verbs), and the
 # symbols that must be upper case ("Q3", "H1", "FY15", "MTD")
 _CAPS = re.compile(rf"\b(?:{_alt(list(FULL_MONTHS) + _ABBR + list(WEEKDAYS))})(?![a-z])"
@@ -523,8 +533,9 @@ def find_time_phrases(text: str) -> list[TimePhrase]:
                     continue
                 tried.add((pid, start))
                 m = rx.match(low, start)
-                if m is None or m.end() <= pos or not _caps_ok(text, low, m.start(), m.end()):
-                    continue
+                if m is None or m.end() <= pos or not _caps_ok(text, low, m.start(), m.end()) \
+                        or _BLANK_LINE.search(low, m.start(), m.end()):
+                    continue  # a phrase never runs across a blank line ("Monday\n\nDecember 24")
                 res = handler(m, text)
                 if res is not None:
                     cands.append((m.start(), m.end(), pid, res))

@@ -1,0 +1,149 @@
+"""When an article's figures run through: the publication day's close, or the session before.
+
+A reader resolves "year-to-date", "this week" and "the past couple sessions" against the
+last close the writer had seen. An end-of-day wrap dated the day it describes ("Stocks
+ended higher on Thursday", a Friday page of the week's statistics) measures through
+that day's close; a morning piece, a note, or a story with no sign of the day's session
+was written before the close, so its figures end at the session before. This module
+reads those signs from the text and says which reading it took and why, so the time
+resolver (``normalize.time``) and a reviewer see the same decision.
+
+Decisions, in order:
+1. no publication day: no as-of (relative windows stay labels);
+2. the publication weekday named as a session ("shares took a hit Monday" in a Monday
+   story, not "in a Monday note"), "today", "this afternoon", "at the close", a time of
+   day after noon: the publication day's close (``same_day``);
+3. otherwise the session before (``before``).
+A same-day story whose lede trades "in early trading", "at midday", "in recent action"
+is ``intraday``: its figures that end on the publication day are a moment inside the
+session, not its close (``crosscheck`` checks those against the day's range).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from .normalize.time import before, on_or_before
+from .rules.vocab import load_vocab
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LEDE_CHARS = 700  # how much of the body counts as the lede for the intraday sign
+
+
+@dataclass(frozen=True)
+class AsOfReading:
+    """The close the article's relative windows end at, and why."""
+
+    day: date | None
+    rule: str  # same_day | before | unknown
+    why: str  # the words that decided, for --explain and the review app
+    intraday: bool = False  # written during the publication day's session
+
+
+@lru_cache(maxsize=None)
+def cue_pattern(kind: str) -> re.Pattern:
+    """The asof.jsonl phrases of ``kind`` as one case-insensitive pattern."""
+    words = sorted(load_vocab("asof")[kind], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+                      + r")(?![\w-])", re.IGNORECASE)
+
+
+_WEEKDAY_USE = re.compile(
+    r"(?P<pre>\b(?:last|next|this\s+past|previous|every|a|an|on\s+a)\s+)?"
+    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday)(?:['’]s)?\b"
+    r"(?P<post>\s+(?:morning\s+|research\s+|client\s+)?(?:note|report|letter|newsletter|commentary|memo)"
+    r"|,?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)?")
+# "4 p.m.", "1:08 PM PT", "12:31 p.m. New York time"; the zone moves it to New York time
+CLOCK = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap])\.?\s?m\b\.?"
+                   r"(?:\s*(?P<zone>ET|EST|EDT|Eastern|New York|PT|PST|PDT|Pacific|CT|CST|CDT|Central|"
+                   r"GMT|BST|London))?", re.IGNORECASE)
+_ZONE_TO_NY = {"pt": 3, "pst": 3, "pdt": 3, "pacific": 3, "ct": 1, "cst": 1, "cdt": 1, "central": 1,
+               "gmt": -5, "bst": -5, "london": -5}
+_DATELINE = re.compile(r"^\s*(?:published|updated|posted|last updated|by\b)|"
+                       r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d\d",
+                       re.IGNORECASE)
+OPEN_MINUTES, CLOSE_MINUTES = 9 * 60 + 30, 16 * 60  # the NYSE session, New York time
+
+
+def clock_minutes(m: re.Match) -> int:
+    """A CLOCK match as minutes after midnight, New York time."""
+    h = int(m.group("h")) % 12 + (12 if m.group("ap").lower() == "p" else 0)
+    zone = (m.group("zone") or "").lower()
+    return (h + _ZONE_TO_NY.get(zone, 0)) * 60 + int(m.group("m") or 0)
+
+
+def in_session(m: re.Match) -> bool:
+    return OPEN_MINUTES <= clock_minutes(m) < CLOSE_MINUTES
+
+
+def _dateline(text: str, pos: int) -> bool:
+    """A short line holding a full date, or a byline: it says when the page was
+    published, not which session the story is about."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a:len(text) if b < 0 else b]
+    return len(line.split()) <= 14 and _DATELINE.search(line) is not None
+
+
+def note_day(match_text: str, published: date) -> date:
+    """The day a note was written: the weekday it names (the latest on or before
+    publication), else the publication day."""
+    m = re.search(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday)\b", match_text)
+    if not m:
+        return published
+    wd = WEEKDAY_NAMES.index(m.group(1))
+    return published - timedelta(days=(published.weekday() - wd) % 7)
+
+
+def _sessions_named(text: str, published: date) -> tuple[str | None, str | None]:
+    """(words naming the publication weekday as a session, words naming the weekday of
+    the session before), each None when the text has none."""
+    pub_wd = WEEKDAY_NAMES[published.weekday()]
+    prev = before(published)
+    prev_wd = WEEKDAY_NAMES[prev.weekday()] if prev and (published - prev).days < 7 else None
+    same = earlier = None
+    for m in _WEEKDAY_USE.finditer(text):
+        if m.group("pre") or m.group("post") or _dateline(text, m.start()):
+            continue
+        if m.group("wd") == pub_wd and same is None:
+            same = m.group(0).strip()
+        elif m.group("wd") == prev_wd and earlier is None:
+            earlier = m.group(0).strip()
+    return same, earlier
+
+
+def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading:
+    """Decide the article's as-of close from its words (see the module docstring)."""
+    if published is None:
+        return AsOfReading(None, "unknown", "no publication day")
+    body = text[body_start:]
+    prev = before(published)
+    if on_or_before(published) != published:
+        return AsOfReading(prev, "before", f"the session before publication: {published} is not a trading day")
+    same, earlier = _sessions_named(body, published)
+    clocks = [m for m in CLOCK.finditer(body)]
+    after_close = next((m.group(0) for m in clocks if clock_minutes(m) >= CLOSE_MINUTES), None)
+    sign = None
+    if same:
+        sign = same
+    elif earlier:
+        return AsOfReading(prev, "before", f"the session before publication: the text is about {earlier!r}")
+    else:
+        word = cue_pattern("same_day").search(body)
+        sign = after_close or (word.group(0) if word else None)
+    if sign is None:
+        during = next((m.group(0) for m in clocks if in_session(m)), None)
+        why = ("the session before publication: "
+               + (f"written during the session ({during!r})" if during else
+                  "nothing in the text says it was written after the publication day's session"))
+        return AsOfReading(prev, "before", why)
+    lede = body[:LEDE_CHARS]
+    intraday = cue_pattern("intraday").search(lede)
+    clock = next((m for m in CLOCK.finditer(lede) if in_session(m) and not _dateline(lede, m.start())), None)
+    why = f"publication day's close: the text says {sign!r}"
+    what = intraday.group(0) if intraday else (clock.group(0) if clock else None)
+    if what:
+        why += f"; written during the session ({what!r})"
+    return AsOfReading(published, "same_day", why, intraday=what is not None)
