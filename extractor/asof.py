@@ -131,8 +131,9 @@ def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading
     elif earlier:
         return AsOfReading(prev, "before", f"the session before publication: the text is about {earlier!r}")
     else:
-        word = cue_pattern("same_day").search(body)
-        sign = after_close or (word.group(0) if word else None)
+        word = cue_pattern("same_day").search(body) or cue_pattern("intraday").search(body)
+        clock = next((m for m in clocks if in_session(m) and not _dateline(body, m.start())), None)
+        sign = after_close or (word.group(0) if word else None) or (clock.group(0) if clock else None)
     if sign is None:
         during = next((m.group(0) for m in clocks if in_session(m)), None)
         why = ("the session before publication: "
@@ -140,7 +141,7 @@ def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading
                   "nothing in the text says it was written after the publication day's session"))
         return AsOfReading(prev, "before", why)
     lede = body[:LEDE_CHARS]
-    intraday = cue_pattern("intraday").search(lede)
+    intraday = cue_pattern("intraday").search(lede) or cue_pattern("extreme").search(lede)
     clock = next((m for m in CLOCK.finditer(lede) if in_session(m) and not _dateline(lede, m.start())), None)
     why = f"publication day's close: the text says {sign!r}"
     what = intraday.group(0) if intraday else (clock.group(0) if clock else None)

@@ -40,8 +40,11 @@ from sqlite_utils import Database
 
 from .market import Market, Series, read_data_csv
 from .normalize.amount import find_money, find_percents
+from .cues import cue_re
 from .normalize.time import on_or_before, sessions_between, shift
+from .schema import WINDOW_SURE
 
+POLICY_VERSION = 2  # part of every fingerprint: a new policy makes every verdict stale
 EARLY_SESSIONS = 3  # ends this many sessions before the window's end are tried too
 SLACK = 0.1  # percentage points added to half a unit of the last stated digit
 ABOUT = 0.10  # "about", "roughly": +-10 % of the value
@@ -71,13 +74,18 @@ class Claim:
     direction: str | None = None
     amount_usd: float | None = None
     aggregation: str = "total"
+    window_label: str | None = None
+    window_source: str | None = None  # claim | sentence | paragraph | article | reviewer
+    intraday: bool = False
+    published: date | None = None  # the article's publication day
 
     def fingerprint(self, *context: Any) -> str:
         """What the verdict depends on: the claim (an edit makes the check stale) and the
         ``context`` the caller adds (the market data of its series, the stance, the day)."""
         fields = [self.ticker, self.window_start, self.window_end, self.qualifier, self.value_pct,
                   self.value_pct_high, self.kind, self.direction, self.amount_usd, self.aggregation,
-                  self.evidence, *context]
+                  self.evidence, self.window_label, self.window_source, self.intraday, self.published,
+                  POLICY_VERSION, *context]
         raw = json.dumps([str(f) if f is not None else None for f in fields])
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -95,6 +103,7 @@ class Evaluation:
     end_price: float | None
     actual: float  # percentage points, or US dollars for flows
     agrees: bool
+    reading: str | None = None  # None: the window as stated; else what this reading changed
 
 
 @dataclass
@@ -118,6 +127,7 @@ class Check:
     evaluations: list[Evaluation] = field(default_factory=list)
     provider: str | None = None
     move_pct: float | None = None  # the ticker's price move over the window itself
+    reading: str | None = None  # how a confirmation was reached: exact, or what it took
 
 
 # --------------------------------------------------------------------------- tolerance
@@ -282,32 +292,124 @@ def _unverifiable_window(claim: Claim, today: date) -> Check | None:
     return None
 
 
-def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float
-             ) -> list[Evaluation] | None:
-    """Evaluations of one basis at the window's end and up to EARLY_SESSIONS earlier;
+@dataclass(frozen=True)
+class Reading:
+    """One plausible way to read a claim's window: its stated dates, or what a careful
+    reader could also have meant (the publication day's close instead of the session
+    before; "since April 29" from that day's close or the one before; a rally since a
+    low from the low itself). ``note`` is None for the window as stated."""
+
+    start: date
+    end: date
+    note: str | None = None
+    start_at: str = "close"  # close | low | high: where the move is measured from
+
+
+_SINCE = re.compile(r"^(?:since|from|dating back to)\b", re.IGNORECASE)
+_LOW = re.compile(r"\b(?:low|lows|bottom|trough)\b", re.IGNORECASE)
+_HIGH = re.compile(r"\b(?:high|highs|peak|top|record)\b", re.IGNORECASE)
+
+
+def readings(claim: Claim) -> list[Reading]:
+    """The stated window first, then the other plausible readings of it."""
+    ws, we = claim.window_start, claim.window_end
+    out = [Reading(ws, we)]
+    pub = claim.published
+    if pub is not None and claim.kind != "forecast" and on_or_before(pub) == pub and we == shift(pub, -1):
+        out.append(Reading(ws, pub, "through the publication day's close"))
+    label = claim.window_label or ""
+    if _SINCE.search(label):
+        for n, note in ((1, "from the close of the day named"), (-1, "from the close before the day named")):
+            s = shift(ws, n)
+            if s is not None and s < we:
+                out.append(Reading(s, we, note))
+        if _LOW.search(label):
+            out.append(Reading(ws, we, "from that day's low", "low"))
+            nxt = shift(ws, 1)
+            if nxt is not None and nxt < we:
+                out.append(Reading(nxt, we, "from that day's low", "low"))
+        elif _HIGH.search(label):
+            out.append(Reading(ws, we, "from that day's high", "high"))
+            nxt = shift(ws, 1)
+            if nxt is not None and nxt < we:
+                out.append(Reading(nxt, we, "from that day's high", "high"))
+    return out
+
+
+def _start_value(series: Series, basis: str, i0: int, start_at: str) -> float:
+    if start_at == "close" or basis != "price":
+        return float(series.values(basis)[i0])
+    arr = series.low if start_at == "low" else series.high
+    return float(arr[i0]) if arr is not None else math.nan
+
+
+def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float,
+             reading: Reading | None = None) -> list[Evaluation] | None:
+    """Evaluations of one basis at the reading's end and up to EARLY_SESSIONS earlier;
     None when the series does not cover the window."""
-    i0 = _row_at(series, basis, claim.window_start)
-    i1 = _row_at(series, basis, claim.window_end)
+    rd = reading or Reading(claim.window_start, claim.window_end)
+    if rd.start_at != "close" and basis != "price":
+        return None
+    i0 = _row_at(series, basis, rd.start)
+    i1 = _row_at(series, basis, rd.end)
     if i0 is None or i1 is None:
         return None
     vals = series.values(basis)
+    start_value = _start_value(series, basis, i0, rd.start_at)
+    offset = sessions_between(claim.window_end, rd.end) if rd.end > claim.window_end else 0
     out = []
     for n in range(EARLY_SESSIONS + 1):
-        i = _session_row(series, basis, claim.window_end, n)
+        i = _session_row(series, basis, rd.end, n)
         if i is None or i <= i0:
             if i is None and n and i0 < i1:
                 continue  # a hole in the data: that end cannot be measured
             break
         with np.errstate(all="ignore"):
-            actual = (vals[i] / vals[i0] - 1.0) * 100.0
+            actual = (vals[i] / start_value - 1.0) * 100.0
         if not math.isfinite(actual):
             continue
-        shown_start = series.close[i0] if basis == "price" else vals[i0]
+        shown_start = (series.close[i0] if rd.start_at == "close" else start_value) if basis == "price" \
+            else vals[i0]
         shown_end = series.close[i] if basis == "price" else vals[i]
-        out.append(Evaluation(series.symbol, basis, _day(series, i0), _day(series, i), n,
+        out.append(Evaluation(series.symbol, basis, _day(series, i0), _day(series, i), n - offset,
                               _finite(shown_start), _finite(shown_end), round(float(actual), 4),
-                              bool(lo - 1e-9 <= actual <= hi + 1e-9)))
+                              bool(lo - 1e-9 <= actual <= hi + 1e-9), rd.note))
     return out
+
+
+def _measure_intraday(series: Series, claim: Claim, lo: float, hi: float) -> Evaluation | None:
+    """An intraday figure against its end session's range: from the start close to the
+    session's low and high (price basis). None without a high and low for that day."""
+    if series.high is None or series.low is None:
+        return None
+    i0 = _row_at(series, "price", claim.window_start)
+    i1 = _row_at(series, "price", claim.window_end)
+    if i0 is None or i1 is None or i1 <= i0:
+        return None
+    base = series.price[i0]
+    with np.errstate(all="ignore"):
+        low = (series.low[i1] / base - 1.0) * 100.0
+        high = (series.high[i1] / base - 1.0) * 100.0
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    low, high = min(low, high), max(low, high)
+    nearest = min(max(claim.value_pct or 0.0, low), high)  # the point of the range nearest the claim
+    agrees = lo - 1e-9 <= high and low <= hi + 1e-9
+    return Evaluation(series.symbol, "intraday_range", _day(series, i0), _day(series, i1), 0,
+                      _finite(series.close[i0]), None, round(float(nearest), 4), bool(agrees),
+                      f"the session's range {_fmt_pct(low)} .. {_fmt_pct(high)}")
+
+
+def _window_text(claim: Claim) -> str:
+    """ "the window "year-to-date" 2016-12-30 .. 2017-08-17" """
+    label = f"“{claim.window_label}” " if claim.window_label else ""
+    return f"the window {label}{claim.window_start} .. {claim.window_end}"
+
+
+def _sure(claim: Claim) -> bool:
+    """Only a window read from the claim's own clause or sentence, or set by a reviewer,
+    can make a claim false; a borrowed one can only fail to confirm it."""
+    return claim.window_source is None or claim.window_source in WINDOW_SURE
 
 
 def check_return(claim: Claim, market: Market, today: date) -> Check:
@@ -318,6 +420,9 @@ def check_return(claim: Claim, market: Market, today: date) -> Check:
         return early
     if claim.value_pct is None:
         return Check("unverifiable", "the claim has no value", forecast=forecast)
+    if forecast and claim.published is not None and claim.window_end < claim.published:
+        return Check("unverifiable", f"forecast whose window {_window_text(claim)} ends before the "
+                     f"article was written ({claim.published}): nothing to check it on", forecast=True)
     tol = return_tolerance(claim.value_pct, claim.evidence)
     tol_high = (return_tolerance(claim.value_pct_high, claim.evidence)
                 if claim.value_pct_high is not None else None)
@@ -327,29 +432,85 @@ def check_return(claim: Claim, market: Market, today: date) -> Check:
         return Check("unverifiable", f"no prices for {claim.ticker} (import them with "
                      "`extractor prices import`)", tolerance=tol, accept_low=lo, accept_high=hi,
                      forecast=forecast)
+    if claim.intraday and not forecast:
+        return _check_intraday(claim, market, bases, lo, hi, tol)
     evaluations: list[Evaluation] = []
+    plan = readings(claim)
     for series, basis, _ in bases:
-        evaluations.extend(_measure(series, basis, claim, lo, hi) or [])
+        for rd in plan:
+            evaluations.extend(_measure(series, basis, claim, lo, hi, rd) or [])
     common = {"tolerance": tol, "accept_low": lo, "accept_high": hi, "forecast": forecast,
               "evaluations": evaluations}
     if not evaluations:
         return Check("unverifiable", f"prices do not cover the window {claim.window_start} .. "
                      f"{claim.window_end} ({_describe_coverage(bases)})", **common)
     order = {(s.symbol, b): k for k, (s, b, _) in enumerate(bases)}
-    ranked = sorted(evaluations, key=lambda e: (e.sessions_early, order[(e.symbol, e.basis)]))
+    notes = {rd.note: k for k, rd in enumerate(plan)}
+    ranked = sorted(evaluations, key=lambda e: (notes.get(e.reading, 0), abs(e.sessions_early),
+                                                order[(e.symbol, e.basis)]))
     hit = next((e for e in ranked if e.agrees), None)
+    stated = [e for e in ranked if e.reading is None and e.sessions_early == 0] or ranked
     if hit is not None:
         chosen, verdict = hit, "confirmed"
     else:  # the window as stated, on the basis nearest the claim
-        at_end = [e for e in ranked if e.sessions_early == 0] or ranked
-        chosen = min(at_end, key=lambda e: _distance(e.actual, lo, hi))
-        verdict = "contradicted"
-    return Check(verdict, _return_reason(claim, verdict, chosen, ranked, bases, lo, hi),
-                 basis=chosen.basis, symbol=chosen.symbol, start_date=chosen.start,
+        chosen = min(stated, key=lambda e: _distance(e.actual, lo, hi))
+        verdict = "contradicted" if _sure(claim) else "unverifiable"
+    reason = _return_reason(claim, verdict, chosen, ranked, bases, lo, hi)
+    return Check(verdict, reason, basis=chosen.basis, symbol=chosen.symbol, start_date=chosen.start,
                  end_date=chosen.end, sessions_early=chosen.sessions_early,
                  start_price=chosen.start_price, end_price=chosen.end_price,
                  actual=chosen.actual, provider=_provider(market, chosen.symbol),
-                 move_pct=_move(ranked, claim.ticker), **common)
+                 move_pct=_move(ranked, claim.ticker),
+                 reading=_reading(chosen, claim, bases) if verdict == "confirmed" else None, **common)
+
+
+def _check_intraday(claim: Claim, market: Market, bases: list[tuple[Series, str, str | None]],
+                    lo: float, hi: float, tol: float) -> Check:
+    """A figure from inside a session ("in early trading", "as much as 19% at the open")
+    against that session's range: consistent when the range reaches what it claims."""
+    evaluations = []
+    for series, basis, _ in bases:
+        if basis == "price" or series.symbol != claim.ticker:  # own series, or a proxy's prices
+            e = _measure_intraday(series, claim, lo, hi)
+            if e is not None:
+                evaluations.append(e)
+    common = {"tolerance": tol, "accept_low": lo, "accept_high": hi, "evaluations": evaluations}
+    if not evaluations:
+        return Check("unverifiable", f"intraday: {_claimed(claim, lo, hi)} is from inside the session "
+                     f"of {claim.window_end}, and the prices hold no high and low for that day", **common)
+    hit = next((e for e in evaluations if e.agrees), None)
+    chosen = hit or min(evaluations, key=lambda e: _distance(e.actual, lo, hi))
+    verdict = "confirmed" if hit else ("contradicted" if _sure(claim) else "unverifiable")
+    what = f"{chosen.symbol} {chosen.reading} from the {chosen.start} close"
+    if verdict == "confirmed":
+        reason = f"{_claimed(claim, lo, hi)}: intraday, {what} reaches it"
+    elif verdict == "contradicted":
+        reason = f"{_claimed(claim, lo, hi)}: intraday, {what} never reaches it"
+    else:
+        reason = (f"window uncertain ({_borrowed_text(claim)}): {_claimed(claim, lo, hi)}: "
+                  f"intraday, {what} does not reach it")
+    return Check(verdict, reason, basis="intraday_range", symbol=chosen.symbol, start_date=chosen.start,
+                 end_date=chosen.end, sessions_early=0, start_price=chosen.start_price,
+                 actual=chosen.actual, provider=_provider(market, chosen.symbol),
+                 reading="intraday range" if verdict == "confirmed" else None, **common)
+
+
+def _reading(e: Evaluation, claim: Claim, bases: list[tuple[Series, str, str | None]]) -> str:
+    """``exact`` when the stated window, end, series and price basis agree; else what the
+    agreeing reading changed, so a reviewer can tell a lenient confirmation."""
+    parts = []
+    if e.reading:
+        parts.append(e.reading)
+    if e.sessions_early > 0:
+        parts.append(f"{e.sessions_early} session{'s' if e.sessions_early > 1 else ''} before the window's end")
+    proxied = next((ix for s, b, ix in bases if s.symbol == e.symbol and b == e.basis and ix), None)
+    if proxied:
+        parts.append(f"through {e.symbol}, a fund tracking {proxied}")
+    if e.basis == "total_return":
+        parts.append("total return")
+    if claim.window_source not in (None, *WINDOW_SURE):
+        parts.append(f"window borrowed from the {claim.window_source}")
+    return "; ".join(parts) or "exact"
 
 
 def _distance(x: float, lo: float, hi: float) -> float:
@@ -359,10 +520,10 @@ def _distance(x: float, lo: float, hi: float) -> float:
 def _move(evaluations: list[Evaluation], ticker: str) -> float | None:
     """The ticker's own price move over the stated window (for the stance flag)."""
     for e in evaluations:
-        if e.sessions_early == 0 and e.basis == "price" and e.symbol == ticker:
+        if e.sessions_early == 0 and e.basis == "price" and e.symbol == ticker and e.reading is None:
             return e.actual
     for e in evaluations:
-        if e.sessions_early == 0:
+        if e.sessions_early == 0 and e.reading is None:
             return e.actual
     return None
 
@@ -374,36 +535,63 @@ def _provider(market: Market, symbol: str) -> str | None:
 
 def _bound_text(lo: float, hi: float) -> str:
     if math.isinf(hi):
-        return f">= {lo:.2f}"
+        return f"{_fmt_pct(lo)} or more"
     if math.isinf(lo):
-        return f"<= {hi:.2f}"
-    return f"{lo:.2f} .. {hi:.2f}"
+        return f"{_fmt_pct(hi)} or less"
+    return f"{_fmt_pct(lo)} .. {_fmt_pct(hi)}"
 
 
 def _label(e: Evaluation, bases: list[tuple[Series, str, str | None]]) -> str:
     proxied = next((ix for s, b, ix in bases if s.symbol == e.symbol and b == e.basis and ix), None)
     what = "price return" if e.basis == "price" else "total return"
     via = f" (proxy for {proxied})" if proxied else ""
-    return f"{e.symbol}{via} {what} {_fmt_pct(e.actual)} to {e.end}"
+    how = f" {e.reading}" if e.reading else ""
+    return f"{e.symbol}{via} {what}{how} {_fmt_pct(e.actual)} to {e.end}"
+
+
+def _move_word(claim: Claim) -> str:
+    """The word the article used for the move ("slumped", "higher by"), else up/down."""
+    evidence = claim.evidence or ""
+    down = claim.value_pct is not None and claim.value_pct < 0
+    found = [m for kind in (("return_down",) if down else ("return_up",)) for m in cue_re(kind).finditer(evidence)]
+    if found:
+        return min(found, key=lambda m: m.start()).group(0).lower()
+    return "down" if down else "up"
+
+
+def _claimed(claim: Claim, lo: float, hi: float) -> str:
+    """What the article claimed, as a person writes it: "claimed down more than 1.6%
+    over past week (2019-05-01 .. 2019-05-08), accepts -1.50% or less"."""
+    v, high = claim.value_pct or 0.0, claim.value_pct_high
+    what = "forecast" if claim.kind == "forecast" else "claimed"
+    qual = f"{claim.qualifier} " if claim.qualifier else ""
+    size = f"{abs(v):g}%" + (f" to {abs(high):g}%" if high is not None else "")
+    return (f"{what} {_move_word(claim)} {qual}{size} over {_window_text(claim)}, "
+            f"accepts {_bound_text(lo, hi)}")
+
+
+def _borrowed_text(claim: Claim) -> str:
+    where = {"paragraph": "another sentence of its paragraph", "article": "the article's framing period"}
+    return f"its window comes from {where.get(claim.window_source or '', claim.window_source or 'elsewhere')}"
 
 
 def _return_reason(claim: Claim, verdict: str, chosen: Evaluation, ranked: list[Evaluation],
                    bases: list[tuple[Series, str, str | None]], lo: float, hi: float) -> str:
-    claimed = (f"{'forecast' if claim.kind == 'forecast' else 'claimed'} "
-               f"{claim.qualifier + ' ' if claim.qualifier else ''}"
-               f"{claim.value_pct:g}%" + (f" to {claim.value_pct_high:g}%"
-                                          if claim.value_pct_high is not None else "")
-               + f" (accepts {_bound_text(lo, hi)})")
-    same_end = [e for e in ranked if e.sessions_early == chosen.sessions_early and e is not chosen]
+    claimed = _claimed(claim, lo, hi)
+    same_end = [e for e in ranked if e.sessions_early == chosen.sessions_early and e is not chosen
+                and e.reading == chosen.reading]
     others = "; ".join(_label(e, bases) for e in same_end)
     if verdict == "confirmed":
         when = ("at the window's end" if chosen.sessions_early == 0 else
-                f"{chosen.sessions_early} session{'s' if chosen.sessions_early > 1 else ''} "
-                "before the window's end")
+                f"{abs(chosen.sessions_early)} session{'s' if abs(chosen.sessions_early) > 1 else ''} "
+                + ("before" if chosen.sessions_early > 0 else "after") + " the window's end")
         text = f"{claimed}: {_label(chosen, bases)}, {when}, agrees"
+    elif verdict == "contradicted":
+        text = (f"{claimed}: {_label(chosen, bases)}; nothing agrees at the window's end, up to "
+                f"{EARLY_SESSIONS} sessions before it, or on any other reading of the window")
     else:
-        text = (f"{claimed}: {_label(chosen, bases)}; nothing agrees at the window's end or "
-                f"up to {EARLY_SESSIONS} sessions before it")
+        text = (f"window uncertain ({_borrowed_text(claim)}): {claimed}: nearest reading "
+                f"{_label(chosen, bases)}; nothing agrees")
     return text + (f"; also {others}" if others else "")
 
 
@@ -463,7 +651,7 @@ def check_flow(claim: Claim, market: Market, today: date) -> Check:
     chosen_m = hit or min((m for m in measured if m[0].sessions_early == 0),
                           key=lambda m: _distance(m[0].actual, m[1], m[2]), default=measured[0])
     chosen, lo, hi, tol = chosen_m
-    verdict = "confirmed" if hit else "contradicted"
+    verdict = "confirmed" if hit else ("contradicted" if _sure(claim) else "unverifiable")
     avg = {"daily_avg": " a day", "weekly_avg": " a week", "monthly_avg": " a month"}.get(
         claim.aggregation or "total", "")
     reason = (f"claimed {claim.qualifier + ' ' if claim.qualifier else ''}{claim.direction}s of "
@@ -472,6 +660,8 @@ def check_flow(claim: Claim, market: Market, today: date) -> Check:
               f"{_fmt_usd(chosen.actual)} to {chosen.end}"
               + (f", {chosen.sessions_early} sessions early" if chosen.sessions_early else "")
               + (", agrees" if hit else "; nothing agrees"))
+    if verdict == "unverifiable":
+        reason = f"window uncertain ({_borrowed_text(claim)}): {reason}"
     return Check(verdict, reason, basis=chosen.basis, symbol=claim.ticker, start_date=chosen.start,
                  end_date=chosen.end, sessions_early=chosen.sessions_early, actual=chosen.actual,
                  accept_low=lo, accept_high=hi, tolerance=tol,
@@ -527,11 +717,14 @@ def _shares_flow(flows: Any, series: Series, i0: int, i1: int) -> float | None:
 
 # --------------------------------------------------------------------------- the database
 
+_WINDOW_SQL = "x.window_label, x.window_source, x.window_intraday, a.published"
 _CLAIM_SQL = {
-    "returns": ("SELECT id, article_id, ticker, window_start, window_end, evidence, qualifier, "
-                "value_pct, value_pct_high, kind FROM returns WHERE status != 'rejected'"),
-    "flows": ("SELECT id, article_id, ticker, window_start, window_end, evidence, qualifier, "
-              "direction, amount_usd, aggregation FROM flows WHERE status != 'rejected'"),
+    "returns": ("SELECT x.id, x.article_id, x.ticker, x.window_start, x.window_end, x.evidence, x.qualifier, "
+                f"x.value_pct, x.value_pct_high, x.kind, {_WINDOW_SQL} FROM returns x "
+                "LEFT JOIN articles a ON a.id = x.article_id WHERE x.status != 'rejected'"),
+    "flows": ("SELECT x.id, x.article_id, x.ticker, x.window_start, x.window_end, x.evidence, x.qualifier, "
+              f"x.direction, x.amount_usd, x.aggregation, {_WINDOW_SQL} FROM flows x "
+              "LEFT JOIN articles a ON a.id = x.article_id WHERE x.status != 'rejected'"),
 }
 
 
@@ -561,11 +754,16 @@ def stored_claims(db: Database) -> Iterator[Claim]:
     for r in db.execute(_CLAIM_SQL["returns"]):
         yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
                     str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
-                    value_pct_high=_finite(r[8]), kind=r[9] or "realized")
+                    value_pct_high=_finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
     for r in db.execute(_CLAIM_SQL["flows"]):
         yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
                     str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
-                    aggregation=r[9] or "total")
+                    aggregation=r[9] or "total", **_window_fields(r[10:]))
+
+
+def _window_fields(r: tuple) -> dict[str, Any]:
+    return {"window_label": _text(r[0]), "window_source": _text(r[1]), "intraday": bool(r[2]),
+            "published": _iso_day(r[3])}
 
 
 def _stances(db: Database) -> dict[tuple[str, str], str]:

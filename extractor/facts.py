@@ -273,8 +273,8 @@ def _intraday(c: Candidate, window: Window, text: str, anchor: Anchor, forecast:
     if forecast or window.end is None:
         return window
     sentence = text[c.sent.start_char:c.sent.end_char]
-    own = cue_pattern("intraday").search(sentence) is not None or any(
-        in_session(m) for m in CLOCK.finditer(sentence))
+    own = cue_pattern("intraday").search(sentence) is not None or \
+        cue_pattern("extreme").search(sentence) is not None or any(in_session(m) for m in CLOCK.finditer(sentence))
     if own or (anchor.intraday and anchor.published is not None and window.end == anchor.published):
         return replace(window, intraday=True)
     return window

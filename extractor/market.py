@@ -449,6 +449,8 @@ class Series:
     volume: np.ndarray
     dollar_cum: np.ndarray
     providers: tuple[str, ...] = ()
+    high: np.ndarray | None = None  # the session's high and low, carried across splits like price
+    low: np.ndarray | None = None
 
     def values(self, basis: str) -> np.ndarray:
         return self.price if basis == "price" else self.adj
@@ -502,19 +504,21 @@ _SPLITS = (*range(2, 51), *(1 / n for n in range(2, 51)), 1.5, 2 / 3)
 
 def load_series(db: Database, symbol: str) -> Series | None:
     """The symbol's rows as arrays, or None when ``prices`` has none."""
-    rows = _clean(db.execute("SELECT date, close, adj_close, volume, provider FROM prices "
-                             "WHERE symbol = ? ORDER BY date", [symbol]).fetchall(), 3)
+    rows = _clean(db.execute("SELECT date, close, adj_close, volume, high, low, provider FROM prices "
+                             "WHERE symbol = ? ORDER BY date", [symbol]).fetchall(), 5)
     if not rows:
         return None
     days = np.array([r[0] for r in rows], dtype=np.int64)
-    close, adj, volume = (_floats(rows, i) for i in (1, 2, 3))
+    close, adj, volume, high, low = (_floats(rows, i) for i in (1, 2, 3, 4, 5))
     splits = {d: r for d, r in _clean(db.execute(
         "SELECT date, split_ratio FROM corporate_actions WHERE symbol = ? "
         "AND split_ratio IS NOT NULL ORDER BY date", [symbol]).fetchall(), 1) if r and r > 0}
-    price = close * split_factors(days, close, adj, splits)
+    factors = split_factors(days, close, adj, splits)
+    price = close * factors
     dollars = np.nan_to_num(close * volume, nan=0.0)
-    providers = tuple(sorted({r[4] for r in rows if r[4]}))
-    return Series(symbol, days, close, price, adj, volume, np.cumsum(dollars), providers)
+    providers = tuple(sorted({r[6] for r in rows if r[6]}))
+    return Series(symbol, days, close, price, adj, volume, np.cumsum(dollars), providers,
+                  high * factors, low * factors)
 
 
 def _clean(rows: list[tuple], numbers: int) -> list[tuple]:

@@ -208,6 +208,8 @@ def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: d
         status = "added"  # a person's own claim stays theirs
     if status not in STATUSES:
         raise ReviewError(f"status {status!r} is not one of {', '.join(SETTABLE_STATUSES)}")
+    if any(f in diff for f in _WINDOW) and "window_source" in row and row["window_source"] != "reviewer":
+        diff["window_source"] = "reviewer"  # a person's window: sure enough to call the claim false
     merged = {**row, **diff}
     if merged.get("window_start") and merged.get("window_end") and \
             merged["window_start"] > merged["window_end"]:
@@ -289,6 +291,8 @@ def add(db: Database, article_id: str, table: str, start: int, end: int,
         row.update(article_id=article_id, start=start, end=end, evidence=text[start:end],
                    source="human", status="added", confidence=None,
                    extractor_version=EXTRACTOR_VERSION)
+        if table in ("flows", "returns") and (row.get("window_start") or row.get("window_end")):
+            row["window_source"] = "reviewer"
         if table == "mentions":
             row.setdefault("text", text[start:end])
             row.setdefault("via", "human")

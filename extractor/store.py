@@ -154,22 +154,27 @@ CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
     db.executescript(_claims_view_sql())
 
 
-def _claims_view_sql(*, with_checks: bool = False) -> str:
+def _claims_view_sql(*, with_checks: bool = False, with_readings: bool = False) -> str:
     """One row per flow and per return, with its article and (once migration 2 made
-    the ``checks`` table) its verdict; before that ``verdict`` is NULL."""
-    checked, join = "NULL AS verdict", ""
+    the ``checks`` table) its verdict; before that ``verdict`` is NULL. Migration 4 adds
+    where each window came from and how its verdict was reached (``with_readings``)."""
+    checked, join, window = "NULL AS verdict", "", ""
     if with_checks:
         checked = ("c.verdict, c.basis AS verdict_basis, c.symbol AS checked_symbol, "
                    "c.start_date AS checked_start, c.end_date AS checked_end, c.sessions_early, "
                    "c.actual AS actual_value, c.tolerance, c.reason AS verdict_reason, "
                    "c.sentiment_disagrees, c.flow_multiple")
         join = "LEFT JOIN checks c ON c.fact_table = '{table}' AND c.fact_id = {alias}.id"
+    if with_readings:
+        checked += ", c.reading AS verdict_reading"
+        window = ("{alias}.window_source, {alias}.window_intraday, {alias}.window_phrase_start, "
+                  "{alias}.window_phrase_end, a.asof AS article_asof, ")
     return f"""
 CREATE VIEW claims AS
 SELECT 'flow' AS claim_type, f.id AS fact_id, f.article_id, a.title, a.published, a.path,
        f.ticker, f.direction, f.amount_usd, NULL AS value_pct, NULL AS value_pct_high,
        NULL AS kind, f.qualifier, f.aggregation, f.window_label, f.window_start, f.window_end,
-       f.start, f."end", f.evidence, f.status, f.source, f.confidence, f.extractor_version,
+       {window.format(alias="f")}f.start, f."end", f.evidence, f.status, f.source, f.confidence, f.extractor_version,
        {checked}
 FROM flows f JOIN articles a ON a.id = f.article_id
 {join.format(table="flows", alias="f")}
@@ -177,7 +182,7 @@ UNION ALL
 SELECT 'return', r.id, r.article_id, a.title, a.published, a.path,
        r.ticker, NULL, NULL, r.value_pct, r.value_pct_high,
        r.kind, r.qualifier, NULL, r.window_label, r.window_start, r.window_end,
-       r.start, r."end", r.evidence, r.status, r.source, r.confidence, r.extractor_version,
+       {window.format(alias="r")}r.start, r."end", r.evidence, r.status, r.source, r.confidence, r.extractor_version,
        {checked}
 FROM returns r JOIN articles a ON a.id = r.article_id
 {join.format(table="returns", alias="r")};
@@ -267,9 +272,26 @@ CREATE INDEX idx_checks_fact ON checks(verdict, fact_table, fact_id);
                "ON sentiment(status, abs(score))")
 
 
+def m004_window_sources(db: Database) -> None:
+    """Where each window came from (claim, sentence, paragraph, article, reviewer) and
+    whether its figure is intraday; the article's as-of close and why; how each verdict
+    was reached (``reading``: exact, or what it took to agree)."""
+    db.executescript(f"""
+ALTER TABLE flows ADD COLUMN window_source TEXT;
+ALTER TABLE flows ADD COLUMN window_intraday INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE returns ADD COLUMN window_source TEXT;
+ALTER TABLE returns ADD COLUMN window_intraday INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN asof TEXT;          -- ISO date: the close relative windows end at
+ALTER TABLE articles ADD COLUMN asof_reason TEXT;
+ALTER TABLE checks ADD COLUMN reading TEXT;         -- exact | what the agreeing reading changed
+DROP VIEW claims;
+""")
+    db.executescript(_claims_view_sql(with_checks=True, with_readings=True))
+
+
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
 MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks,
-                                                m003_review]
+                                                m003_review, m004_window_sources]
 
 
 class _Migrations(Migrations):
@@ -407,7 +429,8 @@ def _iso(d: Any) -> str | None:
 
 def _window(w: Window) -> dict[str, Any]:
     return {"window_label": w.label, "window_start": _iso(w.start), "window_end": _iso(w.end),
-            "window_phrase_start": w.phrase_start, "window_phrase_end": w.phrase_end}
+            "window_phrase_start": w.phrase_start, "window_phrase_end": w.phrase_end,
+            "window_source": w.source, "window_intraday": int(w.intraday)}
 
 
 def fact_rows(facts: ArticleFacts) -> dict[str, list[dict[str, Any]]]:
@@ -446,6 +469,7 @@ def article_row(article: Article, tickers: Sequence[str] = (),
     return {"id": article.id, "path": article.path, "title": article.title, "source": article.source,
             "published": _iso(article.published), "text": article.text,
             "body_start": article.body_start, "tickers": json.dumps(list(tickers)),
+            "asof": _iso(article.anchor.asof), "asof_reason": article.asof_reason,
             "extractor_version": version,
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 

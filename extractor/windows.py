@@ -198,7 +198,8 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
                             replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
             continue
         left = text[max(body_start, span.start_char - 80):span.start_char]
-        if (span.text.lower().startswith(("since", "in ")) or left.rstrip().lower().endswith("since")) \
+        if tp.kind in ("since", "trail", "through", "year", "quarter", "month", "label") and \
+                (span.text.lower().startswith(("since", "in ")) or left.rstrip().lower().endswith("since")) \
                 and _SUPERLATIVE.search(left + span.text[:5]):
             continue  # "its worst week since January 30": a comparison, not the claim's window
         if tp.kind == "wtd":

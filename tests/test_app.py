@@ -174,10 +174,11 @@ def _edit(at, table, cells):
 
 def test_edit_a_field_in_the_claims_table(db, db_path):
     at = _edit(review_page(db), "flows", {"amount_usd": 750_000_000, "window_end": "2017-08-17"})
-    row = rows(db_path, "SELECT amount_usd, window_end, status FROM flows WHERE ticker = 'IWM'")[0]
-    assert row == {"amount_usd": 7.5e8, "window_end": "2017-08-17", "status": "edited"}
+    row = rows(db_path, "SELECT amount_usd, window_end, window_source, status FROM flows WHERE ticker = 'IWM'")[0]
+    assert row == {"amount_usd": 7.5e8, "window_end": "2017-08-17", "window_source": "reviewer",
+                   "status": "edited"}
     fields = {r["field"] for r in rows(db_path, "SELECT field FROM corrections")}
-    assert fields == {"amount_usd", "window_end", "status"}
+    assert fields == {"amount_usd", "window_end", "window_source", "status"}
     # the table is drawn again from the database, clean
     [editor] = [e for e in at.data_editor if e.key.startswith("claims-flows-")]
     assert editor.value.iloc[0]["amount_usd"] == 7.5e8 and editor.value.iloc[0]["status"] == "edited"
@@ -263,7 +264,7 @@ def checked(db):
                "('IWM', '2016-12-30', 100, 100), ('IWM', '2017-06-30', 104, 104), "
                "('IWM', '2017-08-17', 102.7, 102.7), ('IWM', '2017-08-18', 102.7, 102.7)")
     db.execute("UPDATE returns SET window_label = 'year-to-date', window_start = '2016-12-30', "
-               "window_end = '2017-08-18'")
+               "window_end = '2017-08-18', window_source = 'claim'")
     db.conn.commit()
     from extractor.review import refresh_verdicts
     refresh_verdicts(db)
@@ -276,7 +277,8 @@ def test_claim_detail_shows_claimed_actual_verdict_and_chart(checked):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Claimed"] == "+2.7%" and metrics["Actual"] == "+2.70%"
     assert metrics["Verdict"] == "confirmed"
-    assert at.success[0].value.startswith("claimed 2.7%")
+    assert at.success[0].value.startswith("claimed up 2.7% over the window “year-to-date”")
+    assert any("read from the claim's own clause" in c.value for c in at.caption)  # where the window came from
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 

@@ -15,8 +15,8 @@ from extractor import store
 from extractor.cli import cli, output_name
 from extractor.schema import EXTRACTOR_VERSION
 from _db import rows
+from conftest import shared_path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 READ_ONLY = ("Error: extractor query is read-only: INSERT/UPDATE/DELETE/DROP are refused; "
              "use the review app to change claims\n")
 
@@ -219,9 +219,7 @@ def test_without_paths_ingest_reads_the_corpus_setting(corpus, db_path, fake_rul
 
 
 def load_score():
-    if not (SHARED / "eval" / "score.py").is_file():
-        pytest.skip("needs ../shared/eval/score.py beside the checkout")
-    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    spec = importlib.util.spec_from_file_location("score", shared_path("eval", "score.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -299,18 +297,17 @@ def test_extract_refuses_two_files_with_the_same_output_name(corpus, tmp_path, f
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SHARED / "corpus-dev").is_dir(), reason="needs ../shared/corpus-dev")
 def test_extract_the_dev_corpus_and_score_it(tmp_path):
-    files = sorted((SHARED / "corpus-dev").glob("*.txt"))
+    dev, scorer = shared_path("corpus-dev"), shared_path("eval", "score.py")
+    files = sorted(dev.glob("*.txt"))
     out = tmp_path / "out"
     result = run("extract", *files, "--format", "gold", "--out", out)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{f.stem}.json" for f in files)
-    scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"),
-                             str(SHARED / "corpus-dev"), str(out), "--json"],
+    scored = subprocess.run([sys.executable, str(scorer), str(dev), str(out), "--json"],
                             capture_output=True, text=True)
     assert scored.returncode == 0, scored.stderr
-    gold = list((SHARED / "corpus-dev").glob("*.json"))
+    gold = list(dev.glob("*.json"))
     assert json.loads(scored.stdout)["articles"] == len(gold)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from extractor.crosscheck import (Claim, acceptance, check_claims, check_flow, c
 from extractor.market import Market, import_paths
 from extractor.store import open_db, write_article
 from _db import rows
+from conftest import shared_path
 
-MARKET = Path(__file__).resolve().parents[2] / "shared" / "market-data"
 TODAY = date(2026, 11, 21)
 
 
@@ -31,7 +32,7 @@ def priced_db(tmp_path_factory) -> Path:
     """All of ../shared/market-data imported once; tests copy it before writing."""
     path = tmp_path_factory.mktemp("market") / "prices.db"
     db = open_db(path)
-    assert not [r for r in import_paths(db, [MARKET]) if r.error or r.bad]
+    assert not [r for r in import_paths(db, [shared_path("market-data")]) if r.error or r.bad]
     db.close()
     return path
 
@@ -125,7 +126,8 @@ def test_a_range_forecast_whose_horizon_passed(market):
     assert low.verdict == "contradicted" and low.forecast
     assert (low.basis, low.symbol, low.end_date) == ("price", "^GSPC", "2019-12-31")
     assert low.actual == pytest.approx(3230.78 / 2506.85 * 100 - 100, abs=1e-3)
-    assert low.reason.startswith("forecast 3% to 5% (accepts 2.40 .. 5.60)")
+    assert low.reason.startswith("forecast gain 3% to 5% over the window 2018-12-31 .. 2019-12-31, "
+                                 "accepts +2.40% .. +5.60%")
     right = check_return(ret("^GSPC", date(2018, 12, 31), date(2019, 12, 31), 25, high=30,
                              kind="forecast"), market, TODAY)
     assert right.verdict == "confirmed" and right.forecast and right.basis == "price"
@@ -339,7 +341,7 @@ def test_check_imports_prices_first_when_given(db_path, corpus, fake_rules, tmp_
     run("ingest", corpus, "--db", db_path, "--no-check")
     prices = tmp_path / "prices"
     prices.mkdir()
-    shutil.copy(MARKET / "IWM.csv", prices / "IWM.csv")  # a temp copy, not in the project
+    shutil.copy(shared_path("market-data", "IWM.csv"), prices / "IWM.csv")  # a temp copy, not in the project
     result = run("check", "--db", db_path, "--prices", prices)
     assert result.exit_code == 0
     assert rows(db_path, "SELECT count(DISTINCT symbol) AS n FROM prices")[0]["n"] == 1
@@ -359,7 +361,7 @@ def test_new_prices_make_old_verdicts_stale_without_recheck(db_path, corpus, fak
     check_claims(db, today=TODAY)
     assert rows(db_path, "SELECT verdict_reason FROM claims WHERE ticker = 'IWM' "
                          "AND claim_type = 'return'")[0]["verdict_reason"].startswith("no prices for IWM")
-    list(import_paths(db, [MARKET / "IWM.csv"]))
+    list(import_paths(db, [shared_path("market-data", "IWM.csv")]))
     s = check_claims(db, today=TODAY)
     assert s.checked["confirmed"] == 1  # only the claims that read IWM were checked again
     assert s.skipped == rows(db_path, "SELECT count(*) AS n FROM checks")[0]["n"] - s.checked.total()
@@ -367,15 +369,29 @@ def test_new_prices_make_old_verdicts_stale_without_recheck(db_path, corpus, fak
 
 def test_a_forecast_is_checked_again_once_it_falls_due(db_copy, make_facts):
     db, _ = _article(make_facts, db_copy)
-    db.execute("UPDATE returns SET kind = 'forecast', window_start = '2016-12-30', "
-               "window_end = '2017-08-17'")
+    # "IWM to gain 13 percent by year-end" in the 2017-08-18 article: IWM 2017-08-17 134.93 ->
+    # 2017-12-29 152.46 = +12.99 % (accepts 12.4 .. 13.6)
+    db.execute("UPDATE returns SET kind = 'forecast', value_pct = 13, window_start = '2017-08-17', "
+               "window_end = '2017-12-29'")
     db.conn.commit()
-    check_claims(db, today=date(2017, 8, 1))
+    check_claims(db, today=date(2017, 9, 1))
     assert rows(db_copy, "SELECT reason FROM checks WHERE fact_table = 'returns'")[0]["reason"] == \
-        "forecast not yet due: its horizon ends 2017-08-17"
+        "forecast not yet due: its horizon ends 2017-12-29"
     check_claims(db, today=TODAY)
-    assert rows(db_copy, "SELECT verdict, forecast FROM checks WHERE fact_table = 'returns'") == [
-        {"verdict": "confirmed", "forecast": 1}]
+    assert rows(db_copy, "SELECT verdict, forecast, round(actual, 2) AS actual FROM checks "
+                         "WHERE fact_table = 'returns'") == [{"verdict": "confirmed", "forecast": 1, "actual": 12.99}]
+
+
+def test_a_forecast_is_never_checked_on_a_window_that_ended_before_the_article(db_copy, make_facts):
+    # a year-end forecast that borrowed the past year-to-date window (2016-12-30 .. 2017-08-17)
+    # of an article published 2017-08-18
+    db, _ = _article(make_facts, db_copy)
+    db.execute("UPDATE returns SET kind = 'forecast', window_start = '2016-12-30', window_end = '2017-08-17'")
+    db.conn.commit()
+    check_claims(db, today=TODAY)
+    check = rows(db_copy, "SELECT verdict, reason FROM checks WHERE fact_table = 'returns'")[0]
+    assert check["verdict"] == "unverifiable"
+    assert "ends before the article was written (2017-08-18)" in check["reason"]
 
 
 def test_a_hole_in_one_basis_is_not_filled_with_an_older_close(market):
@@ -457,3 +473,87 @@ def test_a_locked_database_stops_the_check_with_one_line(db_copy, make_facts, mo
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: database is locked:") and result.stderr.count("\n") == 1
     assert rows(db_copy, "SELECT count(*) AS n FROM checks") == [{"n": 0}]
+
+
+# --------------------------------------------------------------------------- policy (#11)
+# A claim is called false only on a window read from its own clause or sentence (or set
+# by a reviewer), and only when it fails on every plausible reading of that window.
+
+def test_a_claim_that_fails_on_a_borrowed_window_is_unverifiable_not_false(market):
+    # ^GSPC 2014-12-31 2058.90 -> 2015-08-21 1970.89: -4.27 %; the claim says -12
+    c = replace(ret("^GSPC", date(2014, 12, 31), date(2015, 8, 21), -12, evidence="fell 12 percent"),
+                window_label="year-to-date", window_source="article")
+    check = check_return(c, market, TODAY)
+    assert check.verdict == "unverifiable"
+    assert check.reason.startswith("window uncertain (its window comes from the article's framing period)")
+    assert "nearest reading ^GSPC price return -4.27% to 2015-08-21" in check.reason
+    sure = check_return(replace(c, window_source="sentence"), market, TODAY)
+    assert sure.verdict == "contradicted"
+    assert check_return(replace(c, window_source="reviewer"), market, TODAY).verdict == "contradicted"
+
+
+def test_a_wrap_read_as_of_the_session_before_is_confirmed_through_the_publication_days_close(market):
+    # Monday 2015-08-24: ^GSPC year-to-date is -4.27 % to Friday's close but -8.05 % to
+    # Monday's (1893.21 / 2058.90); "down 8 percent" is true of the publication day's close
+    c = replace(ret("^GSPC", date(2014, 12, 31), date(2015, 8, 21), -8, evidence="down 8 percent"),
+                window_label="year-to-date", window_source="claim", published=date(2015, 8, 24))
+    check = check_return(c, market, TODAY)
+    assert (check.verdict, check.end_date, check.sessions_early) == ("confirmed", "2015-08-24", -1)
+    assert check.actual == pytest.approx(1893.21 / 2058.90 * 100 - 100, abs=1e-3)
+    assert check.reading == "through the publication day's close"
+    assert "1 session after the window's end, agrees" in check.reason
+
+
+def test_an_exact_confirmation_says_so(market):
+    c = replace(ret("^GSPC", date(2014, 12, 31), date(2015, 8, 24), -8, evidence="down 8 percent"),
+                window_source="claim")
+    assert check_return(c, market, TODAY).reading == "exact"
+
+
+def test_a_rally_since_a_low_is_measured_from_that_days_low(market):
+    # ^GSPC 2020-03-23: close 2237.40, low 2191.86; 2020-06-05 close 3193.93.
+    # From the close +42.75 %, from the low +45.72 %
+    c = replace(ret("^GSPC", date(2020, 3, 23), date(2020, 6, 5), 45.7, evidence="rallied 45.7 percent"),
+                window_label="since its march 23 low", window_source="claim")
+    check = check_return(c, market, TODAY)
+    assert check.verdict == "confirmed" and check.reading == "from that day's low"
+    assert check.actual == pytest.approx(3193.93 / 2191.86 * 100 - 100, abs=1e-3)
+    assert check.start_price == pytest.approx(2191.86)
+
+
+def test_an_intraday_figure_is_checked_against_the_sessions_range(market):
+    # ^GSPC 2015-08-24 from Friday's 1970.89 close: low 1867.01 (-5.27 %), high 1965.15 (-0.29 %)
+    c = replace(ret("^GSPC", date(2015, 8, 21), date(2015, 8, 24), -5.3, evidence="fell as much as 5.3%"),
+                window_source="claim", intraday=True)
+    ok = check_return(c, market, TODAY)
+    assert (ok.verdict, ok.basis, ok.reading) == ("confirmed", "intraday_range", "intraday range")
+    assert "the session's range -5.27% .. -0.29%" in ok.reason
+    # SPY, the proxy, fell further that morning: 197.83 -> low 182.40 (-7.80 %); -9 % is out of reach
+    far = check_return(replace(c, value_pct=-9.0, evidence="fell 9%"), market, TODAY)
+    assert far.verdict == "contradicted" and "never reaches it" in far.reason
+    assert check_return(replace(c, value_pct=-9.0, window_source="paragraph"), market, TODAY).verdict == \
+        "unverifiable"
+
+
+def test_an_intraday_figure_without_a_high_and_low_is_unverifiable(db_path):
+    db = open_db(db_path)
+    db.execute("INSERT INTO prices (symbol, date, close, adj_close) VALUES "
+               "('XYZQ', '2015-08-21', 100, 100), ('XYZQ', '2015-08-24', 95, 95)")
+    db.conn.commit()
+    c = Claim("returns", 1, "a", "XYZQ", date(2015, 8, 21), date(2015, 8, 24), "fell 3% at midday",
+              value_pct=-3, window_source="claim", intraday=True)
+    check = check_return(c, Market(db), TODAY)
+    assert check.verdict == "unverifiable"
+    assert check.reason.startswith("intraday: claimed fell 3% over the window 2015-08-21 .. 2015-08-24")
+    assert "no high and low" in check.reason
+
+
+def test_a_reason_reads_as_a_person_writes_it(market):
+    c = replace(ret("^GSPC", date(2015, 8, 20), date(2015, 8, 21), -1.6, qualifier="more than",
+                    evidence="the S&P 500 slid more than 1.6 percent"),
+                window_label="friday", window_source="claim")
+    check = check_return(c, market, TODAY)
+    # 2035.73 -> 1970.89: -3.19 %, which is more than a 1.6 % fall
+    assert check.verdict == "confirmed"
+    assert check.reason.startswith("claimed slid more than 1.6% over the window “friday” 2015-08-20 .. "
+                                   "2015-08-21, accepts -1.45% or less")

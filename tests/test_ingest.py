@@ -12,8 +12,8 @@ import pytest
 from extractor.errors import IngestError
 from extractor.ingest import SUFFIXES, expand_paths, iter_articles, read_articles
 from extractor.schema import Article
+from conftest import shared_path
 
-CORPUS_DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus-dev"
 BINARY = "binary file, not text (expected UTF-8 or another text encoding)"
 
 
@@ -281,9 +281,8 @@ def test_iter_articles_keeps_going_past_bad_files(tmp_path):
     assert out[-1].text == "Last article."
 
 
-@pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason="shared corpus-dev not present")
 def test_every_dev_corpus_article_reads_cleanly():
-    paths = sorted(CORPUS_DEV.glob("*.txt"))
+    paths = sorted(shared_path("corpus-dev").glob("*.txt"))
     assert paths
     out = list(iter_articles(paths))
     assert [x for x in out if isinstance(x, IngestError)] == []

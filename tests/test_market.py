@@ -16,8 +16,8 @@ from extractor.market import (Market, MarketDataError, fetch_yfinance, import_fi
                               load_series, parse_market_csv, symbol_from_filename)
 from extractor.store import open_db
 from _db import rows
+from conftest import shared_path
 
-MARKET = Path(__file__).resolve().parents[2] / "shared" / "market-data"
 
 
 def run(*args):
@@ -108,11 +108,11 @@ def test_import_cli_reports_bad_files_and_rows_exit_1_and_loads_the_rest(tmp_pat
 
 def test_importing_the_shared_market_data_twice_changes_nothing(tmp_path):
     db = tmp_path / "p.db"
-    first = run("prices", "import", MARKET, "--db", db)
+    first = run("prices", "import", shared_path("market-data"), "--db", db)
     assert first.exit_code == 0, first.output
     before = rows(db, "SELECT symbol, count(*) AS n, sum(close) AS c, sum(adj_close) AS a "
                       "FROM prices GROUP BY symbol")
-    second = run("prices", "import", MARKET, "--db", db)
+    second = run("prices", "import", shared_path("market-data"), "--db", db)
     assert second.exit_code == 0
     assert "new                       0" in second.stdout and "updated                   0" in second.stdout
     assert rows(db, "SELECT symbol, count(*) AS n, sum(close) AS c, sum(adj_close) AS a "

@@ -57,7 +57,8 @@ def test_edit_writes_each_field_and_marks_the_claim_edited(db, db_path):
     fid = _id(db, "flows")
     change = review.edit(db, "flows", fid, {"amount_usd": "$750 million", "ticker": "iwm",
                                             "window_end": "2017-08-17"})
-    assert set(change.fields) == {"amount_usd", "window_end", "status"}  # ticker unchanged
+    # ticker unchanged; a window the reviewer set is theirs (sure enough to call a claim false)
+    assert set(change.fields) == {"amount_usd", "window_end", "window_source", "status"}
     row = rows(db_path, "SELECT * FROM flows WHERE id = ?", [fid])[0]
     assert (row["amount_usd"], row["ticker"], row["window_end"], row["status"]) == (
         7.5e8, "IWM", "2017-08-17", "edited")

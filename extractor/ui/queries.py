@@ -232,9 +232,9 @@ def next_article(db: Database, current: str | None) -> str | None:
 # Columns the review table shows per kind, in order (besides id, status and evidence).
 CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
     "flows": ("ticker", "direction", "amount_usd", "qualifier", "aggregation", "window_label",
-              "window_start", "window_end"),
+              "window_start", "window_end", "window_source"),
     "returns": ("ticker", "value_pct", "value_pct_high", "kind", "qualifier", "window_label",
-                "window_start", "window_end"),
+                "window_start", "window_end", "window_source", "window_intraday"),
     "quotes": ("speaker", "title", "organization", "stance", "quote_text"),
     "sentiment": ("ticker", "label", "score"),
     "mentions": ("symbol", "name"),
@@ -247,7 +247,8 @@ def claims(db: Database, article_id: str, table: str) -> list[dict[str, Any]]:
                                         "confidence", "source", "start"))
     if table in CHECKED_TABLES:
         return _dicts(db.execute(
-            f"SELECT {cols}, c.verdict, c.actual AS actual, c.reason AS verdict_reason FROM {table} x "
+            f"SELECT {cols}, c.verdict, c.reading AS verdict_reading, c.actual AS actual, "
+            f"c.reason AS verdict_reason FROM {table} x "
             f"LEFT JOIN checks c ON c.fact_table = '{table}' AND c.fact_id = x.id "
             "WHERE x.article_id = ? ORDER BY x.start, x.id", [article_id]))
     return _dicts(db.execute(f"SELECT {cols} FROM {table} x WHERE x.article_id = ? "
@@ -275,10 +276,12 @@ def spans(db: Database, article_id: str) -> list[Span]:
         "quote": "SELECT start, \"end\", coalesce(speaker, 'quote'), status FROM quotes "
                  "WHERE article_id = ?",
         "window": "SELECT window_phrase_start, window_phrase_end, window_label || ': ' || "
-                  "coalesce(window_start, '?') || ' to ' || coalesce(window_end, '?'), status "
+                  "coalesce(window_start, '?') || ' to ' || coalesce(window_end, '?') || "
+                  "coalesce(' (' || window_source || ')', ''), status "
                   "FROM flows WHERE article_id = ?1 UNION ALL SELECT window_phrase_start, "
                   "window_phrase_end, window_label || ': ' || coalesce(window_start, '?') || "
-                  "' to ' || coalesce(window_end, '?'), status FROM returns WHERE article_id = ?1",
+                  "' to ' || coalesce(window_end, '?') || coalesce(' (' || window_source || ')', ''), "
+                  "status FROM returns WHERE article_id = ?1",
     }
     for kind, q in sql.items():
         for start, end, label, status in db.execute(q, [article_id]):
@@ -295,7 +298,8 @@ def claim_detail(db: Database, table: str, fact_id: int) -> dict[str, Any] | Non
         f"SELECT x.*, a.title, a.published, c.verdict, c.basis, c.symbol AS checked_symbol, "
         "c.start_date, c.end_date, c.sessions_early, c.start_price, c.end_price, c.actual, "
         "c.accept_low, c.accept_high, c.tolerance, c.forecast, c.dollar_volume, c.flow_multiple, "
-        "c.sentiment AS stance, c.sentiment_disagrees, c.reason, c.evaluations, c.checked_at "
+        "c.sentiment AS stance, c.sentiment_disagrees, c.reason, c.reading, c.evaluations, c.checked_at, "
+        "a.asof AS article_asof, a.asof_reason "
         f"FROM {table} x JOIN articles a ON a.id = x.article_id LEFT JOIN checks c "
         f"ON c.fact_table = '{table}' AND c.fact_id = x.id WHERE x.id = ?", [int(fact_id)]))
     if not rows:

@@ -96,8 +96,15 @@ m1, m2, m3 = st.columns(3)
 m1.metric("Claimed", claimed, help=f"qualifier: {c['qualifier'] or 'none'}")
 m2.metric("Actual", actual)
 m3.metric("Verdict", verdict)
+SOURCES = {"claim": "the claim's own clause", "sentence": "its sentence",
+           "paragraph": "another sentence of its paragraph (borrowed)",
+           "article": "the article's framing period (borrowed)", "reviewer": "a reviewer"}
 st.caption(f"Window “{c['window_label'] or '?'}”: from the close of {c['window_start'] or '?'} "
-           f"to the close of {c['window_end'] or '?'}.")
+           f"to the {'session' if c.get('window_intraday') else 'close'} of {c['window_end'] or '?'}"
+           + (", a moment inside that session (intraday)" if c.get("window_intraday") else "")
+           + f"; read from {SOURCES.get(c.get('window_source') or '', 'an unknown place')}."
+           + (f" The article's figures run through {c['article_asof']}: {c['asof_reason']}."
+              if c.get("article_asof") else ""))
 if c["verdict"] is None:
     st.info("No verdict yet: import prices (`extractor prices import DIR`) and run `extractor check`.")
 else:
@@ -106,10 +113,12 @@ else:
 price_chart(c)
 if c["verdict"] is not None:
     basis = {"price": "price return (close)", "total_return": "total return (adjusted close)",
+             "intraday_range": "the session's high-low range (intraday figure)",
              "net_flow": "net flows", "shares_outstanding": "shares outstanding × close"}
     facts = {"basis": basis.get(c["basis"], c["basis"]), "series": c["checked_symbol"],
              "measured from": c["start_date"], "to": c["end_date"],
              "sessions early": c["sessions_early"],
+             "how it was reached": c.get("reading"),
              "tolerance": f"{c['tolerance']:.4g}" if c["tolerance"] is not None else None,
              "accepted": (f"{c['accept_low']:.4g} … {c['accept_high']:.4g}"
                           if c["accept_low"] is not None and c["accept_high"] is not None else None),
