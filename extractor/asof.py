@@ -14,6 +14,8 @@ Decisions, in order:
    story, not "in a Monday note"), "today", "this afternoon", "at the close", a time of
    day after noon: the publication day's close (``same_day``);
 3. otherwise the session before (``before``).
+Before all of these, a date the text gives for its data ("data as of Sept. 12, 2018")
+decides (``stated``); a reprint ("published on October 26") is read as of that day.
 A same-day story whose lede trades "in early trading", "at midday", "in recent action"
 is ``intraday``: its figures that end on the publication day are a moment inside the
 session, not its close (``crosscheck`` checks those against the day's range).
@@ -114,14 +116,49 @@ def _sessions_named(text: str, published: date) -> tuple[str | None, str | None]
     return same, earlier
 
 
+_MON = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+# "data as of Sept. 12, 2018", "performance figures through March 29", "prices as of the close on May 6"
+_STATED = re.compile(r"\b(?:data|figures|prices|returns|performance|flows|numbers)\b[^.\n]{0,30}?\b(?:as of|through)\s+"
+                     r"(?:the\s+close\s+(?:on|of)\s+)?" + _MON, re.IGNORECASE)
+# a reprint: "the market commentary ... published on October 26"
+_REPRINT = re.compile(r"\b(?:first\s+|originally\s+)?published\s+on\s+" + _MON, re.IGNORECASE)
+_MONTH_NUMBERS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                                               "oct", "nov", "dec"), 1)}
+
+
+def _named_day(m: re.Match, published: date) -> date | None:
+    """The date a _MON match names; with no year, the latest such day on or before
+    publication."""
+    month, day = _MONTH_NUMBERS[m.group("mon")[:3].lower()], int(m.group("day"))
+    year = int(m.group("year")) if m.group("year") else published.year
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        return None
+    if not m.group("year") and d > published:
+        try:
+            d = date(year - 1, month, day)
+        except ValueError:
+            return None
+    return d
+
+
 def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading:
     """Decide the article's as-of close from its words (see the module docstring)."""
     if published is None:
         return AsOfReading(None, "unknown", "no publication day")
     body = text[body_start:]
+    stated = next((d for m in _STATED.finditer(body) if (d := _named_day(m, published)) and d <= published), None)
+    if stated is not None:
+        day = on_or_before(stated)
+        return AsOfReading(day, "stated", f"the text says its figures run through {stated}")
+    reprint = next((d for m in _REPRINT.finditer(body) if (d := _named_day(m, published)) and d < published), None)
+    if reprint is not None:  # written for an earlier day: read it as of that day
+        published = reprint
     prev = before(published)
+    origin = f" (first published {published})" if reprint is not None else ""
     if on_or_before(published) != published:
-        return AsOfReading(prev, "before", f"the session before publication: {published} is not a trading day")
+        return AsOfReading(prev, "before", f"the session before publication{origin}: {published} is not a trading day")
     same, earlier = _sessions_named(body, published)
     clocks = [m for m in CLOCK.finditer(body)]
     after_close = next((m.group(0) for m in clocks if clock_minutes(m) >= CLOSE_MINUTES), None)
@@ -129,14 +166,14 @@ def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading
     if same:
         sign = same
     elif earlier:
-        return AsOfReading(prev, "before", f"the session before publication: the text is about {earlier!r}")
+        return AsOfReading(prev, "before", f"the session before publication{origin}: the text is about {earlier!r}")
     else:
         word = cue_pattern("same_day").search(body) or cue_pattern("intraday").search(body)
         clock = next((m for m in clocks if in_session(m) and not _dateline(body, m.start())), None)
         sign = after_close or (word.group(0) if word else None) or (clock.group(0) if clock else None)
     if sign is None:
         during = next((m.group(0) for m in clocks if in_session(m)), None)
-        why = ("the session before publication: "
+        why = (f"the session before publication{origin}: "
                + (f"written during the session ({during!r})" if during else
                   "nothing in the text says it was written after the publication day's session"))
         return AsOfReading(prev, "before", why)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
 from .asof import _WEEKDAY_USE, _dateline, cue_pattern, note_day
-from .normalize.time import FULL_MONTHS, before, resolve
+from .normalize.time import FULL_MONTHS, before, on_or_before, resolve
 from .rules import extensions as ext
 from .schema import Anchor, Window
 
@@ -130,6 +130,25 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     return bool(_HEADING.fullmatch(text[a:start])) and tail in (":", "")
 
 
+# Lipper (and the reports that follow it) count fund flows in weeks from Thursday to
+# Wednesday; in such a report "last week" and "this week" are that week, not the calendar's.
+_FLOW_WEEK = re.compile(r"\bLipper\b|\bfund[- ]flows?\s+(?:trading\s+)?week\b|\bweek\s+ended\s+(?:on\s+)?Wednesday\b",
+                        re.IGNORECASE)
+
+
+def fund_flows_week(published: date | None, start: int | None = None, end: int | None = None) -> Window | None:
+    """The fund-flows week a report published that day covers: Thursday to the latest
+    Wednesday before publication (start = the Wednesday close before it)."""
+    if published is None:
+        return None
+    wed = published - timedelta(days=(published.weekday() - 2) % 7 or 7)
+    last = on_or_before(wed)
+    first = before(wed - timedelta(days=6))
+    if last is None or first is None:
+        return None
+    return Window(f"week ended {wed.isoformat()}", first, last, phrase_start=start, phrase_end=end)
+
+
 def _para_sep(text: str, body_start: int) -> str:
     """Blank lines end paragraphs; a text that has none (one paragraph a line) ends them
     at each line break."""
@@ -163,6 +182,7 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
     headings: list[int] = []
     text = doc.text  # Doc.text joins every token again on each access
     scopes = note_scopes(text, body_start, anchor)
+    flow_weeks = anchor.published is not None and _FLOW_WEEK.search(text, body_start) is not None
     for span in doc.spans.get(ext.TIMEX, []):
         if span.start_char < body_start:
             continue
@@ -202,6 +222,12 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
                 (span.text.lower().startswith(("since", "in ")) or left.rstrip().lower().endswith("since")) \
                 and _SUPERLATIVE.search(left + span.text[:5]):
             continue  # "its worst week since January 30": a comparison, not the claim's window
+        if flow_weeks and (tp.kind == "wtd" or (tp.kind == "prev" and tp.args == ("week",))
+                           or (tp.kind == "trail" and tp.args == (1, "week"))):
+            week = fund_flows_week(anchor.published, span.start_char, span.end_char)
+            if week is not None:
+                out.append((span.start_char, span.end_char, week))
+                continue
         if tp.kind == "wtd":
             # "this week's net outflows" in a weekly report: the week it named ("the
             # fund-flows week ended Wednesday, May 8")
@@ -211,7 +237,13 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
                 out.append((span.start_char, span.end_char,
                             replace(week, phrase_start=span.start_char, phrase_end=span.end_char)))
                 continue
-        out.append((span.start_char, span.end_char, resolve(tp, here, since_close=since_close)))
+        w = resolve(tp, here, since_close=since_close)
+        if w.start is None and w.end is None and tp.kind in ("month", "quarter", "half") and w.label:
+            # "the first half" after "the first half of 2023": that one, with its year
+            named = next((v for *_, v in reversed(out) if v.start and (v.label or "").startswith(w.label + " ")), None)
+            if named is not None:
+                w = replace(named, phrase_start=span.start_char, phrase_end=span.end_char)
+        out.append((span.start_char, span.end_char, w))
     frame = None
     if anchor.published is not None and anchor.asof == anchor.published:
         frame = Window("today", before(anchor.published), anchor.published, source="article")

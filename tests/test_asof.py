@@ -215,3 +215,21 @@ def test_the_window_source_and_the_as_of_are_stored_and_queryable(tmp_path):
     # "on Thursday" in the sentence before (paragraph); IWM: the article's Thursday (article)
     assert got == {"^GSPC": ("paragraph", 0, "2019-08-15"), "IWM": ("article", 0, "2019-08-15")}
     assert db.execute("SELECT asof_reason FROM articles").fetchone()[0].startswith("publication day's close")
+
+
+def test_last_week_in_a_lipper_report_is_the_fund_flows_week():
+    # Thursday 2019-05-09: Lipper's week ended Wednesday May 8 (from Wednesday May 1's close)
+    text = ("date 2019-05-09\nLipper U.S. Fund Flows: investors pulled money from equity funds. The "
+            "S&P 500 fell 1.52 percent last week.\n")
+    w = extractor.extract(text).returns[0].window
+    assert (w.label, *dates(w)) == ("week ended 2019-05-08", "2019-05-01", "2019-05-08")
+    calendar = extractor.extract("date 2019-05-09\nThe S&P 500 fell 1.52 percent last week.\n").returns[0].window
+    assert dates(calendar) == ("2019-04-26", "2019-05-03")  # elsewhere, last week is the calendar's
+
+
+def test_a_date_the_text_gives_for_its_data_decides_the_as_of():
+    text = ("date 2018-09-14\nSince Sept. 4, TLT has pulled in $1.8 billion in new net investment assets."
+            "\n\n*Sources: ETF.com, FactSet; data as of Sept. 12, 2018*\n")
+    facts = extractor.extract(text)
+    assert facts.article.anchor.asof == date(2018, 9, 12)
+    assert dates(one(facts, "flows", "TLT").window) == ("2018-08-31", "2018-09-12")
