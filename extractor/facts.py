@@ -484,6 +484,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                     borrowed = times.frame  # "slid 634.76 points, or 5.6 percent, to 10,809.85": the day's move
                 window = borrowed or times.inherited(c.start, text) or window
             if fc:
+                window = times.as_forecast(window)
                 last_fc = window
             window = _intraday(c, window, text, anchor, fc)
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char

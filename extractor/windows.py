@@ -7,7 +7,7 @@ their unit; comparisons ("its worst week since January 30") are no claim's windo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from spacy.tokens import Doc
@@ -28,6 +28,17 @@ class TimeIndex:
     headings: tuple[int, ...] = ()  # start offsets of heading phrases
     para_sep: str = "\n\n"  # what ends a paragraph in this text
     frame: Window | None = None  # a same-day wrap's own session, for claims that name none
+    parsed: dict = field(default_factory=dict)  # phrase start -> (TimePhrase, Anchor) it was resolved with
+
+    def as_forecast(self, w: Window) -> Window:
+        """The window read as a forecast's: a period still running on the publication day
+        ("a 2014 full-year gain", "this year") is the whole period, not the part so far."""
+        got = self.parsed.get(w.phrase_start) if w.phrase_start is not None else None
+        if got is None:
+            return w
+        tp, anchor = got
+        f = resolve(tp, anchor, forecast=True)
+        return replace(w, start=f.start, end=f.end) if f.end and (w.end is None or f.end > w.end) else w
 
     def para_start(self, text: str, pos: int) -> int:
         return text.rfind(self.para_sep, 0, pos) + 1
@@ -120,13 +131,16 @@ def _unit_of(label: str) -> str | None:
 _HEADING = re.compile(r"[ \t]*(?:on|for|in|over|during)?[ \t]*$", re.IGNORECASE)
 
 
-def _is_heading(text: str, start: int, end: int) -> bool:
+def _is_heading(text: str, start: int, end: int, kind: str = "") -> bool:
     """The phrase is a line of its own, maybe with "For"/"On" before and a colon after
-    ("For the year:", "On Monday:")."""
+    ("For the year:", "On Monday:"); or the dates ending a chart's caption ("VXX vs.
+    VIX: 3/30/12 - 4/10/12")."""
     a = text.rfind("\n", 0, start) + 1
     b = text.find("\n", end)
     b = len(text) if b < 0 else b
     tail = text[end:b].strip()
+    if kind == "span" and tail in (":", "") and len(text[a:start].split()) <= 10:
+        return True
     return bool(_HEADING.fullmatch(text[a:start])) and tail in (":", "")
 
 
@@ -182,6 +196,7 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
     headings: list[int] = []
     text = doc.text  # Doc.text joins every token again on each access
     scopes = note_scopes(text, body_start, anchor)
+    parsed: dict[int, tuple] = {}
     flow_weeks = anchor.published is not None and _FLOW_WEEK.search(text, body_start) is not None
     for span in doc.spans.get(ext.TIMEX, []):
         if span.start_char < body_start:
@@ -194,7 +209,7 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
         if tp.kind in ("day", "weekday") and _dateline(text, span.start_char):
             continue  # "Published 03/25/2014", "Monday, November 10, 2008": when, not a window
         here = next((a for lo, hi, a in scopes if lo <= span.start_char < hi), anchor)
-        if _is_heading(text, span.start_char, span.end_char):
+        if _is_heading(text, span.start_char, span.end_char, tp.kind):
             headings.append(span.start_char)
         if getattr(tp, "anaphoric", False) and tp.kind == "today":
             # "at the close" is the one session named before it ("fell Thursday ... at the
@@ -244,10 +259,11 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
             if named is not None:
                 w = replace(named, phrase_start=span.start_char, phrase_end=span.end_char)
         out.append((span.start_char, span.end_char, w))
+        parsed[span.start_char] = (tp, here)
     frame = None
     if anchor.published is not None and anchor.asof == anchor.published:
         frame = Window("today", before(anchor.published), anchor.published, source="article")
-    return TimeIndex(out, anchor.published, tuple(headings), _para_sep(text, body_start), frame)
+    return TimeIndex(out, anchor.published, tuple(headings), _para_sep(text, body_start), frame, parsed)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -413,6 +413,9 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close
             a = (*a[:-1], last.year if a[1] <= last.month else last.year - 1)
         first, _ = point_bounds(a, anchor, "past")
         return before(first), on_or_before(last)
+    if kind == "span":  # a chart's "3/30/12 - 4/10/12": from the first day's close to the last's
+        a, b = args
+        return on_or_before(date(a[3], a[1], a[2])), on_or_before(date(b[3], b[1], b[2]))
     if kind == "through":
         dur, pt = args
         _, last = point_bounds(pt, anchor, "past")

@@ -15,7 +15,7 @@ or ("lastmonth", m), with y None when the text gives none:
     ytd/mtd/qtd/wtd (y,) | trail/fwd (n, unit) | prev/next (unit,) | today | yesterday
     tomorrow | weekday (wd, rel) | month/quarter/half (n, y) | year (y,) | day (m, d, y)
     rest (unit, y) | horizon (point, roll_forward) | asof (point,) | since (point, after)
-    range (point, point) | through (duration, point) | label () = label only.
+    range (point, point) | span (date, date) | through (duration, point) | label () = label only.
 """
 from __future__ import annotations
 
@@ -70,6 +70,8 @@ LAUNCH = ("launch", "inception", "debut", "ipo", "listing")
 _QUARTER = rf"(?:the\s+)?{ORD}[\s-]+quarter(?:\s+of\s+{YEAR})?|q[1-4](?:\s+{YEAR})?"
 POINT_DATE = (rf"(?:{WD},?\s+)?(?:{MON}\s+{DAY}(?:,?\s+{YEAR})?|{DAY}\s+(?:of\s+)?{MON}(?:,?\s+{YEAR})?"
               r"|(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:19|20)\d\d(?!\d))")
+# a slashed date with a two-digit year ("3/30/12"): only inside a span of two ("3/30/12 - 4/10/12")
+SLASHED = r"(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:(?:19|20)\d\d|\d\d)(?![\d/])"
 POINT = rf"(?:{POINT_DATE}|{MON}(?:,?\s+{YEAR})?|{WD}|{YEAR}|{_QUARTER})"
 _P = re.compile(  # parses one POINT (anchored)
     rf"(?:(?P<wd>{WD}),?\s*)?(?:(?P<m1>{MON})\s+(?P<d1>\d{{1,2}})(?!\d)\w*,?\s*(?P<y1>{YEAR})?"
@@ -307,6 +309,14 @@ def _h_range(m: re.Match, text: str) -> Result:
     return label, "range", (a, b), False
 
 
+def _h_span(m: re.Match, text: str) -> Result:
+    """'3/30/12 - 4/10/12', '1/1/2019-3/18/2019': a chart's or a table's date range."""
+    a, b = parse_point(m["a"]), parse_point(m["b"])
+    if not a or not b or a[0] != "date" or b[0] != "date" or a[3] is None or b[3] is None:
+        return None
+    return f"{m['a']} - {m['b']}", "span", (a, b), False
+
+
 def _h_horizon(m: re.Match, text: str) -> Result:
     """Forecast horizons ('by Dec. 31', 'by year-end'): from as-of to that day. Only
     'by/until/before' roll a passed date into next year; 'through' may look back."""
@@ -430,7 +440,7 @@ def _h_adj(m: re.Match, text: str) -> Result:
 # pattern (with its optional leading "over the") at every position, ~20 ms an article.
 PATTERN_FILE = Path(__file__).parent / "patterns" / "time_phrases.jsonl"
 _MONTH_W = " ".join(FULL_MONTHS) + " " + " ".join(_ABBR)
-_NAMES = {"PRE": _PRE, "QTY": QTY, "UNIT": UNIT, "SO_FAR": r"(?:so|thus)\s+far", "POINT": POINT,
+_NAMES = {"SLASHED": SLASHED, "PRE": _PRE, "QTY": QTY, "UNIT": UNIT, "SO_FAR": r"(?:so|thus)\s+far", "POINT": POINT,
           "POINT_DATE": POINT_DATE, "YEAR": YEAR, "WD": WD, "MON": MON, "QUARTER": _QUARTER, "ORD": ORD,
           "NUM": NUM, "WEEKDAY_WORDS": " ".join(WEEKDAYS), "MONTH_WORDS": _MONTH_W}  # + the file's "define" lines
 _HANDLERS: dict[str, Callable[[re.Match, str], Result]] = {
@@ -441,7 +451,7 @@ _HANDLERS: dict[str, Callable[[re.Match, str], Result]] = {
     "prior": lambda m, t: (_lead(m[0]), "prev", (m["u"],), False),
     "weekday": _h_weekday, "since": _h_since, "range": _h_range, "horizon": _h_horizon, "rest": _h_rest,
     "month": _h_month, "quarter": _h_quarter, "half": _h_half, "year": _h_year, "day": _h_day,
-    "same": _h_same, "duration": _h_duration,
+    "same": _h_same, "duration": _h_duration, "span": _h_span,
     "label": lambda m, t: (_lead(m[0]), "label", (), False), "adj": _h_adj}
 
 
