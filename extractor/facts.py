@@ -433,12 +433,22 @@ def _borrowed(w: Window, pos: int, text: str, times: TimeIndex) -> str:
     return "paragraph" if w.phrase_start >= times.para_start(text, pos) else "article"
 
 
+# A web page's live quote beside a name ("the Dow Jones Industrial Average DJIA, +0.03% has
+# slipped 2.3%"): the market when the page was saved, not a claim of the article.
+_CHIP_LEFT = re.compile(r"\b[A-Z][A-Z0-9.]{0,6},\s?$")
+_CHIP = re.compile(r"[+\-−]\d+\.\d\d%$")
+
+
+def quote_chip(text: str, start: int, end: int) -> bool:
+    return bool(_CHIP.match(text[start:end]) and _CHIP_LEFT.search(text, max(0, start - 10), start))
+
+
 def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Return]:
     text = doc.text
     sents = _sentences(doc, body_start)
     cands = []
     for s in doc.spans.get(ext.PERCENT, []):
-        if s.start_char < body_start or s._.x_kind == "pp":
+        if s.start_char < body_start or s._.x_kind == "pp" or quote_chip(text, s.start_char, s.end_char):
             continue
         sent = _sent_of(sents, s.start_char)
         if sent is None:

@@ -133,3 +133,16 @@ def test_at_the_close_is_the_session_the_story_is_about():
     assert (r.window.start, r.window.end) == (date(2011, 9, 21), date(2011, 9, 22))
     alone = ex("At the close, the Dow was down 3.5 percent.", "2011-09-22").returns[0]
     assert (alone.window.start, alone.window.end) == (date(2011, 9, 21), date(2011, 9, 22))
+
+
+def test_a_web_pages_live_quote_beside_a_name_is_not_a_claim():
+    # MarketWatch prints the quote at saving time after a name: "DJIA, +0.03%"
+    facts = extractor.extract("date 2020-08-17\nThe Dow Jones Industrial Average DJIA, +0.03% has slipped 2.3% year "
+                    "to date.\n")
+    assert [(r.ticker, r.value_pct) for r in facts.returns] == [("^DJI", -2.3)]
+
+
+def test_an_alias_written_in_lower_case_in_the_table_matches_as_written():
+    # the table has both "Dow Transports" and "Dow transports"; "the Dow" alone is ^DJI
+    facts = extractor.extract("date 2020-08-17\nThe Dow transports has tacked on 0.7% this year.\n")
+    assert [(r.ticker, r.value_pct) for r in facts.returns] == [("^DJT", 0.7)]

@@ -63,11 +63,15 @@ class TickerRecognizer:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.alias_symbol: dict[str, str] = {}
         self.alias_text: dict[str, str] = {}
+        self.alias_cases: dict[str, list[str]] = {}  # every casing the table writes ("Dow Transports", "Dow transports")
         multi, single = [], []
         for alias, symbol in self.table.alias_items():
             key = alias.lower()
             if key in self.alias_symbol:
+                if self.alias_symbol[key] == symbol:
+                    self.alias_cases[key].append(alias)
                 continue
+            self.alias_cases[key] = [alias]
             self.alias_symbol[key] = symbol
             self.alias_text[key] = alias
             doc = nlp.make_doc(alias)
@@ -200,12 +204,17 @@ class TickerRecognizer:
     def _case_agrees(self, span: Span) -> bool:
         """A multi-word alias matched without case must still be capitalised where the
         alias is ("The gap between yields" is not "The Gap"), a leading "the" aside."""
-        alias = self.alias_text.get(span.text.lower(), span.text).split()
         words = span.text.split()
-        if len(alias) != len(words):
-            return any(c.isupper() for c in span.text)
-        pairs = [(a, w) for a, w in zip(alias, words) if a.lower() != "the"]
-        return all(a[:1].isupper() == w[:1].isupper() for a, w in pairs if a[:1].isalpha())
+        for written in self.alias_cases.get(span.text.lower(), [span.text]):
+            alias = written.split()
+            if len(alias) != len(words):
+                if any(c.isupper() for c in span.text):
+                    return True
+                continue
+            pairs = [(a, w) for a, w in zip(alias, words) if a.lower() != "the"]
+            if all(a[:1].isupper() == w[:1].isupper() for a, w in pairs if a[:1].isalpha()):
+                return True
+        return False
 
     def _guarded(self, doc: Doc, span: Span, symbol: str) -> bool:
         """Index names inside longer proper names are other indices or funds: "Dow
