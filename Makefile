@@ -29,7 +29,7 @@ run: $(RUN_STAMP)
 	$(VENV)/bin/extractor ingest
 
 test: $(DEV_STAMP) browser
-	HF_HUB_OFFLINE=1 $(VENV)/bin/pytest -q
+	HF_HUB_OFFLINE=1 $(VENV)/bin/pytest -q -rs
 
 # The browser test drives Debian's Chromium through Playwright (which must never
 # download a browser). Installed when missing, as root or through sudo; otherwise the
