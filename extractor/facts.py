@@ -243,7 +243,7 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
     return out
 
 
-def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window:
+def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     """The time phrase that governs the number, with where it came from: its own clause
     ("claim"), elsewhere in its sentence ("sentence"), or borrowed from before it."""
     sent = c.sent
@@ -262,6 +262,11 @@ def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window:
         s, e, w = min(phrases, key=dist)
         lo, hi = _clause_bounds(sent, c.start, c.end)
         return replace(w, source="claim" if lo <= s and e <= hi else "sentence")
+    return None
+
+
+def _fallback(c: Candidate, times: TimeIndex, text: str) -> Window:
+    """No phrase governs the number: the latest period named before it, else one just after."""
     return times.before(c.start, text) or times.after_in_paragraph(c.start, text) or Window()
 
 
@@ -485,9 +490,10 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 lead_sign = sign
             lo_v = sign * c.value
             hi_v = sign * c.value_high if c.value_high is not None else None
-            window = _window_for(c, times, text)
+            own = _window_for(c, times, text)
+            window = own or _fallback(c, times, text)
             fc = _is_forecast(c, text, window, anchor.published, ref.start)
-            if not times.in_span(c.sent.start_char, c.sent.end_char):
+            if own is None:
                 borrowed = replace(last_fc, source=_borrowed(last_fc, c.start, text, times)) if fc and last_fc else None
                 if borrowed is None and times.frame is not None and not times.under_heading(c.start, text) \
                         and _DAY_MOVE.search(text, c.sent.start_char, c.end + 40):
@@ -596,9 +602,8 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
             direction = _flow_direction(c, text)
             if direction is None:
                 continue
-            window = _window_for(c, times, text)
-            if not times.in_span(c.sent.start_char, c.sent.end_char):
-                window = times.inherited(c.start, text) or window
+            own = _window_for(c, times, text)
+            window = own or times.inherited(c.start, text) or _fallback(c, times, text)
             ctx = text[c.sent.start_char:c.sent.end_char].lower()
             agg = "total"
             if re.search(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b", ctx):

@@ -62,7 +62,9 @@ class TimeIndex:
         claim false."""
         para = self.para_start(text, pos)
         usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")]
-        in_para = [p for p in usable if para <= p[0]]
+        # "The gauge slumped 11 percent in three days.": a span that measured one move, not a
+        # period the next sentences are about
+        in_para = [p for p in usable if para <= p[0] and not _DURATION.match(p[2].label or "")]
         if in_para:
             return _sourced(in_para[-1][2], "paragraph")
         heads = [p for p in usable if p[0] in self.headings]
@@ -104,6 +106,7 @@ def _sourced(w: Window, source: str) -> Window:
     return replace(w, source=source)
 
 
+_DURATION = re.compile(r"^(?:in|within|over)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)\s")
 COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
 _SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
                           r"first time|most|least|longest|record|heaviest|smallest|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|"
