@@ -587,13 +587,17 @@ def prices_fetch(symbols: tuple[str, ...], db_path: Path, start: Any, end: Any) 
 def check(db_path: Path, recheck: bool, prices_dir: Path | None, online: bool) -> None:
     """Check the stored returns and flows against market data: a verdict each.
 
-    A return is confirmed when its price or total return over the claim's window, or
-    ended up to 3 sessions early, agrees within the tolerance (half a unit of the
-    claim's last digit plus 0.1 point, widened by "more than", "almost", "about" or a
-    range); contradicted when prices cover the window and nothing agrees;
-    unverifiable otherwise, with the reason. Flows are unverifiable without flow data
-    (imported with `prices import`) and get the dollar volume traded as a
-    plausibility figure. Verdicts are in the checks table and the claims view.
+    A return is confirmed when its price or total return agrees within the tolerance
+    (half a unit of the claim's last digit plus 0.1 point, widened by "more than",
+    "almost", "about" or a range) on some reading of its window: as stated, through the
+    publication day's close, ended up to 3 sessions early, through an index's fund; an
+    intraday figure when the session's high-low range reaches it. It is contradicted
+    only when its window comes from its own clause or sentence (or a reviewer) and no
+    reading agrees; a claim that fails on a borrowed window is unverifiable ("window
+    uncertain"), as is one that cannot be checked, with the reason. Flows are
+    unverifiable without flow data (imported with `prices import`) and get the dollar
+    volume traded as a plausibility figure. Verdicts are in the checks table and the
+    claims view (verdict, verdict_reading: exact or what it took, verdict_reason).
 
     Example:
 

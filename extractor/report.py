@@ -64,9 +64,13 @@ def format_json(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _window(w: Any) -> str:
+    """'year-to-date (2016-12-30 .. 2017-08-17)', with where a borrowed window came from
+    ('[article]') and '[intraday]' for a moment inside the end session."""
+    marks = "".join(f" [{m}]" for m in (w.source if w.source in ("paragraph", "article") else None,
+                                        "intraday" if w.intraday else None) if m)
     if w.start or w.end:
-        return f"{w.label or ''} ({w.start or '?'} .. {w.end or '?'})".strip()
-    return w.label or ""
+        return f"{w.label or ''} ({w.start or '?'} .. {w.end or '?'}){marks}".strip()
+    return f"{w.label or ''}{marks}".strip()
 
 
 def facts_table(facts: ArticleFacts) -> str:
