@@ -243,6 +243,11 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
     return out
 
 
+_ONE_DAY = re.compile(r"^(?:one|single|1)\s+(?:day|session)s?$")
+_NAMED_DAY = re.compile(r"^(?:today|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday)|"
+                        r"[a-z]{3,9}\.?\s+\d{1,2}(?:,\s+\d{4})?)$")
+
+
 def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     """The time phrase that governs the number, with where it came from: its own clause
     ("claim"), elsewhere in its sentence ("sentence"), or borrowed from before it."""
@@ -251,6 +256,9 @@ def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     # ("slumped 8.9 percent, ..., down 25 percent from its April 29 high": the high is the 25's)
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
                if p[0] < c.start or not (_CLAUSE_BREAK.search(text[c.end:p[0]]) or _NUMBER.search(text[c.end:p[0]]))]
+    if any(_NAMED_DAY.match(p[2].label or "") for p in phrases):
+        # "the second-biggest single-day inflow ... on Wednesday": the day it names
+        phrases = [p for p in phrases if not _ONE_DAY.match(p[2].label or "")]
     if phrases:
         def dist(p):
             s, e, _ = p

@@ -46,8 +46,10 @@ class TimeIndex:
     def after_in_paragraph(self, pos: int, text: str) -> Window | None:
         """A claim that opens an article before any period is named takes the first
         one named soon after it ("down -3.05%. ... fell -3% today")."""
+        # only a session named after it ("today", "on Tuesday"): a period named after the
+        # number belongs to that sentence's own figure ("up 34 percent from ... March 9")
         nxt = [p for p in self.phrases if pos <= p[0] < pos + 400
-               and not COMPARISON.search(p[2].label or "")]
+               and not COMPARISON.search(p[2].label or "") and _SESSION.match(p[2].label or "")]
         return _sourced(nxt[0][2], "paragraph") if nxt else None
 
     def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
@@ -106,6 +108,7 @@ def _sourced(w: Window, source: str) -> Window:
     return replace(w, source=source)
 
 
+_SESSION = re.compile(r"^(?:today|yesterday|intraday|(?:last\s+|this\s+past\s+)?(?:monday|tuesday|wednesday|thursday|friday))$")
 _DURATION = re.compile(r"^(?:in|within|over)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)\s")
 COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
 _SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"

@@ -233,3 +233,20 @@ def test_a_date_the_text_gives_for_its_data_decides_the_as_of():
     facts = extractor.extract(text)
     assert facts.article.anchor.asof == date(2018, 9, 12)
     assert dates(one(facts, "flows", "TLT").window) == ("2018-08-31", "2018-09-12")
+
+
+def test_a_named_day_beats_a_one_day_adjective_and_last_friday_keeps_its_last():
+    text = ("date 2016-12-01\nHYG took in $1.3 billion on Wednesday, the second-biggest single-day inflow "
+            "ever. NUGT hauled in $39.1 million last Friday.\n")
+    facts = extractor.extract(text)
+    assert one(facts, "flows", "HYG").window.label == "wednesday"
+    assert dates(one(facts, "flows", "HYG").window) == ("2016-11-29", "2016-11-30")
+    assert one(facts, "flows", "NUGT").window.label == "last friday"
+
+
+def test_a_period_named_after_a_number_belongs_to_that_sentences_figure():
+    # the first sentence names no period; "March 9" is the 34 percent's, not the 19.3's
+    text = ("Bank of America (BAC) climbed 19.3 percent to $10.38. The S&P 500 is now up 34 percent from "
+            "its 12-year closing low on March 9.\n")
+    facts = extractor.extract(text)
+    assert one(facts, "returns", "BAC").window.label is None

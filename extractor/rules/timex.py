@@ -231,7 +231,7 @@ def _h_weekday(m: re.Match, text: str) -> Result:
         rel = {"this": "this_week", "last": "last_week"}.get(m["wk"], "")
         if not rel:
             return f"{wd_name} of next week", "label", (), False
-    return wd_name, "weekday", (wd, rel), False
+    return (f"{pre} {wd_name}" if rel == "last" else wd_name), "weekday", (wd, rel), False
 
 
 def _dur(m: re.Match) -> tuple[str, tuple]:
