@@ -105,6 +105,10 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
                 elif outcome.status == "ingested":
                     tally.update({k: v for k, v in outcome.facts.counts().items() if k in KINDS})
                     run_tickers.update(outcome.facts.tickers)
+                    if outcome.result is not None and outcome.result.superseded:
+                        bar.write(f"Note: {outcome.path}: its text changed; the claims reviewed on the "
+                                  "earlier text stay with it (marked \"source changed\" in the review app)",
+                                  file=sys.stderr)
         stored = summary(db)
         checked, unchecked = None, 0
         if run_check or (run_check is None and _has_prices(db)):

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -234,7 +235,9 @@ def _clean(text: str) -> str:
 
 
 def _jsonl_articles(path: Path, raw: str) -> Iterator[Article | IngestError]:
-    """One Article per line, ``path`` = "file.jsonl:N" so each line is its own article.
+    """One Article per line, ``path`` = "file.jsonl:N" so each line is its own article
+    ("file.jsonl#ID" when the line carries its own "id", which then names the article
+    whatever line it moves to).
     A bad line is yielded as an error and the next line is read."""
     for n, line in enumerate(_LINE_BREAK.split(raw), 1):
         if not line.strip():
@@ -259,6 +262,10 @@ def _jsonl_article(path: Path, line: str, n: int) -> Article:
     if not isinstance(text, str) or not text.strip():
         raise fail('missing field "text" (expected a non-empty string with the article text)')
     fields: dict[str, str | None] = {}
+    key = record.get("id")
+    if isinstance(key, bool) or (key is not None and not isinstance(key, (str, int))):
+        raise fail(f'field "id" is {key!r}, expected a string or a number')
+    key = str(key).strip() or None if key is not None else None
     for name in ("source", "title", "published"):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
@@ -270,8 +277,9 @@ def _jsonl_article(path: Path, line: str, n: int) -> Article:
         if published is None:
             raise fail(f'field "published" is {fields["published"]!r}, expected an ISO date '
                        "like 2017-08-18")
-    return article_from_text(_clean(text), published=published, source=fields["source"],
-                             title=fields["title"], path=f"{path}:{n}")
+    article = article_from_text(_clean(text), published=published, source=fields["source"],
+                                title=fields["title"], path=f"{path}#{key}" if key else f"{path}:{n}")
+    return replace(article, key=key) if key else article
 
 
 def _parse_date(value: str) -> date | None:

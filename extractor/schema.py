@@ -58,6 +58,9 @@ class Article:
     anchor: Anchor = field(default_factory=Anchor)
     body_start: int = 0  # offset where the header lines end; no fact starts before it
     asof_reason: str | None = None  # why ``anchor.asof`` is the close it is (extractor.asof)
+    # An identity the source gives (a JSONL line's "id"): a changed text under the same
+    # key is a new version of the same article, and its reviewed claims follow it.
+    key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -289,13 +289,44 @@ DROP VIEW claims;
     db.executescript(_claims_view_sql(with_checks=True, with_readings=True))
 
 
+def m005_identity(db: Database) -> None:
+    """Article identity that survives edits to a file: every path a text was read from
+    (``article_paths``; the same text under two paths is one article), the article that
+    took over a path whose text changed (``superseded_by``: the old text keeps its
+    reviewed claims and is flagged "source changed"), who made each correction; and
+    the bogus ``idx_quotes_ticker`` (it indexed the string 'ticker') dropped."""
+    db.executescript("""
+CREATE TABLE article_paths (
+    path TEXT PRIMARY KEY,         -- a file, "file.jsonl:N" or "file.jsonl#ID" the text was read from
+    article_id TEXT NOT NULL,      -- articles.id (sha256 of the text) found there last
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX idx_article_paths_article ON article_paths(article_id);
+INSERT OR IGNORE INTO article_paths (path, article_id, seen_at)
+    SELECT path, id, ingested_at FROM articles WHERE path IS NOT NULL ORDER BY ingested_at DESC;
+ALTER TABLE articles ADD COLUMN superseded_by TEXT;   -- its path now holds this article's text
+ALTER TABLE corrections ADD COLUMN reviewer TEXT;     -- who made the change
+DROP INDEX IF EXISTS idx_quotes_ticker;
+""")
+
+
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
 MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks,
-                                                m003_review, m004_window_sources]
+                                                m003_review, m004_window_sources, m005_identity]
 
 
 class _Migrations(Migrations):
     migrations_table = "_migrations"
+
+
+def newer_schema(db: Database, migrations: Sequence[Callable[[Database], None]] = MIGRATIONS) -> list[str]:
+    """Migrations recorded in the file that this version does not know: a newer
+    extractor wrote it."""
+    if "_migrations" not in db.table_names():
+        return []
+    known = {fn.__name__ for fn in migrations}
+    return [name for (name,) in db.execute("SELECT name FROM _migrations WHERE migration_set = 'extractor'")
+            if name not in known]
 
 
 def migrate(db: Database, migrations: Sequence[Callable[[Database], None]] = MIGRATIONS) -> None:
@@ -351,6 +382,12 @@ def open_db(path: str | Path, *, readonly: bool = False,
         db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         db.execute("PRAGMA foreign_keys=ON")
         db.enable_wal()
+        newer = newer_schema(db, migrations)
+        if newer:
+            conn.close()
+            raise StoreError(f"{path} was written by a newer extractor (its schema has "
+                             f"{', '.join(newer)}; this is extractor {EXTRACTOR_VERSION}): "
+                             "upgrade the extractor, or give `--db` another file")
         migrate(db, migrations)
     except sqlite3.Error as exc:
         raise store_error(exc, path) from None
@@ -482,6 +519,7 @@ class WriteResult:
     path: str | None
     inserted: dict[str, int] = field(default_factory=dict)  # machine rows written, per table
     kept: int = 0  # human-reviewed rows left as they were
+    superseded: list[str] = field(default_factory=list)  # old texts at this path kept for their reviewed rows
     skipped: int = 0  # machine rows not written: a human-reviewed row covers the claim
     replaced: list[str] = field(default_factory=list)  # ids of earlier versions of this path
 
@@ -504,23 +542,44 @@ def _reanchor(db: Database, table: str, row_id: int, start: int | None, evidence
 def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
     """Store one article and its facts in one transaction.
 
-    The article row is upserted on its sha256; its machine rows (status ``extracted``)
-    are replaced; rows a person decided on are kept and no machine copy of them is
-    added (same ``fact_key``). When the same path was stored before with other text,
-    the old version's machine rows and article row go, and its human rows move to the
-    new article (their spans re-found in the new text).
+    The article row is upserted on its sha256 (the same text under another path is the
+    same article: the path is added to ``article_paths``, nothing is extracted twice);
+    its machine rows (status ``extracted``) are replaced; rows a person decided on are
+    kept and no machine copy of them is added (same ``fact_key``).
+
+    When a path held another text before, that text's machine rows go. Its reviewed
+    rows never move to another article's text: the old article stays, flagged
+    ``superseded_by`` the new one ("source changed"), unless nothing was reviewed on it
+    (then it goes) or the source names the article (a JSONL line's ``id``): then it is a
+    new version of the same article and its reviewed rows follow, their spans re-found
+    in the new text. A text still read from another path is left as it is.
     """
     article = facts.article
     result = WriteResult(article_id=article.id, path=article.path)
     rows = fact_rows(facts)
     with write_transaction(db):
+        previous: list[str] = []
         if article.path is not None:
-            result.replaced = [r[0] for r in db.execute(
-                "SELECT id FROM articles WHERE path = ? AND id != ?", [article.path, article.id])]
-        db["articles"].upsert(article_row(article, facts.tickers, facts.version), pk="id")
-        ids = [article.id, *result.replaced]
-        marks, old = ", ".join("?" * len(ids)), ", ".join("?" * len(result.replaced))
+            previous = [r[0] for r in db.execute(
+                "SELECT article_id FROM article_paths WHERE path = ? AND article_id != ?",
+                [article.path, article.id])]
+        existing = db.execute("SELECT path FROM articles WHERE id = ?", [article.id]).fetchone()
+        row = article_row(article, facts.tickers, facts.version)
+        if existing is not None and existing[0] and existing[0] != article.path:
+            row["path"] = existing[0]  # the first path it was read from stays its name
+        row["superseded_by"] = None
+        db["articles"].upsert(row, pk="id")
+        if article.path is not None:
+            db.execute("INSERT INTO article_paths (path, article_id, seen_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT(path) DO UPDATE SET article_id = excluded.article_id, "
+                       "seen_at = excluded.seen_at", [article.path, article.id, row["ingested_at"]])
+        gone = [o for o in previous if not db.execute(
+            "SELECT 1 FROM article_paths WHERE article_id = ? LIMIT 1", [o]).fetchone()]
+        follow = gone if article.key is not None else []
+        result.replaced = follow
         for table in FACT_TABLES:
+            ids = [article.id, *gone]
+            marks = ", ".join("?" * len(ids))
             if table in CHECKED_TABLES:  # a machine row's verdict goes with it
                 db.execute(f"DELETE FROM checks WHERE fact_table = ? AND fact_id IN (SELECT id "
                            f"FROM {table} WHERE article_id IN ({marks}) AND +status = ?)",
@@ -528,9 +587,10 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
             # "+status": search by article_id; the status index would scan every machine row
             db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks}) AND +status = ?",
                        [*ids, MACHINE_STATUS])
-            if result.replaced:
+            if follow:
+                old = ", ".join("?" * len(follow))
                 moved = db.execute(f"SELECT id, start, evidence FROM {table} "
-                                   f"WHERE article_id IN ({old})", result.replaced).fetchall()
+                                   f"WHERE article_id IN ({old})", follow).fetchall()
                 for row_id, start, evidence in moved:
                     db.execute(f"UPDATE {table} SET article_id = ? WHERE id = ?", [article.id, row_id])
                     _reanchor(db, table, row_id, start, evidence, article.text)
@@ -543,16 +603,27 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
             if new:
                 db[table].insert_all(new)
             result.inserted[table] = len(new)
-        if result.replaced:
-            db.execute(f"DELETE FROM articles WHERE id IN ({old})", result.replaced)
+        for o in gone:
+            human = any(db.execute(f"SELECT 1 FROM {t} WHERE article_id = ? LIMIT 1", [o]).fetchone()
+                        for t in FACT_TABLES)
+            if human:  # its reviewed claims stay on its own text; the reviewer is told
+                db.execute("UPDATE articles SET superseded_by = ? WHERE id = ?", [article.id, o])
+                result.superseded.append(o)
+            else:
+                db.execute("DELETE FROM articles WHERE id = ?", [o])
+        for o in previous:
+            if o not in gone:  # still read from another path: named by that one now
+                db.execute("UPDATE articles SET path = (SELECT path FROM article_paths WHERE "
+                           "article_id = ? ORDER BY seen_at LIMIT 1) WHERE id = ? AND path = ?",
+                           [o, o, article.path])
     return result
 
 
 # --------------------------------------------------------------------------- reading
 
 def _stored(db: Database, path: str) -> tuple[str, str] | None:
-    row = db.execute("SELECT id, extractor_version FROM articles WHERE path = ? "
-                     "ORDER BY ingested_at DESC LIMIT 1", [path]).fetchone()
+    row = db.execute("SELECT a.id, a.extractor_version FROM article_paths p JOIN articles a "
+                     "ON a.id = p.article_id WHERE p.path = ?", [path]).fetchone()
     return (row[0], row[1]) if row else None
 
 

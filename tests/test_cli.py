@@ -107,30 +107,32 @@ def test_a_second_run_skips_unchanged_files(corpus, db_path, fake_rules):
     assert count(db_path, "flows") == 3
 
 
-def test_a_changed_file_is_extracted_again_without_duplicates(corpus, db_path, fake_rules):
+def test_a_changed_file_is_extracted_again_and_reviewed_claims_stay_with_their_text(corpus, db_path, fake_rules):
     run("ingest", corpus, "--db", db_path)
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute("UPDATE flows SET status = 'accepted' WHERE ticker = 'IWM'")
     conn.close()
-    accepted = rows(db_path, "SELECT id, evidence FROM flows WHERE ticker = 'IWM'")
+    accepted = rows(db_path, "SELECT id, article_id, evidence FROM flows WHERE ticker = 'IWM'")
     path = corpus / "small-caps.txt"
     path.write_text(path.read_text().replace("2.7 percent", "3.1 percent"), encoding="utf-8")
 
     result = run("ingest", corpus, "--db", db_path)
 
     assert result.exit_code == 0, result.output
-    assert summary_line(result.stdout, "articles ingested") == ["1", "3"]
+    assert summary_line(result.stdout, "articles ingested") == ["1", "4"]
     assert summary_line(result.stdout, "articles skipped") == ["2"]
-    assert count(db_path, "articles") == 3
+    assert f"Note: {path}: its text changed" in result.stderr
     new_text = path.read_text()
-    article = rows(db_path, "SELECT id, text FROM articles WHERE path = ?", [str(path)])
-    assert [a["text"] for a in article] == [new_text]
-    iwm = rows(db_path, "SELECT id, article_id, status, evidence FROM flows WHERE ticker = 'IWM'")
-    assert iwm == [{"id": accepted[0]["id"], "article_id": article[0]["id"], "status": "accepted",
-                    "evidence": accepted[0]["evidence"]}]
+    new_id = rows(db_path, "SELECT article_id FROM article_paths WHERE path = ?", [str(path)])[0]["article_id"]
+    assert rows(db_path, "SELECT text FROM articles WHERE id = ?", [new_id]) == [{"text": new_text}]
+    # the reviewed flow stays on the text it was reviewed on, which is flagged
+    iwm = rows(db_path, "SELECT id, article_id, status FROM flows WHERE ticker = 'IWM' ORDER BY id")
+    assert iwm[0] == {"id": accepted[0]["id"], "article_id": accepted[0]["article_id"], "status": "accepted"}
+    assert iwm[1]["article_id"] == new_id and iwm[1]["status"] == "extracted"
+    assert rows(db_path, "SELECT superseded_by FROM articles WHERE id = ?", [accepted[0]["article_id"]]) == \
+        [{"superseded_by": new_id}]
     assert rows(db_path, "SELECT value_pct FROM returns WHERE ticker = 'IWM'") == [{"value_pct": 3.1}]
-    assert count(db_path, "flows") == 3
     assert rows(db_path, "PRAGMA foreign_key_check") == []
 
 
@@ -370,3 +372,53 @@ def test_query_errors_are_one_line(filled_db, tmp_path):
     result = run("query", "select 1", "--db", missing)
     assert result.stderr == f"Error: no database at {missing}: run `extractor ingest` first\n"
     assert not missing.exists()
+
+
+def test_a_line_added_at_the_top_of_a_jsonl_file_moves_no_reviewed_claim(tmp_path, db_path, fake_rules):
+    feed = tmp_path / "feed.jsonl"
+    a = {"text": "About $300 million left SPY in the past week.", "published": "2019-10-17"}
+    b = {"text": "Investors put $450 million into QQQ last week.", "published": "2019-10-17"}
+    feed.write_text(json.dumps(a) + "\n" + json.dumps(b) + "\n", encoding="utf-8")
+    run("ingest", feed, "--db", db_path)
+    db = store.open_db(db_path)
+    qqq = db.execute("SELECT id, article_id FROM flows WHERE ticker = 'QQQ'").fetchone()
+    from extractor import review
+    review.edit(db, "flows", qqq[0], {"amount_usd": "$460 million"})
+    db.close()
+    c = {"text": "Some $90 million left GLD on Friday.", "published": "2019-10-18"}
+    feed.write_text("\n".join(json.dumps(x) for x in (c, a, b)) + "\n", encoding="utf-8")
+
+    result = run("ingest", feed, "--db", db_path)
+
+    assert result.exit_code == 0, result.output
+    edited = rows(db_path, "SELECT ticker, amount_usd, status, article_id FROM flows WHERE status = 'edited'")
+    assert edited == [{"ticker": "QQQ", "amount_usd": 4.6e8, "status": "edited", "article_id": qqq[1]}]
+    text = rows(db_path, "SELECT text FROM articles WHERE id = ?", [qqq[1]])[0]["text"]
+    assert "QQQ" in text  # still the article about QQQ
+    assert rows(db_path, "SELECT count(*) AS n FROM flows WHERE ticker = 'QQQ'") == [{"n": 1}]
+    assert count(db_path, "articles") == 3
+
+
+def test_two_files_swapping_contents_move_nothing(tmp_path, db_path, fake_rules):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    x, y = folder / "x.txt", folder / "y.txt"
+    tx, ty = "About $300 million left SPY in the past week.", "Investors put $450 million into QQQ."
+    x.write_text(tx, encoding="utf-8")
+    y.write_text(ty, encoding="utf-8")
+    run("ingest", folder, "--db", db_path)
+    db = store.open_db(db_path)
+    from extractor import review
+    spy = db.execute("SELECT id, article_id FROM flows WHERE ticker = 'SPY'").fetchone()
+    review.accept(db, "flows", spy[0])
+    db.close()
+    x.write_text(ty, encoding="utf-8")
+    y.write_text(tx, encoding="utf-8")
+
+    assert run("ingest", folder, "--db", db_path).exit_code == 0
+    assert rows(db_path, "SELECT ticker, status, article_id FROM flows WHERE status = 'accepted'") == [
+        {"ticker": "SPY", "status": "accepted", "article_id": spy[1]}]
+    assert count(db_path, "articles") == 2
+    assert {r["path"]: r["article_id"] for r in rows(db_path, "SELECT path, article_id FROM article_paths")} \
+        == {str(x): rows(db_path, "SELECT article_id FROM flows WHERE ticker = 'QQQ'")[0]["article_id"],
+            str(y): spy[1]}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -157,20 +158,59 @@ def test_a_human_decision_survives_reextraction(db_path, iwm_facts):
     assert rows(db_path, "SELECT count(*) AS n FROM quotes") == [{"n": 1}]
 
 
-def test_a_changed_file_moves_human_rows_to_the_new_text(db_path, iwm_facts, make_facts):
-    first = iwm_facts()
-    write(db_path, first)
+def _review_first(db_path):
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute("UPDATE flows SET status = 'accepted'")
         conn.execute("UPDATE quotes SET status = 'rejected'")
     conn.close()
-    accepted_id = rows(db_path, "SELECT id FROM flows")[0]["id"]
+    return rows(db_path, "SELECT id FROM flows")[0]["id"]
 
+
+def _changed(make_facts, path="corpus/iwm.txt", key=None):
     changed = TEXT.replace("Small caps lose their footing", "Small caps stumble again")
     changed = changed.replace("said Paul Weisbruch of Street One", "analysts said")
-    second = make_facts(changed, "corpus/iwm.txt", tickers=["IWM"],
-                       flows=[(FLOW, "IWM", "outflow", 7e8)], returns=[(RETURN, "IWM", 2.7)])
+    facts = make_facts(changed, path, tickers=["IWM"], flows=[(FLOW, "IWM", "outflow", 7e8)],
+                       returns=[(RETURN, "IWM", 2.7)])
+    return replace(facts, article=replace(facts.article, key=key)), changed
+
+
+def test_a_changed_file_keeps_reviewed_rows_on_the_text_they_were_reviewed_on(db_path, iwm_facts, make_facts):
+    first = iwm_facts()
+    write(db_path, first)
+    accepted_id = _review_first(db_path)
+    second, changed = _changed(make_facts)
+    result = write(db_path, second)
+
+    assert result.replaced == [] and result.superseded == [first.article.id]
+    assert rows(db_path, "SELECT id, superseded_by FROM articles ORDER BY ingested_at, id") == sorted(
+        [{"id": first.article.id, "superseded_by": second.article.id},
+         {"id": second.article.id, "superseded_by": None}], key=lambda r: r["id"] != first.article.id)
+    assert rows(db_path, "SELECT path, article_id FROM article_paths") == [
+        {"path": "corpus/iwm.txt", "article_id": second.article.id}]
+    flows = rows(db_path, "SELECT id, article_id, status FROM flows ORDER BY id")
+    assert flows[0] == {"id": accepted_id, "article_id": first.article.id, "status": "accepted"}
+    assert flows[1]["article_id"] == second.article.id and flows[1]["status"] == "extracted"
+    # the old text's machine rows are gone, its decisions are not
+    assert rows(db_path, "SELECT article_id, status FROM quotes") == [
+        {"article_id": first.article.id, "status": "rejected"}]
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+def test_an_unreviewed_old_text_at_a_changed_path_goes(db_path, iwm_facts, make_facts):
+    first = iwm_facts()
+    write(db_path, first)
+    second, _ = _changed(make_facts)
+    result = write(db_path, second)
+    assert result.superseded == [] and rows(db_path, "SELECT id FROM articles") == [{"id": second.article.id}]
+
+
+def test_a_keyed_article_moves_its_reviewed_rows_to_its_new_text(db_path, iwm_facts, make_facts):
+    first = iwm_facts()
+    first = replace(first, article=replace(first.article, path="feed.jsonl#a-17", key="a-17"))
+    write(db_path, first)
+    accepted_id = _review_first(db_path)
+    second, changed = _changed(make_facts, path="feed.jsonl#a-17", key="a-17")
     result = write(db_path, second)
 
     assert result.replaced == [first.article.id]
@@ -184,9 +224,43 @@ def test_a_changed_file_moves_human_rows_to_the_new_text(db_path, iwm_facts, mak
     # The rejected quote's words are gone from the text: kept, with no span.
     assert rows(db_path, "SELECT article_id, status, start, end FROM quotes") == \
         [{"article_id": second.article.id, "status": "rejected", "start": None, "end": None}]
-    # Old machine rows (sentiment, mention) are gone; the new return is there once.
     assert rows(db_path, "SELECT count(*) AS n FROM sentiment") == [{"n": 0}]
     assert rows(db_path, "SELECT article_id FROM returns") == [{"article_id": second.article.id}]
+
+
+def test_the_same_text_under_two_paths_is_one_article_stored_once(db_path, iwm_facts):
+    first = iwm_facts()
+    write(db_path, first)
+    copy = replace(first, article=replace(first.article, path="elsewhere/iwm-copy.txt"))
+    write(db_path, copy)
+    assert rows(db_path, "SELECT id, path FROM articles") == [{"id": first.article.id, "path": "corpus/iwm.txt"}]
+    assert {r["path"] for r in rows(db_path, "SELECT path FROM article_paths")} == {
+        "corpus/iwm.txt", "elsewhere/iwm-copy.txt"}
+    db = store.open_db(db_path)
+    assert store.article_state(db, "elsewhere/iwm-copy.txt") == first.article.id  # skipped next run
+    db.close()
+
+
+def test_a_database_from_a_newer_extractor_is_refused_with_one_line(db_path):
+    db = store.open_db(db_path)
+    db.execute("INSERT INTO _migrations (migration_set, name, applied_at) VALUES "
+               "('extractor', 'm099_from_the_future', '2030-01-01')")
+    db.conn.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"written by a newer extractor \(its schema has m099_from_the_future"):
+        store.open_db(db_path)
+
+
+def test_a_column_can_be_renamed_after_the_migrations(db_path):
+    # the bogus idx_quotes_ticker (on the string 'ticker') made every RENAME/DROP COLUMN fail
+    old = store.open_db(db_path, migrations=MIGRATIONS[:4])
+    with pytest.raises(sqlite3.OperationalError):
+        old.execute("ALTER TABLE quotes RENAME COLUMN stance TO stance_label")
+    old.close()
+    db = store.open_db(db_path)  # m005 drops it
+    db.execute("ALTER TABLE quotes RENAME COLUMN stance TO stance_label")
+    db.execute("ALTER TABLE quotes DROP COLUMN quote_text")
+    db.close()
 
 
 def test_fact_key_ignores_what_a_reviewer_may_edit():
