@@ -141,16 +141,12 @@ def _ingest_table(tally: Counter[str], run_tickers: int, stored: dict[str, Any])
 
 # --------------------------------------------------------------------------- extract
 
-_JSONL_LINE = re.compile(r"^(?P<file>.+\.jsonl):(?P<line>\d+)$", re.I)
-
-
 def output_name(path: str | None) -> str:
-    """The NAME of NAME.json: the file's stem, ``stem-N`` for line N of a JSONL file."""
-    path = path or "article"
-    m = _JSONL_LINE.match(path)
-    if m:
-        return f"{Path(m['file']).stem}-{m['line']}"
-    return Path(path).stem
+    """The NAME of NAME.json: the file's stem, ``stem-N`` for line N of a JSONL file,
+    ``stem-ID`` for the line whose "id" is ID (one rule, shared with ``extractor export``)."""
+    from .export import output_name as name
+
+    return name(path)
 
 
 @cli.command()
@@ -749,19 +745,25 @@ def signals(db_path: Path, tickers: tuple[str, ...], start: str | None, end: str
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
               help="Port to serve the app on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. 0.0.0.0 serves every interface: anyone who can "
-                   "reach the machine can then change claims.")
-def review(db_path: Path, port: int, host: str) -> None:
+              help="Address to listen on. Requests must name it (or localhost) in their Host "
+                   "header. 0.0.0.0 serves every interface and any Host: anyone who can reach "
+                   "the machine can then change claims.")
+@click.option("--reviewer", default=lambda: settings.get("reviewer"), show_default="$EXTRACTOR_REVIEWER or "
+              "your login name", help="Name written with each correction.")
+@click.option("--create", is_flag=True, help="Create the database file when it does not exist yet "
+              "(otherwise a mistyped --db is an error).")
+def review(db_path: Path, port: int, host: str, reviewer: str | None, create: bool) -> None:
     """Open the review app (Streamlit) on the database the other commands write.
 
     Inbox, article review (accept, reject, edit, add, undo), claim detail with the
     price chart, read-only SQL and signals. Runs until Ctrl+C; `extractor ingest` can
-    write to the same database meanwhile.
+    write to the same database meanwhile. The app is a local service: it answers only
+    requests addressed to HOST and cannot be framed by another page.
 
     Example:
 
     \b
-        extractor review --db extractor.db --port 8501
+        extractor review --db extractor.db --port 8501 --reviewer alice
     """
     import importlib.util
     import os
@@ -772,13 +774,18 @@ def review(db_path: Path, port: int, host: str) -> None:
     if importlib.util.find_spec("streamlit") is None:
         raise click.ClickException("the review app needs Streamlit: "
                                    "pip install 'news-signal-extractor[ui]'")
+    if not db_path.exists() and not create:
+        raise click.ClickException(f"no database at {db_path}: run `extractor ingest --db {db_path}` "
+                                   "first, or pass --create to start an empty one")
     try:  # create or upgrade the file now: a bad --db is one line here, not a page error
         open_db(db_path).close()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
     app = Path(__file__).parent / "ui" / "app.py"
-    env = {**os.environ, "EXTRACTOR_DB": str(db_path.resolve())}
-    args = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
+    env = {**os.environ, "EXTRACTOR_DB": str(db_path.resolve()), "EXTRACTOR_REVIEW_HOST": host}
+    if reviewer:
+        env["EXTRACTOR_REVIEWER"] = reviewer
+    args = [sys.executable, "-m", "extractor.ui.serve", "run", str(app), "--server.address", host,
             "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]

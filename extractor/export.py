@@ -35,7 +35,8 @@ RETURN_TOLERANCE_PCT = 0.005  # percentage points: 2.700 and 2.704 are the same 
 FLOW_TOLERANCE = 0.005  # relative: $700 million and $703 million are the same flow
 _EPS = 1e-9  # floats: "within 0.005" must hold for 2.7 vs 2.705
 
-_JSONL_LINE = re.compile(r"^(?P<file>.+\.jsonl):(?P<line>\d+)$", re.I)
+# line N of a JSONL file ("file.jsonl:N"), or the line whose "id" is ID ("file.jsonl#ID")
+_JSONL_LINE = re.compile(r"^(?P<file>.+\.jsonl)(?::(?P<line>\d+)|#(?P<key>.+))$", re.I | re.S)
 
 
 class ExportError(ExtractorError):
@@ -46,17 +47,21 @@ class ExportError(ExtractorError):
 
 def output_name(path: str | None) -> str:
     """The NAME of NAME.json, the rule of ``extractor extract --out`` (cli.output_name):
-    the file's stem, ``stem-N`` for line N of a JSONL file."""
+    the file's stem, ``stem-N`` for line N of a JSONL file, and ``stem-ID`` for the line
+    whose "id" is ID (characters other than letters, digits, ``.``, ``-`` and ``_``
+    replaced by ``_``, so an ID never makes a path)."""
     path = path or "article"
     m = _JSONL_LINE.match(path)
-    if m:
+    if m and m["line"] is not None:
         return f"{Path(m['file']).stem}-{m['line']}"
+    if m:
+        return f"{Path(m['file']).stem}-{re.sub(r'[^A-Za-z0-9._-]+', '_', m['key'])}"
     return Path(path).stem
 
 
 def article_name(path: str | None) -> str | None:
-    """The gold record's ``article``: the file name ("d01.txt"), or for line N of a
-    JSONL file the NAME of its gold file ("briefs-3"), since no file of its own exists."""
+    """The gold record's ``article``: the file name ("d01.txt"), or for a line of a JSONL
+    file the NAME of its gold file ("briefs-3", "briefs-ID"): it has no file of its own."""
     if path is None:
         return None
     if _JSONL_LINE.match(path):
@@ -74,19 +79,31 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _articles(db: Database, include_unreviewed: bool) -> list[dict[str, Any]]:
+def _has_column(db: Database, table: str, column: str) -> bool:
+    return any(r[1] == column for r in db.execute(f"PRAGMA table_info({table})"))
+
+
+def _articles(db: Database, include_unreviewed: bool, include_superseded: bool
+              ) -> list[dict[str, Any]]:
     """The articles to export (without their text), in path order: those with at least
     one claim a person decided on (a rejection counts: an article whose every claim was
-    rejected is gold with nothing in it), or every article with ``include_unreviewed``."""
-    where = ""
+    rejected is gold with nothing in it), or every article with ``include_unreviewed``.
+    An article whose path now holds another text (``superseded_by``) only with
+    ``include_superseded``."""
+    where: list[str] = []
     params: list[Any] = []
+    superseded = "a.superseded_by" if _has_column(db, "articles", "superseded_by") else "NULL"
+    if not include_superseded:
+        where.append(f"{superseded} IS NULL")
     if not include_unreviewed:
-        where = "WHERE " + " OR ".join(
+        where.append("(" + " OR ".join(
             f"EXISTS (SELECT 1 FROM {t} WHERE {t}.article_id = a.id AND {t}.status IN "
-            f"({_marks(DECIDED_STATUSES)}))" for t in FACT_TABLES)
+            f"({_marks(DECIDED_STATUSES)}))" for t in FACT_TABLES) + ")")
         params = list(DECIDED_STATUSES) * len(FACT_TABLES)
-    cursor = db.execute(f"SELECT a.id, a.path, a.title, a.published, a.tickers FROM articles a "
-                        f"{where} ORDER BY a.path, a.id", params)
+    cursor = db.execute(f"SELECT a.id, a.path, a.title, a.published, a.tickers, "
+                        f"{superseded} AS superseded_by FROM articles a "
+                        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+                        f"ORDER BY a.path, a.id", params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -172,6 +189,7 @@ def _record(db: Database, art: dict[str, Any], *, include_unreviewed: bool, incl
         "published": art["published"],
         "tickers": _tickers(db, art, claims, include_unreviewed),
         **claims,
+        "superseded_by": art["superseded_by"],
     }
     if with_text:
         record["text"] = text
@@ -179,7 +197,8 @@ def _record(db: Database, art: dict[str, Any], *, include_unreviewed: bool, incl
 
 
 def iter_reviewed(db: Database, *, include_unreviewed: bool = False,
-                  include_neutral: bool = False, with_text: bool = False) -> Iterator[dict[str, Any]]:
+                  include_superseded: bool = False, include_neutral: bool = False,
+                  with_text: bool = False) -> Iterator[dict[str, Any]]:
     """One gold record (shared/eval/SCHEMA.md) per article, with the claims people
     decided on: ``accepted``, ``edited`` (exported with the reviewer's values) and
     ``added``; rejected claims are left out.
@@ -187,26 +206,30 @@ def iter_reviewed(db: Database, *, include_unreviewed: bool = False,
     Only articles a person has looked at (at least one claim accepted, edited, added or
     rejected) are yielded; ``include_unreviewed`` yields every article and adds the
     claims nobody decided on (status ``extracted``), i.e. the database as it stands.
-    Neutral sentiment is left out as ``--format gold`` leaves it out, unless
-    ``include_neutral``; ``with_text`` adds the article text under ``text``.
+    An article whose file has changed since (``superseded_by``: its path now holds a
+    newer text, and its reviewed claims stayed with the old one) is the gold of no file
+    on disk and is left out unless ``include_superseded``. Neutral sentiment is left out
+    as ``--format gold`` leaves it out, unless ``include_neutral``; ``with_text`` adds
+    the article text under ``text``.
 
-    Besides the gold keys each record has ``id`` (sha256 of the text), ``path``, ``title``
-    and each claim ``status``, ``fact_id``, ``source``, ``start`` and ``end``.
+    Besides the gold keys each record has ``id`` (sha256 of the text), ``path``,
+    ``title``, ``superseded_by`` and each claim ``status``, ``fact_id``, ``source``,
+    ``start`` and ``end``.
 
     Example (the intended command)::
 
         extractor export --db extractor.db --format gold --out gold/
     """
-    for art in _articles(db, include_unreviewed):
+    for art in _articles(db, include_unreviewed, include_superseded):
         yield _record(db, art, include_unreviewed=include_unreviewed,
                       include_neutral=include_neutral, with_text=with_text)
 
 
 # --------------------------------------------------------------------------- writing
 
-def _check_names(db: Database, include_unreviewed: bool) -> None:
+def _check_names(db: Database, include_unreviewed: bool, include_superseded: bool) -> None:
     seen: dict[str, str] = {}
-    for art in _articles(db, include_unreviewed):
+    for art in _articles(db, include_unreviewed, include_superseded):
         name = output_name(art["path"])
         if name in seen:
             raise ExportError(f"{art['path']} and {seen[name]} would both be written to {name}.json: "
@@ -233,7 +256,8 @@ def write_gold_dir(db: Database, out_dir: Path, **kw: Any) -> int:
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir} is a file, not a folder: give --out a folder name "
                           "(it is created if missing), or --format jsonl to write one file")
-    _check_names(db, bool(kw.get("include_unreviewed", False)))
+    _check_names(db, bool(kw.get("include_unreviewed", False)),
+                 bool(kw.get("include_superseded", False)))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -250,14 +274,16 @@ def write_jsonl(db: Database, fh: TextIO, **kw: Any) -> int:
     """Write one JSON object per line per exported article to ``fh`` (interchange and
     training data, like Prodigy's ``db-out``) and return how many lines were written.
     Each line is the ``iter_reviewed`` record with the article's text under ``text``
-    (claims' ``start``/``end`` index into it) and, unless ``include_neutral=False`` is
-    given, neutral sentiment too: a reviewer's "neutral" is a label worth training on.
+    (claims' ``start``/``end`` index into it). Unless given as False, it also holds
+    neutral sentiment (``include_neutral``: a reviewer's "neutral" is a label worth
+    training on) and articles whose file has changed since (``include_superseded``:
+    their text and its reviewed claims still belong together; see ``superseded_by``).
 
     Example (the intended command)::
 
         extractor export --db extractor.db --format jsonl > reviewed.jsonl
     """
-    kw = {"include_neutral": True, **kw, "with_text": True}
+    kw = {"include_neutral": True, "include_superseded": True, **kw, "with_text": True}
     count = 0
     for record in iter_reviewed(db, **kw):
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -273,7 +299,7 @@ _SAME_VALUE = {
               f"AND abs(o.amount_usd - {{c}}.amount_usd) <= {FLOW_TOLERANCE} * abs({{c}}.amount_usd) "
               f"+ {_EPS}"),
     "returns": (f"coalesce(o.kind, 'realized') = coalesce({{c}}.kind, 'realized') "
-                f"AND abs(o.value_pct - {{c}}.value_pct) <= {RETURN_TOLERANCE_PCT + _EPS}"),
+                f"AND abs(o.value_pct - {{c}}.value_pct) <= {RETURN_TOLERANCE_PCT} + {_EPS}"),
 }
 
 

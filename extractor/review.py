@@ -10,6 +10,7 @@ is undone by a new change that writes the old values back; the first is marked
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import settings
 from .errors import ExtractorError
 from .normalize.amount import find_money
 from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
@@ -187,11 +189,33 @@ def _next_change(db: Database) -> int:
     return db.execute("SELECT coalesce(max(change_id), 0) + 1 FROM corrections").fetchone()[0]
 
 
+def default_reviewer() -> str | None:
+    """Who is deciding: ``EXTRACTOR_REVIEWER`` (``extractor review --reviewer``), else
+    the login name."""
+    import getpass
+
+    name = settings.get("reviewer")
+    if name:
+        return str(name)
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): the change is still recorded
+        return None
+
+
+def fact_version(row: Mapping[str, Any]) -> str:
+    """A short digest of a fact row as stored: the version a reviewer saw. An action that
+    carries it is refused when the claim changed since (another reviewer, a re-ingest)."""
+    raw = json.dumps({k: as_text(v) for k, v in sorted(row.items())}, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+
+
 def _record(db: Database, change: int, table: str, fact_id: int, field: str, old: Any, new: Any,
-            now: str, note: str | None = None) -> None:
+            now: str, note: str | None = None, reviewer: str | None = None) -> None:
     db.execute("INSERT INTO corrections (fact_table, fact_id, field, old_value, new_value, "
-               "created_at, note, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               [table, fact_id, field, as_text(old), as_text(new), now, note, change])
+               "created_at, note, change_id, reviewer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [table, fact_id, field, as_text(old), as_text(new), now, note, change,
+                reviewer if reviewer is not None else default_reviewer()])
 
 
 def _missing(table: str, row: Mapping[str, Any]) -> list[str]:
@@ -199,7 +223,8 @@ def _missing(table: str, row: Mapping[str, Any]) -> list[str]:
 
 
 def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: dict[str, Any],
-           status: str | None, now: str, note: str | None) -> tuple[str, ...]:
+           status: str | None, now: str, note: str | None, reviewer: str | None = None
+           ) -> tuple[str, ...]:
     """Write ``values`` (already coerced) and the status to one fact; the fields written."""
     diff = {f: v for f, v in values.items() if as_text(v) != as_text(row[f])}
     if status is None or (diff and status == "accepted"):  # an edit is acceptance with changes
@@ -222,21 +247,29 @@ def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: d
     if status != row["status"]:
         diff["status"] = status
     for field, value in diff.items():
-        _record(db, change, table, row["id"], field, row[field], value, now, note)
+        _record(db, change, table, row["id"], field, row[field], value, now, note, reviewer)
     if diff:
         sets = ", ".join(f'"{f}" = ?' for f in diff)
         db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*diff.values(), row["id"]])
     return tuple(diff)
 
 
+def _expect(table: str, row: Mapping[str, Any], expect: str | None) -> None:
+    if expect is not None and fact_version(row) != expect:
+        raise ReviewError(f"{table} #{row['id']} changed since the page was drawn (another reviewer "
+                          "or a re-ingest): nothing was written; look at it again and decide")
+
+
 def edit(db: Database, table: str, fact_id: int, values: Mapping[str, Any] | None = None, *,
-         status: str | None = None, note: str | None = None) -> Change:
+         status: str | None = None, note: str | None = None, expect: str | None = None,
+         reviewer: str | None = None) -> Change:
     """Change fields of one fact and/or its status, as one change.
 
     Changed fields make the status ``edited`` (an ``added`` claim stays ``added``);
     ``status`` alone accepts, rejects or (``extracted``) hands the claim back to the
     machine. Values are coerced as the column stores them (see ``coerce``); a value
-    equal to the stored one is no change.
+    equal to the stored one is no change. ``expect`` is the ``fact_version`` the
+    reviewer saw: the change is refused when the claim is no longer that.
     """
     _check_table(table)
     coerced = {f: coerce(table, f, v) for f, v in (values or {}).items()}
@@ -244,21 +277,28 @@ def edit(db: Database, table: str, fact_id: int, values: Mapping[str, Any] | Non
         raise ReviewError(f"status {status!r}: a reviewer sets one of {', '.join(SETTABLE_STATUSES)}")
     with write_transaction(db):
         row = _fact(db, table, fact_id)
+        _expect(table, row, expect)
         change = _next_change(db)
-        fields = _apply(db, change, table, row, coerced, status, _now(), note)
+        fields = _apply(db, change, table, row, coerced, status, _now(), note, reviewer)
     return Change(change if fields else None, table, int(fact_id), fields)
 
 
-def accept(db: Database, table: str, fact_id: int) -> Change:
-    return edit(db, table, fact_id, status="accepted")
+def accept(db: Database, table: str, fact_id: int, *, expect: str | None = None,
+           reviewer: str | None = None) -> Change:
+    return edit(db, table, fact_id, status="accepted", expect=expect, reviewer=reviewer)
 
 
-def reject(db: Database, table: str, fact_id: int) -> Change:
-    return edit(db, table, fact_id, status="rejected")
+def reject(db: Database, table: str, fact_id: int, *, expect: str | None = None,
+           reviewer: str | None = None) -> Change:
+    return edit(db, table, fact_id, status="rejected", expect=expect, reviewer=reviewer)
 
 
-def accept_all(db: Database, article_id: str) -> list[Change]:
-    """Accept every claim of the article nobody has decided on yet, as one change."""
+def accept_all(db: Database, article_id: str, *, seen: Mapping[tuple[str, int], str] | None = None,
+               reviewer: str | None = None) -> list[Change]:
+    """Accept every claim of the article nobody has decided on yet, as one change.
+    With ``seen`` ({(table, id): fact_version} of the claims on the reviewer's page),
+    only those, and only while they are as seen: a claim that appeared or changed since
+    is left for the reviewer to look at."""
     changes: list[Change] = []
     with write_transaction(db):
         change, now = _next_change(db), _now()
@@ -267,14 +307,16 @@ def accept_all(db: Database, article_id: str) -> list[Change]:
                 f"SELECT id FROM {table} WHERE article_id = ? AND status = 'extracted' ORDER BY id",
                 [article_id])]
             for fact_id in ids:
-                fields = _apply(db, change, table, _fact(db, table, fact_id), {}, "accepted", now,
-                                "accept all")
+                row = _fact(db, table, fact_id)
+                if seen is not None and seen.get((table, fact_id)) != fact_version(row):
+                    continue
+                fields = _apply(db, change, table, row, {}, "accepted", now, "accept all", reviewer)
                 changes.append(Change(change, table, fact_id, fields))
     return changes
 
 
 def add(db: Database, article_id: str, table: str, start: int, end: int,
-        values: Mapping[str, Any]) -> Change:
+        values: Mapping[str, Any], *, reviewer: str | None = None) -> Change:
     """A claim the extractor missed: its evidence is ``articles.text[start:end]``."""
     _check_table(table)
     row = {f: coerce(table, f, v) for f, v in values.items()}
@@ -300,11 +342,11 @@ def add(db: Database, article_id: str, table: str, start: int, end: int,
         fact_id = db[table].insert(row).last_pk
         change = _next_change(db)
         _record(db, change, table, fact_id, "status", None, "added", _now(),
-                json.dumps({k: v for k, v in row.items() if k != "article_id"}, default=str))
+                json.dumps({k: v for k, v in row.items() if k != "article_id"}, default=str), reviewer)
     return Change(change, table, fact_id, ("status",))
 
 
-def undo(db: Database, change_id: int) -> Change:
+def undo(db: Database, change_id: int, *, reviewer: str | None = None) -> Change:
     """Write back the old values of one change, as a new change that can itself be undone.
 
     Refused when a field has changed again since (undo the later change first), and when
@@ -329,7 +371,7 @@ def undo(db: Database, change_id: int) -> Change:
                     db.execute("DELETE FROM checks WHERE fact_table = ? AND fact_id = ?",
                                [table, fact_id])
                 db.execute(f"DELETE FROM {table} WHERE id = ?", [fact_id])
-                _record(db, new, table, fact_id, "status", value, None, now, note)
+                _record(db, new, table, fact_id, "status", value, None, now, note, reviewer)
                 fields.append(field)
                 continue
             row = _fact(db, table, fact_id)
@@ -340,7 +382,7 @@ def undo(db: Database, change_id: int) -> Change:
             restored = old if field == "status" else (
                 None if old is None else coerce(table, field, old))
             db.execute(f'UPDATE {table} SET "{field}" = ? WHERE id = ?', [restored, fact_id])
-            _record(db, new, table, fact_id, field, row[field], restored, now, note)
+            _record(db, new, table, fact_id, field, row[field], restored, now, note, reviewer)
             fields.append(field)
         db.execute("UPDATE corrections SET undone_by = ? WHERE change_id = ?", [new, int(change_id)])
     return Change(new, table, fact_id, tuple(fields))
@@ -358,7 +400,7 @@ def history(db: Database, article_id: str | None = None, *, limit: int = 200
     """Corrections, newest first: all of them, or those of one article's claims."""
     where = f"WHERE (fact_table, fact_id) IN ({_article_facts_sql()})" if article_id else ""
     cursor = db.execute(
-        "SELECT change_id, id, created_at, fact_table, fact_id, field, old_value, new_value, "
+        "SELECT change_id, id, created_at, reviewer, fact_table, fact_id, field, old_value, new_value, "
         f"note, undone_by FROM corrections {where} ORDER BY change_id DESC, id DESC LIMIT :limit",
         {"article": article_id, "limit": limit})
     cols = [d[0] for d in cursor.description]

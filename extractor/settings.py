@@ -32,6 +32,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of labelled sentiment and number sets that `extractor train` and `evaluate` read."),
     Setting("classifier", "model", "EXTRACTOR_CLASSIFIER",
             "`model` (the transformer classifier) or `lexicon` (rules only: no model needed)."),
+    Setting("reviewer", None, "EXTRACTOR_REVIEWER",
+            "Name written with each correction in the review app (`extractor review --reviewer`); "
+            "default: your login name."),
     Setting("online", "0", "EXTRACTOR_ONLINE",
             "1: `extractor check` first fetches the prices its claims need from Yahoo Finance "
             "(yfinance, the `online` extra); 0: only imported prices are used."),

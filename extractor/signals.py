@@ -138,7 +138,7 @@ def _mean(rows: Sequence[tuple[str | None, float | None]]) -> float | None:
         return None
     signed = [abs(score) if label == "bullish" else -abs(score)
               for label, score in rows if label in ("bullish", "bearish") and score is not None]
-    return round(sum(signed) / len(signed), 4) if signed else 0.0
+    return round(sum(signed) / len(signed), 4) + 0.0 if signed else 0.0  # + 0.0: never -0.0
 
 
 def daily_signals(db: Database, tickers: Sequence[str] = (), *, start: str | None = None,

@@ -98,10 +98,14 @@ def _counts(db: Database, ids: list[str]) -> dict[str, dict[str, int]]:
     for t in FACT_TABLES:
         for aid, status, n in db.execute(f"SELECT article_id, status, count(*) FROM {t} "
                                          f"WHERE article_id IN ({marks}) GROUP BY 1, 2", ids):
-            if status != "rejected":
+            if status != "rejected" and t != "mentions":
                 counts[aid][kind_of[t]] += n
             if t != "mentions":  # tickers are not claims to review one by one
                 counts[aid][status_of[status]] += n
+    # tickers: the symbols an article names, not how often it names them
+    for aid, n in db.execute(f"SELECT article_id, count(DISTINCT symbol) FROM mentions WHERE article_id "
+                             f"IN ({marks}) AND status != 'rejected' GROUP BY 1", ids):
+        counts[aid][kind_of["mentions"]] = n
     for t in CHECKED_TABLES:
         for aid, verdict, n in db.execute(
                 f"SELECT x.article_id, c.verdict, count(*) FROM {t} x JOIN checks c "
@@ -118,7 +122,9 @@ def inbox(db: Database, f: InboxFilter = InboxFilter(), *, page: int = 1,
     where, params = _where(f)
     total = db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
     rows = _dicts(db.execute(
-        f"SELECT a.id, a.published, a.title, a.path FROM articles a WHERE {where} "
+        f"SELECT a.id, a.published, a.title, a.path, a.superseded_by IS NOT NULL AS source_changed, "
+        f"substr(a.text, a.body_start + 1, 160) AS lead "
+        f"FROM articles a WHERE {where} "
         "ORDER BY a.published DESC, a.id LIMIT :limit OFFSET :offset",
         {**params, "limit": per_page, "offset": max(page - 1, 0) * per_page}))
     counts = _counts(db, [r["id"] for r in rows])
@@ -203,9 +209,30 @@ def tickers(db: Database, limit: int = 2000) -> list[str]:
 
 def article(db: Database, article_id: str) -> dict[str, Any] | None:
     rows = _dicts(db.execute("SELECT id, path, title, source, published, text, body_start, "
-                             "tickers, extractor_version, ingested_at FROM articles WHERE id = ?",
-                             [article_id]))
+                             "tickers, extractor_version, ingested_at, superseded_by, asof, asof_reason "
+                             "FROM articles WHERE id = ?", [article_id]))
     return rows[0] if rows else None
+
+
+def display_title(title: str | None, lead: str | None, path: str | None = None) -> str:
+    """The article's title, else its first words (an article with no title line is
+    known by what it says, not by its file name), else the file."""
+    if title and title.strip():
+        return title.strip()
+    words = " ".join((lead or "").split())
+    if words:
+        return words[:80] + ("…" if len(words) > 80 else "")
+    return path or "(untitled)"
+
+
+def versions(db: Database, table: str, article_id: str) -> dict[int, str]:
+    """{fact id: fact_version} of one article's claims of one kind, as stored now: what
+    an action on the page carries, so a claim changed since is not overwritten."""
+    from ..review import fact_version
+
+    cursor = db.execute(f"SELECT * FROM {table} WHERE article_id = ?", [article_id])
+    cols = [d[0] for d in cursor.description]
+    return {r[0]: fact_version(dict(zip(cols, r))) for r in cursor.fetchall()}
 
 
 def next_article(db: Database, current: str | None) -> str | None:

@@ -56,22 +56,28 @@ with articles_tab:
         st.rerun()
     st.caption(f"{total:,} article{'s' * (total != 1)} match" + ("es" if total == 1 else ""))
     if rows:
+        for r in rows:
+            r["title"] = queries.display_title(r["title"], r["lead"], r["path"])
+            r["source"] = "changed" if r["source_changed"] else ""
         frame = pd.DataFrame(rows)
-        frame["title"] = frame["title"].fillna(frame["path"])
         shown = frame[["published", "title", "flow", "return", "quote", "sentiment", "ticker",
-                       "unreviewed", "accepted", "edited", "rejected", "contradicted", "confirmed"]]
+                       "unreviewed", "accepted", "edited", "rejected", "contradicted", "confirmed",
+                       "source"]]
         picked = st.dataframe(
             shown, key="articles", hide_index=True, on_select="rerun", selection_mode="single-row",
             column_config={"title": st.column_config.TextColumn("title", width="large"),
                            "ticker": st.column_config.NumberColumn("tickers"),
                            "contradicted": st.column_config.NumberColumn("✗ contradicted"),
-                           "confirmed": st.column_config.NumberColumn("✓ confirmed")})
+                           "confirmed": st.column_config.NumberColumn("✓ confirmed"),
+                           "source": st.column_config.TextColumn(
+                               "source", help="changed: the file now holds another text; the "
+                               "claims reviewed on this one stay with it")})
         if picked.selection.rows:
             open_article(rows[picked.selection.rows[0]]["id"])
         with st.container(horizontal=True, vertical_alignment="bottom"):
             choice = st.selectbox("Open article", range(len(rows)), key="open_choice",
                                   format_func=lambda i: f"{rows[i]['published'] or '?'}  "
-                                                        f"{rows[i]['title'] or rows[i]['path']}")
+                                                        f"{rows[i]['title']}")
             if st.button("Open", key="open", type="primary"):
                 open_article(rows[choice]["id"])
         if pages > 1:
