@@ -42,6 +42,8 @@ class AsOfReading:
     rule: str  # same_day | before | unknown
     why: str  # the words that decided, for --explain and the review app
     intraday: bool = False  # written during the publication day's session
+    written: date | None = None  # a reprint's first publication day, which its periods count from
+    session: bool = False  # the text is about its as-of session (a wrap of that day)
 
 
 @lru_cache(maxsize=None)
@@ -53,7 +55,8 @@ def cue_pattern(kind: str) -> re.Pattern:
 
 
 _WEEKDAY_USE = re.compile(
-    r"(?P<pre>\b(?:last|next|this\s+past|previous|every|a|an|on\s+a)\s+)?"
+    r"(?P<pre>\b(?:last|next|this\s+past|previous|every|a|an|on\s+a|due|expected|scheduled|slated|"
+    r"set\s+for|due\s+on|until|by)\s+)?"
     r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday)(?:['’]s)?\b"
     r"(?P<post>\s+(?:morning\s+|research\s+|client\s+)?(?:note|report|letter|newsletter|commentary|memo)"
     r"|,?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)?")
@@ -80,13 +83,29 @@ def in_session(m: re.Match) -> bool:
     return OPEN_MINUTES <= clock_minutes(m) < CLOSE_MINUTES
 
 
-def _dateline(text: str, pos: int) -> bool:
+def _dateline(text: str, pos: int, memo: dict[int, bool] | None = None) -> bool:
     """A short line holding a full date, or a byline: it says when the page was
-    published, not which session the story is about."""
+    published, not which session the story is about. ``memo`` keeps the answer per line
+    (a long line with many weekdays is read once)."""
     a = text.rfind("\n", 0, pos) + 1
+    if memo is not None and a in memo:
+        return memo[a]
     b = text.find("\n", pos)
     line = text[a:len(text) if b < 0 else b]
-    return len(line.split()) <= 14 and _DATELINE.search(line) is not None
+    short = len(line) <= 200 and len(line.split()) <= 14
+    found = short and _DATELINE.search(line) is not None
+    if memo is not None:
+        memo[a] = found
+    return found
+
+
+def _dateline_day(body: str, published: date) -> date | None:
+    """The date a dateline in the first lines names ("Thursday, May 9, 2019")."""
+    for line in body[:600].splitlines()[:8]:
+        m = _DATELINE_DATE.match(line)  # defined with _MON below
+        if m and len(line.split()) <= 8:
+            return _named_day(m, published)
+    return None
 
 
 def note_day(match_text: str, published: date) -> date:
@@ -99,7 +118,8 @@ def note_day(match_text: str, published: date) -> date:
     return published - timedelta(days=(published.weekday() - wd) % 7)
 
 
-def _sessions_named(text: str, published: date) -> tuple[str | None, str | None]:
+def _sessions_named(text: str, published: date, memo: dict[int, bool] | None = None
+                    ) -> tuple[str | None, str | None]:
     """(words naming the publication weekday as a session, words naming the weekday of
     the session before), each None when the text has none."""
     pub_wd = WEEKDAY_NAMES[published.weekday()]
@@ -107,7 +127,7 @@ def _sessions_named(text: str, published: date) -> tuple[str | None, str | None]
     prev_wd = WEEKDAY_NAMES[prev.weekday()] if prev and (published - prev).days < 7 else None
     same = earlier = None
     for m in _WEEKDAY_USE.finditer(text):
-        if m.group("pre") or m.group("post") or _dateline(text, m.start()):
+        if m.group("pre") or m.group("post") or _dateline(text, m.start(), memo):
             continue
         if m.group("wd") == pub_wd and same is None:
             same = m.group(0).strip()
@@ -122,6 +142,7 @@ _STATED = re.compile(r"\b(?:data|figures|prices|returns|performance|flows|number
                      r"(?:the\s+close\s+(?:on|of)\s+)?" + _MON, re.IGNORECASE)
 # a reprint: "the market commentary ... published on October 26"
 _REPRINT = re.compile(r"\b(?:first\s+|originally\s+)?published\s+on\s+" + _MON, re.IGNORECASE)
+_DATELINE_DATE = re.compile(r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri)day,?\s+)?" + _MON, re.IGNORECASE)
 _MONTH_NUMBERS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
                                                "oct", "nov", "dec"), 1)}
 
@@ -143,40 +164,55 @@ def _named_day(m: re.Match, published: date) -> date | None:
     return d
 
 
+STATED_DAYS = 10  # a data date this many days before publication or fewer decides the as-of
+
+
 def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading:
     """Decide the article's as-of close from its words (see the module docstring)."""
     if published is None:
         return AsOfReading(None, "unknown", "no publication day")
+    if on_or_before(published) is None or before(published) is None:
+        return AsOfReading(None, "unknown", f"the NYSE calendar does not reach {published}")
     body = text[body_start:]
-    stated = next((d for m in _STATED.finditer(body) if (d := _named_day(m, published)) and d <= published), None)
+    stated = next((d for m in _STATED.finditer(body) if (d := _named_day(m, published))
+                   and 0 <= (published - d).days <= STATED_DAYS), None)
     if stated is not None:
         day = on_or_before(stated)
         return AsOfReading(day, "stated", f"the text says its figures run through {stated}")
-    reprint = next((d for m in _REPRINT.finditer(body) if (d := _named_day(m, published)) and d < published), None)
+    reprint = next((d for m in _REPRINT.finditer(body) if (d := _named_day(m, published))
+                    and 0 < (published - d).days <= 60), None)
+    written = None
     if reprint is not None:  # written for an earlier day: read it as of that day
-        published = reprint
+        published = written = reprint
     prev = before(published)
     origin = f" (first published {published})" if reprint is not None else ""
     if on_or_before(published) != published:
-        return AsOfReading(prev, "before", f"the session before publication{origin}: {published} is not a trading day")
-    same, earlier = _sessions_named(body, published)
+        return AsOfReading(prev, "before", f"the session before publication{origin}: {published} is not "
+                           "a trading day", written=written)
+    lines: dict[int, bool] = {}
+    same, earlier = _sessions_named(body, published, lines)
     clocks = [m for m in CLOCK.finditer(body)]
     after_close = next((m.group(0) for m in clocks if clock_minutes(m) >= CLOSE_MINUTES), None)
     sign = None
     if same:
         sign = same
     elif earlier:
-        return AsOfReading(prev, "before", f"the session before publication{origin}: the text is about {earlier!r}")
+        return AsOfReading(prev, "before", f"the session before publication{origin}: the text is about "
+                           f"{earlier!r}", written=written, session=True)
     else:
+        dated = _dateline_day(body, published)
+        if dated is not None and dated == prev:
+            return AsOfReading(prev, "before", f"the session before publication: its dateline names {prev}",
+                               written=written, session=True)
         word = cue_pattern("same_day").search(body) or cue_pattern("intraday").search(body)
-        clock = next((m for m in clocks if in_session(m) and not _dateline(body, m.start())), None)
+        clock = next((m for m in clocks if in_session(m) and not _dateline(body, m.start(), lines)), None)
         sign = after_close or (word.group(0) if word else None) or (clock.group(0) if clock else None)
     if sign is None:
         during = next((m.group(0) for m in clocks if in_session(m)), None)
         why = (f"the session before publication{origin}: "
                + (f"written during the session ({during!r})" if during else
                   "nothing in the text says it was written after the publication day's session"))
-        return AsOfReading(prev, "before", why)
+        return AsOfReading(prev, "before", why, written=written)
     lede = body[:LEDE_CHARS]
     intraday = cue_pattern("intraday").search(lede) or cue_pattern("extreme").search(lede)
     clock = next((m for m in CLOCK.finditer(lede) if in_session(m) and not _dateline(lede, m.start())), None)
@@ -184,4 +220,4 @@ def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading
     what = intraday.group(0) if intraday else (clock.group(0) if clock else None)
     if what:
         why += f"; written during the session ({what!r})"
-    return AsOfReading(published, "same_day", why, intraday=what is not None)
+    return AsOfReading(published, "same_day", why, intraday=what is not None, written=written, session=True)

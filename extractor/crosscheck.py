@@ -44,7 +44,8 @@ from .cues import cue_re
 from .normalize.time import on_or_before, sessions_between, shift
 from .schema import WINDOW_SURE
 
-POLICY_VERSION = 2  # part of every fingerprint: a new policy makes every verdict stale
+POLICY_VERSION = 3  # part of every fingerprint: a new policy makes every verdict stale
+SESSION, EXTREME = 1, 2  # kinds of intraday figure (windows.intraday)
 EARLY_SESSIONS = 3  # ends this many sessions before the window's end are tried too
 SLACK = 0.1  # percentage points added to half a unit of the last stated digit
 ABOUT = 0.10  # "about", "roughly": +-10 % of the value
@@ -75,8 +76,8 @@ class Claim:
     amount_usd: float | None = None
     aggregation: str = "total"
     window_label: str | None = None
-    window_source: str | None = None  # claim | sentence | paragraph | article | reviewer
-    intraday: bool = False
+    window_source: str | None = "claim"  # claim | sentence | paragraph | article | reviewer | None: unknown
+    intraday: int = 0  # 0 a close; 1 a moment inside the end session; 2 an extreme within the window
     published: date | None = None  # the article's publication day
 
     def fingerprint(self, *context: Any) -> str:
@@ -308,31 +309,36 @@ class Reading:
 _SINCE = re.compile(r"^(?:since|from|dating back to)\b", re.IGNORECASE)
 _LOW = re.compile(r"\b(?:low|lows|bottom|trough)\b", re.IGNORECASE)
 _HIGH = re.compile(r"\b(?:high|highs|peak|top|record)\b", re.IGNORECASE)
+# a period that runs up to "now", so the writer's now may be the publication day's close:
+# year-to-date, this week, the past month, since March 23, for the year (not "Monday",
+# "on Sept. 12", "yesterday": those name their session)
+_OPEN_ENDED = re.compile(r"to-date|^this\s|^past\s|^last\s+(?:\d+|two|three|four|five|six|seven|"
+                         r"eight|nine|ten|twelve|couple|few|several)\b|^trailing|so\s+far|^since\b|"
+                         r"^for\s+the\s+(?:week|month|quarter|year)|^over\s+the\s+past|^in\s+the\s+past|"
+                         r"^in\s+\d+\s+(?:days|sessions|weeks)|^\d{4}$|^on\s+the\s+year", re.IGNORECASE)
 
 
 def readings(claim: Claim) -> list[Reading]:
-    """The stated window first, then the other plausible readings of it."""
+    """The stated window first, then the other plausible readings of it: a period that
+    runs up to "now" read through the publication day's close when it ends the session
+    before; "since April 29" (measured from that day's close) also from the close before
+    it; a rally "since its March 23 low" from the low itself (a fall from a high, from
+    the high)."""
     ws, we = claim.window_start, claim.window_end
     out = [Reading(ws, we)]
     pub = claim.published
-    if pub is not None and claim.kind != "forecast" and on_or_before(pub) == pub and we == shift(pub, -1):
-        out.append(Reading(ws, pub, "through the publication day's close"))
     label = claim.window_label or ""
+    if pub is not None and claim.kind != "forecast" and on_or_before(pub) == pub and we == shift(pub, -1) \
+            and _OPEN_ENDED.search(label) and sessions_between(ws, we) > 1:
+        out.append(Reading(ws, pub, "through the publication day's close"))
     if _SINCE.search(label):
-        for n, note in ((1, "from the close of the day named"), (-1, "from the close before the day named")):
-            s = shift(ws, n)
-            if s is not None and s < we:
-                out.append(Reading(s, we, note))
+        before = shift(ws, -1)
+        if before is not None:
+            out.append(Reading(before, we, "from the close before the day named"))
         if _LOW.search(label):
             out.append(Reading(ws, we, "from that day's low", "low"))
-            nxt = shift(ws, 1)
-            if nxt is not None and nxt < we:
-                out.append(Reading(nxt, we, "from that day's low", "low"))
         elif _HIGH.search(label):
             out.append(Reading(ws, we, "from that day's high", "high"))
-            nxt = shift(ws, 1)
-            if nxt is not None and nxt < we:
-                out.append(Reading(nxt, we, "from that day's high", "high"))
     return out
 
 
@@ -378,8 +384,10 @@ def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float,
 
 
 def _measure_intraday(series: Series, claim: Claim, lo: float, hi: float) -> Evaluation | None:
-    """An intraday figure against its end session's range: from the start close to the
-    session's low and high (price basis). None without a high and low for that day."""
+    """An intraday figure against a range from the start close (price basis): a moment
+    of the end session (``intraday`` 1) against that session's low and high; an extreme
+    ("as much as", "at one point": ``intraday`` 2) against the lowest low and highest
+    high of every session in the window. None without highs and lows there."""
     if series.high is None or series.low is None:
         return None
     i0 = _row_at(series, "price", claim.window_start)
@@ -387,17 +395,22 @@ def _measure_intraday(series: Series, claim: Claim, lo: float, hi: float) -> Eva
     if i0 is None or i1 is None or i1 <= i0:
         return None
     base = series.price[i0]
+    first = i0 + 1 if claim.intraday == EXTREME else i1
     with np.errstate(all="ignore"):
-        low = (series.low[i1] / base - 1.0) * 100.0
-        high = (series.high[i1] / base - 1.0) * 100.0
+        lows, highs = series.low[first:i1 + 1], series.high[first:i1 + 1]
+        if np.isnan(lows).any() or np.isnan(highs).any():
+            return None
+        low = (float(lows.min()) / base - 1.0) * 100.0
+        high = (float(highs.max()) / base - 1.0) * 100.0
     if not (math.isfinite(low) and math.isfinite(high)):
         return None
     low, high = min(low, high), max(low, high)
     nearest = min(max(claim.value_pct or 0.0, low), high)  # the point of the range nearest the claim
     agrees = lo - 1e-9 <= high and low <= hi + 1e-9
+    what = "the window's range" if claim.intraday == EXTREME and i1 - i0 > 1 else "the session's range"
     return Evaluation(series.symbol, "intraday_range", _day(series, i0), _day(series, i1), 0,
                       _finite(series.close[i0]), None, round(float(nearest), 4), bool(agrees),
-                      f"the session's range {_fmt_pct(low)} .. {_fmt_pct(high)}")
+                      f"{what} {_fmt_pct(low)} .. {_fmt_pct(high)}")
 
 
 def _window_text(claim: Claim) -> str:
@@ -408,8 +421,9 @@ def _window_text(claim: Claim) -> str:
 
 def _sure(claim: Claim) -> bool:
     """Only a window read from the claim's own clause or sentence, or set by a reviewer,
-    can make a claim false; a borrowed one can only fail to confirm it."""
-    return claim.window_source is None or claim.window_source in WINDOW_SURE
+    can make a claim false; a borrowed one, or one of unknown origin (a row stored
+    before windows said where they came from), can only fail to confirm it."""
+    return claim.window_source in WINDOW_SURE
 
 
 def check_return(claim: Claim, market: Market, today: date) -> Check:
@@ -432,7 +446,7 @@ def check_return(claim: Claim, market: Market, today: date) -> Check:
         return Check("unverifiable", f"no prices for {claim.ticker} (import them with "
                      "`extractor prices import`)", tolerance=tol, accept_low=lo, accept_high=hi,
                      forecast=forecast)
-    if claim.intraday and not forecast:
+    if claim.intraday in (SESSION, EXTREME) and not forecast:
         return _check_intraday(claim, market, bases, lo, hi, tol)
     evaluations: list[Evaluation] = []
     plan = readings(claim)
@@ -717,7 +731,7 @@ def _shares_flow(flows: Any, series: Series, i0: int, i1: int) -> float | None:
 
 # --------------------------------------------------------------------------- the database
 
-_WINDOW_SQL = "x.window_label, x.window_source, x.window_intraday, a.published"
+_WINDOW_SQL = "x.window_label, x.window_source, x.window_intraday, a.published, x.status"
 _CLAIM_SQL = {
     "returns": ("SELECT x.id, x.article_id, x.ticker, x.window_start, x.window_end, x.evidence, x.qualifier, "
                 f"x.value_pct, x.value_pct_high, x.kind, {_WINDOW_SQL} FROM returns x "
@@ -762,7 +776,14 @@ def stored_claims(db: Database) -> Iterator[Claim]:
 
 
 def _window_fields(r: tuple) -> dict[str, Any]:
-    return {"window_label": _text(r[0]), "window_source": _text(r[1]), "intraday": bool(r[2]),
+    """The window's label, source (a row stored before sources were kept has none: a
+    reviewer's decision vouches for its window, a machine row's is unknown), intraday
+    kind and the article's day."""
+    source = _text(r[1])
+    if source is None and r[4] in ("accepted", "edited", "added"):
+        source = "reviewer"
+    intraday = int(r[2]) if isinstance(r[2], (int, float)) and r[2] in (0, 1, 2) else 0
+    return {"window_label": _text(r[0]), "window_source": source, "intraday": intraday,
             "published": _iso_day(r[3])}
 
 

@@ -254,8 +254,10 @@ def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     sent = c.sent
     # a phrase after the number governs it only before any clause break or other figure
     # ("slumped 8.9 percent, ..., down 25 percent from its April 29 high": the high is the 25's)
+    # a phrase before it in another clause joined by a semicolon is that clause's
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
-               if p[0] < c.start or not (_CLAUSE_BREAK.search(text[c.end:p[0]]) or _NUMBER.search(text[c.end:p[0]]))]
+               if (p[0] < c.start and ";" not in text[p[1]:c.start])
+               or (p[0] >= c.end and not (_CLAUSE_BREAK.search(text[c.end:p[0]]) or _NUMBER.search(text[c.end:p[0]])))]
     if any(_NAMED_DAY.match(p[2].label or "") for p in phrases):
         # "the second-biggest single-day inflow ... on Wednesday": the day it names
         phrases = [p for p in phrases if not _ONE_DAY.match(p[2].label or "")]
@@ -278,6 +280,9 @@ def _fallback(c: Candidate, times: TimeIndex, text: str) -> Window:
     return times.before(c.start, text) or times.after_in_paragraph(c.start, text) or Window()
 
 
+SESSION, EXTREME = 1, 2  # Window.intraday
+
+
 def _intraday(c: Candidate, window: Window, text: str, anchor: Anchor, forecast: bool) -> Window:
     """Mark a realized figure that is a moment inside its end session: its sentence
     trades "in early trading", "at midday", "as much as ... at the open", at a clock
@@ -286,10 +291,12 @@ def _intraday(c: Candidate, window: Window, text: str, anchor: Anchor, forecast:
     if forecast or window.end is None:
         return window
     sentence = text[c.sent.start_char:c.sent.end_char]
-    own = cue_pattern("intraday").search(sentence) is not None or \
-        cue_pattern("extreme").search(sentence) is not None or any(in_session(m) for m in CLOCK.finditer(sentence))
+    if cue_pattern("extreme").search(sentence) is not None:
+        return replace(window, intraday=EXTREME)
+    own = cue_pattern("intraday").search(sentence) is not None or any(
+        in_session(m) for m in CLOCK.finditer(sentence))
     if own or (anchor.intraday and anchor.published is not None and window.end == anchor.published):
-        return replace(window, intraday=True)
+        return replace(window, intraday=SESSION)
     return window
 
 
@@ -435,7 +442,7 @@ def _is_forecast(c: Candidate, text: str, window: Window, published, ref_start: 
 
 
 # the wire's day move: "rose 21.40 points, or 0.5%, to 4,118.62"
-_DAY_MOVE = re.compile(r"\b[\d,.]+\s+points?,?\s+or\s+[\d.]+\s?(?:%|percent|per cent)(?:,?\s+(?:to|at)\s+[\d,.]+)?",
+_DAY_MOVE = re.compile(r"(?<![\d,.])\d[\d,.]{0,12}\s+points?,?\s+or\s+\d[\d.]{0,6}\s?(?:%|percent|per cent)",
                        re.IGNORECASE)
 
 

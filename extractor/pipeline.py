@@ -37,7 +37,10 @@ def article_from_text(text: str, *, published: date | None = None, source: str |
     if title is None:
         title, _ = guess_title(text, h.body_start)
     reading = read_asof(text, h.body_start, h.published)
-    anchor = replace(h.anchor, asof=reading.day, intraday=reading.intraday)
+    anchor = replace(h.anchor, asof=reading.day, intraday=reading.intraday, session=reading.session)
+    if reading.written is not None:  # a reprint: its periods count from when it was written
+        anchor = replace(anchor, published=reading.written, year=reading.written.year,
+                         month=reading.written.month)
     return Article(id=article_id(text), text=text, path=path, title=title, source=h.source,
                    published=h.published, anchor=anchor, body_start=h.body_start,
                    asof_reason=reading.why)

@@ -67,7 +67,7 @@ def _window(w: Any) -> str:
     """'year-to-date (2016-12-30 .. 2017-08-17)', with where a borrowed window came from
     ('[article]') and '[intraday]' for a moment inside the end session."""
     marks = "".join(f" [{m}]" for m in (w.source if w.source in ("paragraph", "article") else None,
-                                        "intraday" if w.intraday else None) if m)
+                                        {1: "intraday", 2: "intraday extreme"}.get(w.intraday)) if m)
     if w.start or w.end:
         return f"{w.label or ''} ({w.start or '?'} .. {w.end or '?'}){marks}".strip()
     return f"{w.label or ''}{marks}".strip()

@@ -39,6 +39,7 @@ class Anchor:
     month: int | None = None
     asof: date | None = None  # the last close relative windows run through (extractor.asof)
     intraday: bool = False  # written during the publication day's session
+    session: bool = False  # the text is about its as-of session (a wrap of that day)
 
     @property
     def known_year(self) -> int | None:
@@ -80,7 +81,9 @@ class Window:
     # framing period), "reviewer" (set by hand). Only the first two and a reviewer's are
     # sure enough for the cross-check to call a claim false (WINDOW_SURE).
     source: str | None = None
-    intraday: bool = False  # the figure is a moment inside the end session, not its close
+    # 0: a close; 1: a moment inside the end session ("in early trading", "at 12:06 p.m.");
+    # 2: an extreme reached within the window ("as much as 19% at the open", "at one point")
+    intraday: int = 0
 
 
 @dataclass(frozen=True)

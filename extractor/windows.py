@@ -113,7 +113,8 @@ _DURATION = re.compile(r"^(?:in|within|over)\s+(?:\d+|two|three|four|five|six|se
 COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")
 _SUPERLATIVE = re.compile(r"\b(?:worst|best|biggest|largest|highest|lowest|strongest|weakest|steepest|sharpest|"
                           r"first time|most|least|longest|record|heaviest|smallest|first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|"
-                          r"times?|lowest\s+level|highest\s+level)\b[^.;,]{0,60}(?:\b(?:since|in)\s*)?$", re.IGNORECASE)
+                          r"times?|lowest\s+level|highest\s+level)\b(?:(?!\d[\d.]*\s?(?:%|percent|per\s+cent)|\$)[^.;,]){0,60}"
+                          r"(?:\b(?:since|in)\s*)?$", re.IGNORECASE)
 _MODIFIED_NOUNS = ("earnings", "results", "season", "gdp", "growth", "report", "profit", "sales", "revenue",
                    "election", "meeting", "vote", "deadline", "decision", "announcement", "speech", "hearing",
                    "summit", "holiday", "expiration", "auction", "release", "jobs", "payrolls", "snap")
@@ -152,7 +153,8 @@ def _is_heading(text: str, start: int, end: int, kind: str = "") -> bool:
 
 # Lipper (and the reports that follow it) count fund flows in weeks from Thursday to
 # Wednesday; in such a report "last week" and "this week" are that week, not the calendar's.
-_FLOW_WEEK = re.compile(r"\bLipper\b|\bfund[- ]flows?\s+(?:trading\s+)?week\b|\bweek\s+ended\s+(?:on\s+)?Wednesday\b",
+_FLOW_WEEK = re.compile(r"\bfund[- ]flows?\s+(?:trading\s+)?week\b|\bweek\s+ended\s+(?:on\s+)?Wednesday\b|"
+                        r"\bLipper\b[^\n]{0,60}?\b(?:fund\s+flows|flows\s+insight|weekly|fundflows)\b",
                         re.IGNORECASE)
 
 
@@ -175,7 +177,7 @@ def _para_sep(text: str, body_start: int) -> str:
     return "\n\n" if _BLANK.search(text, body_start) else "\n"
 
 
-_BLANK = re.compile(r"\S[^\n]*\n[ \t]*\n[ \t]*\S")
+_BLANK = re.compile(r"\n[ \t]*\n(?=[ \t]*\S)")  # linear: no run of the line before it is rescanned
 
 
 def note_scopes(text: str, body_start: int, anchor: Anchor) -> list[tuple[int, int, Anchor]]:
@@ -187,10 +189,11 @@ def note_scopes(text: str, body_start: int, anchor: Anchor) -> list[tuple[int, i
     hits = [(m.start(), m.group(0)) for m in cue_pattern("note").finditer(text, body_start)]
     hits += [(m.start(), m.group(0)) for m in _WEEKDAY_USE.finditer(text, body_start)
              if m.group("post") and re.search(r"note|report|letter|commentary|memo", m.group("post"))]
+    sep = _para_sep(text, body_start)
     for pos, words in hits:
         day = note_day(words, anchor.published)
-        a = text.rfind("\n\n", 0, pos) + 1
-        b = text.find("\n\n", pos)
+        a = text.rfind(sep, 0, pos) + 1
+        b = text.find(sep, pos)
         out.append((a, len(text) if b < 0 else b, replace(anchor, asof=before(day), intraday=False)))
     return out
 
@@ -239,9 +242,12 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
                             replace(prev, phrase_start=span.start_char, phrase_end=span.end_char)))
             continue
         left = text[max(body_start, span.start_char - 80):span.start_char]
-        if tp.kind in ("since", "trail", "through", "year", "quarter", "month", "label") and \
-                (span.text.lower().startswith(("since", "in ")) or left.rstrip().lower().endswith("since")) \
-                and _SUPERLATIVE.search(left + span.text[:5]):
+        comparative = left.rstrip().lower().endswith("since") or (
+            tp.kind in ("since", "trail", "label") and span.text.lower().startswith(("since", "in ")))
+        if re.search(r"\b(?:high|low|record|peak|bottom|top)s?\s*$", left, re.IGNORECASE) \
+                and span.text.lower().startswith("in "):
+            continue  # "hit an all-time high in May": when the high came, not a move's window
+        if comparative and _SUPERLATIVE.search(left + span.text[:6]):
             continue  # "its worst week since January 30": a comparison, not the claim's window
         if flow_weeks and (tp.kind == "wtd" or (tp.kind == "prev" and tp.args == ("week",))
                            or (tp.kind == "trail" and tp.args == (1, "week"))):
@@ -267,8 +273,9 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
         out.append((span.start_char, span.end_char, w))
         parsed[span.start_char] = (tp, here)
     frame = None
-    if anchor.published is not None and anchor.asof == anchor.published:
-        frame = Window("today", before(anchor.published), anchor.published, source="article")
+    if anchor.published is not None and anchor.asof is not None and anchor.session:
+        label = "today" if anchor.asof == anchor.published else anchor.asof.strftime("%A").lower()
+        frame = Window(label, before(anchor.asof), anchor.asof, source="article")
     return TimeIndex(out, anchor.published, tuple(headings), _para_sep(text, body_start), frame, parsed)
 
 

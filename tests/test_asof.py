@@ -250,3 +250,58 @@ def test_a_period_named_after_a_number_belongs_to_that_sentences_figure():
             "its 12-year closing low on March 9.\n")
     facts = extractor.extract(text)
     assert one(facts, "returns", "BAC").window.label is None
+
+
+def test_a_passing_lipper_mention_leaves_the_calendar_week_alone():
+    text = ("date 2019-05-13\nInvestors pulled $5 billion from U.S. equity funds, according to Lipper. "
+            "Meanwhile SPY fell 2.02 percent last week.\n")
+    assert dates(one(extractor.extract(text), "returns", "SPY").window) == ("2019-05-03", "2019-05-10")
+
+
+def test_an_old_date_in_the_text_does_not_move_the_as_of():
+    text = ("date 2019-07-12\nIndex returns through Oct. 10 were negative last autumn. SPY rose 3.6 "
+            "percent over the past month.\n")
+    facts = extractor.extract(text)
+    assert facts.article.anchor.asof == date(2019, 7, 11)
+    assert dates(one(facts, "returns", "SPY").window) == ("2019-06-11", "2019-07-11")
+
+
+def test_a_reprint_counts_its_periods_from_its_first_day():
+    text = ("date 2018-10-29\nThis commentary was originally published on October 26. SPY rose 3 percent "
+            "this week.\n")
+    w = one(extractor.extract(text), "returns", "SPY").window
+    assert dates(w) == ("2018-10-19", "2018-10-25")
+
+
+def test_a_dateline_naming_the_session_before_frames_the_story():
+    text = "date 2019-05-10\nThursday, May 9, 2019\nStocks closed lower. SPY fell 1 percent.\n"
+    w = one(extractor.extract(text), "returns", "SPY").window
+    assert dates(w) == ("2019-05-08", "2019-05-09") and w.source == "article"
+
+
+def test_a_weekday_ahead_is_not_the_day_described():
+    reading = read_asof("The jobs report due Friday will set the tone. SPY is up 5 percent this month.",
+                        0, date(2019, 5, 10))
+    assert reading.rule == "before"
+
+
+def test_impossible_or_backwards_chart_dates_are_no_window():
+    facts = extractor.extract("VXX vs. SPY: 2/30/12 - 4/10/12\nSPY fell 4 percent.\n", published="2012-04-11")
+    assert all(r.window.label != "2/30/12 - 4/10/12" for r in facts.returns)
+    back = extractor.extract("VXX vs. SPY: 4/10/12 - 3/30/12\nSPY fell 4 percent.\n", published="2012-04-11")
+    assert all((r.window.start is None) or r.window.start < r.window.end for r in back.returns)
+
+
+def test_a_superlative_before_a_figure_does_not_drop_the_figures_period():
+    facts = extractor.extract("date 2020-01-10\nXLE was the best performer with a 20 percent gain in 2019.\n")
+    assert one(facts, "returns", "XLE").window.label == "2019"
+
+
+def test_the_calendar_edge_is_said_as_it_is():
+    assert read_asof("SPY rose.", 0, date(2070, 6, 3)).why == "the NYSE calendar does not reach 2070-06-03"
+
+
+def test_a_note_in_one_paragraph_a_line_text_scopes_its_own_line():
+    text = ("date 2019-05-09\nStocks closed lower Thursday.\nSPY fell 1.5 percent this week.\n"
+            "In a note, Jane Doe of Example Bank said investors were nervous.\n")
+    assert dates(one(extractor.extract(text), "returns", "SPY").window)[1] == "2019-05-09"

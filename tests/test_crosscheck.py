@@ -557,3 +557,48 @@ def test_a_reason_reads_as_a_person_writes_it(market):
     assert check.verdict == "confirmed"
     assert check.reason.startswith("claimed slid more than 1.6% over the window “friday” 2015-08-20 .. "
                                    "2015-08-21, accepts -1.45% or less")
+
+
+def test_a_since_day_is_never_read_from_the_day_after(market):
+    # SPY 2020-03-23 close 222.95 -> 2020-06-05 319.34: +43.2 %; from 03-24 (243.15) it would be
+    # +31.3 %, which must not confirm "up 31.3 percent since March 23"
+    c = replace(ret("SPY", date(2020, 3, 23), date(2020, 6, 5), 31.3, evidence="up 31.3 percent"),
+                window_label="since march 23", window_source="claim", published=date(2020, 6, 8))
+    check = check_return(c, market, TODAY)
+    assert check.verdict == "contradicted"
+    assert all(e.start != "2020-03-24" for e in check.evaluations)  # never from the day after
+
+
+def test_a_named_day_is_not_read_through_the_publication_days_close(market):
+    # Monday 2022-09-12: SPY +1.07 %; "fell 3.3 percent on Monday" in a Tuesday story is false,
+    # even though Tuesday's close (-4.3 %) would be near it
+    c = replace(ret("SPY", date(2022, 9, 9), date(2022, 9, 12), -3.3, evidence="fell 3.3 percent"),
+                window_label="monday", window_source="claim", published=date(2022, 9, 13))
+    check = check_return(c, market, TODAY)
+    assert check.verdict == "contradicted"
+    assert all(e.reading is None for e in check.evaluations)
+
+
+def test_an_extreme_within_a_window_is_checked_on_the_windows_range(market):
+    # "at one point down as much as 32 percent for the year": SPY 2019-12-31 close 321.86, lowest
+    # low in the window 2020-03-23 218.26 (-32.19 %), while 2020-04-17's own range is -12.3 .. -10.7 %:
+    # the window's range reaches -32 (accepts -32.6 .. -31.4), not -40
+    c = replace(ret("SPY", date(2019, 12, 31), date(2020, 4, 17), -32, evidence="down as much as 32 percent"),
+                window_label="year-to-date", window_source="claim", intraday=2)
+    check = check_return(c, market, TODAY)
+    assert check.verdict == "confirmed" and "the window's range" in check.reason
+    far = check_return(replace(c, value_pct=-40, evidence="down as much as 40 percent"), market, TODAY)
+    assert far.verdict == "contradicted"
+
+
+def test_a_stored_row_whose_window_source_is_unknown_is_never_contradicted(db_copy, make_facts):
+    db, _ = _article(make_facts, db_copy)
+    db.execute("UPDATE returns SET value_pct = 40, window_start = '2016-12-30', window_end = '2017-08-17', "
+               "window_source = NULL")
+    db.conn.commit()
+    check_claims(db, today=TODAY)
+    assert rows(db_copy, "SELECT verdict FROM checks WHERE fact_table = 'returns'") == [{"verdict": "unverifiable"}]
+    db.execute("UPDATE returns SET status = 'accepted'")  # a reviewer vouched for it
+    db.conn.commit()
+    check_claims(db, today=TODAY)
+    assert rows(db_copy, "SELECT verdict FROM checks WHERE fact_table = 'returns'") == [{"verdict": "contradicted"}]

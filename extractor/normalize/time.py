@@ -407,7 +407,8 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close
                 return None, None
             last = _most_recent(b[1], pub)
             first = last - timedelta(days=(last.weekday() - a[1]) % 7 or 7)
-            return before(first), on_or_before(last)
+            start, end = before(first), on_or_before(last)
+            return (start, end) if start and end and end > start else (None, None)
         _, last = point_bounds(b, anchor, "past")
         if last and a[0] in ("date", "month") and a[-1] is None:  # the year of the later end
             a = (*a[:-1], last.year if a[1] <= last.month else last.year - 1)
@@ -415,7 +416,11 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close
         return before(first), on_or_before(last)
     if kind == "span":  # a chart's "3/30/12 - 4/10/12": from the first day's close to the last's
         a, b = args
-        return on_or_before(date(a[3], a[1], a[2])), on_or_before(date(b[3], b[1], b[2]))
+        try:
+            start, end = on_or_before(date(a[3], a[1], a[2])), on_or_before(date(b[3], b[1], b[2]))
+        except ValueError:
+            return None, None
+        return (start, end) if start and end and end > start else (None, None)
     if kind == "through":
         dur, pt = args
         _, last = point_bounds(pt, anchor, "past")

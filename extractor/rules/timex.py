@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from spacy.language import Language
@@ -314,6 +315,11 @@ def _h_span(m: re.Match, text: str) -> Result:
     a, b = parse_point(m["a"]), parse_point(m["b"])
     if not a or not b or a[0] != "date" or b[0] != "date" or a[3] is None or b[3] is None:
         return None
+    try:
+        if date(a[3], a[1], a[2]) >= date(b[3], b[1], b[2]):
+            return None  # "4/10/12 - 3/30/12": not a span
+    except ValueError:
+        return None  # "2/30/12": no such day
     return f"{m['a']} - {m['b']}", "span", (a, b), False
 
 
@@ -551,12 +557,12 @@ def find_time_phrases(text: str) -> list[TimePhrase]:
                     cands.append((m.start(), m.end(), pid, res))
                     break
     cands.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # characters already in a phrase: linear in the text
     out = []
     for s, e, _, (label, kind, args, ana) in cands:
-        if any(s < te and ts < e for ts, te in taken):
+        if any(taken[s:e]):
             continue
-        taken.append((s, e))
+        taken[s:e] = b"\x01" * (e - s)
         out.append(TimePhrase(s, e, text[s:e], label, ana, kind, args))
     out.sort(key=lambda p: p.start)
     return out

@@ -101,7 +101,8 @@ SOURCES = {"claim": "the claim's own clause", "sentence": "its sentence",
            "article": "the article's framing period (borrowed)", "reviewer": "a reviewer"}
 st.caption(f"Window “{c['window_label'] or '?'}”: from the close of {c['window_start'] or '?'} "
            f"to the {'session' if c.get('window_intraday') else 'close'} of {c['window_end'] or '?'}"
-           + (", a moment inside that session (intraday)" if c.get("window_intraday") else "")
+           + ({1: ", a moment inside that session (intraday)",
+               2: ", an extreme reached within the window (intraday)"}.get(c.get("window_intraday"), ""))
            + f"; read from {SOURCES.get(c.get('window_source') or '', 'an unknown place')}."
            + (f" The article's figures run through {c['article_asof']}: {c['asof_reason']}."
               if c.get("article_asof") else ""))
