@@ -158,15 +158,20 @@ def test_accept_a_claim(db, db_path):
     assert any("Accepted flows" in s.value for s in at.success)
 
 
+def kind(at, table):
+    at.radio(key="kind").set_value(table).run()
+    return ok(at)
+
+
 def test_reject_a_claim(db, db_path):
-    at = review_page(db)
-    at.tabs  # noqa: B018 - every tab is rendered; pick the quote
+    at = kind(review_page(db), "quotes")
     at.button(key="reject-quotes").click().run()
     ok(at)
     assert rows(db_path, "SELECT status FROM quotes")[0]["status"] == "rejected"
 
 
 def _edit(at, table, cells):
+    kind(at, table)
     [editor] = [e for e in at.data_editor if e.key.startswith(f"claims-{table}-")]
     at.session_state[editor.key] = {"edited_rows": {0: cells}, "added_rows": [], "deleted_rows": []}
     return ok(at.run())
@@ -283,7 +288,7 @@ def test_claim_detail_shows_claimed_actual_verdict_and_chart(checked):
 
 
 def test_claim_detail_button_from_the_review_page(checked):
-    at = review_page(checked)
+    at = kind(review_page(checked), "returns")
     at.button(key="detail-returns").click().run()
     ok(at)
     assert at.title[0].value == "Claim detail"
@@ -353,3 +358,73 @@ def test_sql_result_with_repeated_column_names(db):
     at.text_area(key="sql").set_value("SELECT 1 AS a, 2 AS a")
     at.button(key="run").click().run()
     assert list(table(ok(at)).columns) == ["a", "a_2"]
+
+
+# --------------------------------------------------------------------------- identity (#14)
+
+def test_a_pick_under_another_kind_then_reject_changes_only_that_claim(db, db_path):
+    at = kind(review_page(db), "sentiment")
+    at.button(key="reject-sentiment").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT status FROM sentiment") == [{"status": "rejected"}]
+    assert {r["status"] for r in rows(db_path, "SELECT status FROM flows")} == {"extracted"}
+    assert at.radio(key="kind").value == "sentiment"  # the kind on screen survives the rerun
+
+
+def test_a_claim_changed_since_the_page_was_drawn_is_refused(db, db_path):
+    at = review_page(db)
+    flow = db.execute("SELECT id FROM flows WHERE ticker = 'IWM'").fetchone()[0]
+    from extractor import review
+    review.edit(db, "flows", flow, {"amount_usd": "$710 million"})  # another reviewer, meanwhile
+    at.button(key="accept-flows").click().run()
+    assert any("changed since the page was drawn" in e.value for e in ok(at).error)
+    assert rows(db_path, "SELECT status, amount_usd FROM flows WHERE id = ?", [flow]) == [
+        {"status": "edited", "amount_usd": 7.1e8}]
+
+
+def test_a_claim_gone_after_a_forced_reingest_is_refused_not_replaced(db, db_path, make_facts):
+    at = review_page(db)
+    old = db.execute("SELECT id FROM flows WHERE ticker = 'IWM'").fetchone()[0]
+    store.write_article(db, make_facts(  # ingest --force: the machine rows come back with new ids
+        A, path="corpus/a.txt",
+        flows=[("More than $700 million has left IWM", "IWM", "outflow", 7e8),
+               ("Investors put $450 million into QQQ", "QQQ", "inflow", 4.5e8)],
+        mentions=[("IWM", "IWM")], tickers=["IWM"]))
+    at.button(key="accept-flows").click().run()
+    assert any("no longer in the database" in e.value for e in ok(at).error)
+    assert {r["status"] for r in rows(db_path, "SELECT status FROM flows")} == {"extracted"}
+    assert old not in {r["id"] for r in rows(db_path, "SELECT id FROM flows")}
+
+
+def test_accept_all_accepts_only_the_claims_the_page_showed(db, db_path, make_facts):
+    at = review_page(db)
+    from extractor import review
+    aid = article_id(db, "corpus/a.txt")
+    added = review.add(db, aid, "flows", A.index("Investors put"), A.index("Investors put") + 35,
+                       {"ticker": "QQQ", "direction": "inflow", "amount_usd": "450000000"})
+    review.edit(db, "flows", added.fact_id, status="extracted")  # a claim nobody saw on this page
+    at.button(key="accept-all").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT status FROM flows WHERE id = ?", [added.fact_id]) == [{"status": "extracted"}]
+    assert rows(db_path, "SELECT status FROM flows WHERE ticker = 'IWM'") == [{"status": "accepted"}]
+
+
+def test_article_words_are_shown_as_written_not_as_markdown(db_path, make_facts, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_DB", str(db_path))
+    text = "date 2020-01-02\n**Gold** :red[soars] $x^2$ ![p](http://example.invalid/p.png)\n\nGLD rose 1%.\n"
+    db = store.open_db(db_path)
+    store.write_article(db, make_facts(text, path="corpus/md.txt", mentions=[("GLD", "GLD")], tickers=["GLD"]))
+    aid = db.execute("SELECT id FROM articles").fetchone()[0]
+    db.close()
+    at = app("review", article=aid)
+    shown = at.title[0].value
+    assert shown.startswith(r"\*\*Gold\*\* \:red\[soars\] \$x^2\$ \!\[p\]\(http")
+    assert "](http" not in shown.replace(r"\]\(", "")  # no image link left for Markdown to fetch
+
+
+def test_the_reviewer_is_written_with_each_correction(db, db_path, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_REVIEWER", "alice")
+    at = review_page(db)
+    at.button(key="accept-flows").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT reviewer FROM corrections") == [{"reviewer": "alice"}]

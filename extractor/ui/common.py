@@ -3,6 +3,7 @@ rerun, WAL, so `extractor ingest` can write meanwhile), the empty-database messa
 page links."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -67,3 +68,13 @@ def money(v: float | None) -> str:
         if abs(v) >= size:
             return f"${v / size:,.2f} {word}".replace(".00 ", " ")
     return f"${v:,.0f}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~])")
+
+
+def md(text: object) -> str:
+    """Text from an article or a database, safe to show where Streamlit reads Markdown
+    (titles, captions, messages): every Markdown, colour (``:red[...]``), KaTeX (``$``)
+    and HTML character is escaped, so it shows as written and fetches nothing."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text if text is not None else "").split()))

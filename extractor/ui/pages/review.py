@@ -1,6 +1,13 @@
 """Article review: the text with every stored span highlighted by kind, the claims as
-editable tables (accept, reject, edit any field), add a missed claim from its evidence,
-accept all and go on, and the article's history of changes with undo."""
+editable tables (accept, reject, edit any field), add a missed claim from selected text,
+accept all and go on, and the article's history of changes with undo.
+
+Every action carries the claim the page showed (its id and ``review.fact_version``):
+buttons bind them when drawn, the keys send them back from the browser, the table's
+edits look them up by the row drawn. A claim that changed or vanished since (another
+reviewer, a re-ingest) is refused with a message, never replaced by its neighbour. The
+kind on screen is a keyed radio, so it survives every rerun."""
+import html
 import re
 from datetime import date
 
@@ -11,8 +18,8 @@ from extractor import review
 from extractor.normalize.amount import find_money, find_percents
 from extractor.schema import STATUSES
 from extractor.store import CHECKED_TABLES
-from extractor.ui import highlight, queries
-from extractor.ui.common import (PAGES, connect, flash, money, open_article, open_claim,
+from extractor.ui import highlight, keys, queries
+from extractor.ui.common import (PAGES, connect, flash, md, money, open_article, open_claim,
                                  require_articles, say)
 
 TABS = {"flows": "Flows", "returns": "Returns", "quotes": "Quotes", "sentiment": "Sentiment",
@@ -42,6 +49,7 @@ def apply_edits(db, table: str, article_id: str) -> None:
     if not edited:
         return
     ids = st.session_state.get(f"{key}-ids", [])
+    seen = st.session_state.get(f"{key}-versions", {})
     changed = 0
     for pos, cells in edited.items():
         pos = int(pos)
@@ -49,7 +57,8 @@ def apply_edits(db, table: str, article_id: str) -> None:
             continue
         values = {f: _cell(f, v) for f, v in cells.items() if f != "status"}
         try:
-            change = review.edit(db, table, ids[pos], values, status=cells.get("status"))
+            change = review.edit(db, table, ids[pos], values, status=cells.get("status"),
+                                 expect=seen.get(ids[pos]))
             changed += bool(change.fields)
         except review.ReviewError as exc:
             say("error", str(exc))
@@ -66,6 +75,7 @@ def claims_table(db, table: str, article_id: str) -> list[dict]:
         return rows
     key = editor_key(table, article_id)
     st.session_state[f"{key}-ids"] = [r["id"] for r in rows]
+    st.session_state[f"{key}-versions"] = queries.versions(db, table, article_id)
     frame = pd.DataFrame(rows)
     for f in DATE_FIELDS:
         if f in frame:
@@ -76,7 +86,9 @@ def claims_table(db, table: str, article_id: str) -> list[dict]:
         "status": st.column_config.SelectboxColumn("status", options=list(STATUSES), required=True),
         "evidence": st.column_config.TextColumn("evidence", width="large"),
         "confidence": st.column_config.NumberColumn("conf.", format="%.2f"),
-        "amount_usd": st.column_config.NumberColumn("amount $", format="%,.0f", min_value=0),
+        "amount_usd": st.column_config.NumberColumn("amount $", format="%,.0f", min_value=0, width="medium"),
+        "window_source": st.column_config.TextColumn("window from", help="claim: its own clause; "
+                                                     "sentence; paragraph or article: borrowed; reviewer"),
         "value_pct": st.column_config.NumberColumn("value %", format="%.2f"),
         "value_pct_high": st.column_config.NumberColumn("to %", format="%.2f"),
         "score": st.column_config.NumberColumn("score", min_value=-1.0, max_value=1.0, format="%.2f"),
@@ -95,39 +107,73 @@ def claims_table(db, table: str, article_id: str) -> list[dict]:
 
 
 def _label(table: str, r: dict) -> str:
-    what = {"flows": lambda: f"{r['ticker']} {r['direction']} {money(r['amount_usd'])}",
-            "returns": lambda: f"{r['ticker']} {r['value_pct']:+g}%" if r["value_pct"] is not None
-            else f"{r['ticker']}",
-            "quotes": lambda: f"{r['speaker']}",
-            "sentiment": lambda: f"{r['ticker']} {r['label']}",
-            "mentions": lambda: f"{r['symbol']}"}[table]()
+    what = {"flows": lambda: f"{r['ticker'] or '?'} {r['direction'] or '?'} {money(r['amount_usd'])}",
+            "returns": lambda: f"{r['ticker'] or '?'} {r['value_pct']:+g}%" if r["value_pct"] is not None
+            else f"{r['ticker'] or '?'}",
+            "quotes": lambda: f"{r['speaker'] or '?'}",
+            "sentiment": lambda: f"{r['ticker'] or '?'} {r['label'] or '?'}",
+            "mentions": lambda: f"{r['symbol'] or '?'}"}[table]()
     return f"#{r['id']} {what} [{r['status']}]"
 
 
-def quick_actions(db, table: str, rows: list[dict]) -> None:
-    """Accept or reject one claim without touching the table (and open its detail)."""
+def decide(table: str, fact_id: int, version: str | None, status: str) -> None:
+    """Accept or reject the claim the page showed (bound when the button was drawn)."""
+    db = connect()
+    try:
+        change = review.edit(db, table, fact_id, status=status, expect=version)
+    except review.ReviewError as exc:
+        say("error", str(exc))
+        return
+    word = {"accepted": "Accepted", "rejected": "Rejected"}[status]
+    if change.fields:
+        say("success" if status == "accepted" else "warning", f"{word} {table} #{fact_id}.")
+    review.refresh_verdicts(db, table)
+
+
+def quick_actions(db, table: str, rows: list[dict], article_id: str) -> dict | None:
+    """Pick one claim by its id, accept or reject it, open its detail; returns the claim
+    on screen ({table, id, version}) for the keys."""
+    ids = [r["id"] for r in rows]
+    by_id = {r["id"]: r for r in rows}
+    pick_key = f"pick-{table}-{article_id[:12]}"
+    pending = st.session_state.pop(f"{pick_key}-next", None)
+    if pending in ids:
+        st.session_state[pick_key] = pending
+    if st.session_state.get(pick_key) not in ids:
+        st.session_state[pick_key] = ids[0]
+    versions = st.session_state.get(f"{editor_key(table, article_id)}-versions", {})
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        pick = st.selectbox("Claim", range(len(rows)), key=f"pick-{table}",
-                            format_func=lambda i: _label(table, rows[i]))
-        fact_id = rows[pick]["id"]
-        for label, decide, kind, icon in (("Accept", review.accept, "success", "check"),
-                                          ("Reject", review.reject, "warning", "close")):
-            if st.button(label, key=f"{label.lower()}-{table}", icon=f":material/{icon}:"):
-                if decide(db, table, fact_id).fields:
-                    say(kind, f"{label}ed {table} #{fact_id}.")
-                review.refresh_verdicts(db, table)
-                st.rerun()
+        fact_id = st.selectbox("Claim", ids, key=pick_key, format_func=lambda i: _label(table, by_id[i]))
+        version = versions.get(fact_id)
+        st.button("Accept", key=f"accept-{table}", icon=":material/check:", on_click=decide,
+                  args=(table, fact_id, version, "accepted"), help="Key: a")
+        st.button("Reject", key=f"reject-{table}", icon=":material/close:", on_click=decide,
+                  args=(table, fact_id, version, "rejected"), help="Key: x")
         if table in CHECKED_TABLES and st.button("Claim detail", key=f"detail-{table}",
                                                  icon=":material/show_chart:"):
             open_claim(table, fact_id)
+    return {"table": table, "id": fact_id, "version": version, "ids": ids}
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.M)
+# A sentence ends at . ! ? followed by a space and a capital, a quote or a digit, or at
+# a line break; not inside "U.S.", "2.7" or after "Inc." / "Mr." (as the extractor's
+# tokens keep them whole).
+_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9$])|\n+")
+_NOT_END = re.compile(r"(?:\b[A-Z]\.|\b(?:Inc|Corp|Co|Ltd|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|No|Jan|Feb|Mar|Apr|Jun|"
+                      r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|Gov|Sen|Rep)\.)$")
 
 
 def sentences(text: str, offset: int) -> list[tuple[int, int]]:
-    return [(m.start() + offset, m.end() + offset) for m in _SENTENCE.finditer(text)
-            if m.group().strip()]
+    out, start = [], 0
+    for m in _END.finditer(text):
+        if m.group().strip() and _NOT_END.search(text[max(0, m.start() - 6):m.start()]):
+            continue
+        if text[start:m.start()].strip():
+            out.append((start + offset, m.start() + offset))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start + offset, len(text) + offset))
+    return out
 
 
 def _locate(text: str, words: str, near: int) -> int | None:
@@ -151,9 +197,11 @@ def _prefill(db, art: dict, kind: str, start: int, end: int) -> dict:
         elif any(w in low for w in ("in", "pour", "added", "attract", "drew", "gather")):
             guess["direction"] = "inflow"
     if kind == "returns" and pct:
-        sign = pct[0].sign or (-1 if re.search(r"\b(down|fell|lost|drop|slid|declin)", evidence,
-                                                re.I) else 1)
+        sign = pct[0].sign or (-1 if re.search(r"\b(down|fell|fall|lost|los[se]|drop|slid|slump|declin|pullback|"
+                                                r"correction|lower|plung|tumbl|sank|sink)", evidence, re.I) else 1)
         guess["value_pct"] = sign * pct[0].value
+        if pct[0].value_high is not None:  # "a pullback of 5 to 10 percent": -5 .. -10
+            guess["value_pct_high"] = sign * pct[0].value_high
     return guess
 
 
@@ -166,17 +214,24 @@ def add_claim(db, art: dict) -> None:
     kind_names = {"flow": "flows", "return": "returns", "quote": "quotes", "sentiment": "sentiment",
                   "ticker": "mentions"}
     kind = kind_names[st.selectbox("Kind", list(kind_names), key="add-kind")]
-    s = st.selectbox("Sentence", range(len(spans_)), key="add-sentence",
-                     format_func=lambda i: art["text"][spans_[i][0]:spans_[i][1]].strip()[:160])
-    s0, s1 = spans_[s]
-    words = st.text_input("Evidence: the exact words of the claim (trim the sentence, or paste "
-                          "words you selected in the text)", value=art["text"][s0:s1].strip(),
-                          key=f"add-evidence-{s}")
-    start = _locate(art["text"], words.strip(), s0) if words.strip() else None
-    if start is None:
-        st.warning("Those words are not in the article: copy them exactly from the text.")
-        return
-    end = start + len(words.strip())
+    selected = st.session_state.get("selection")
+    if selected and selected.get("article") == art["id"]:
+        start, end = int(selected["start"]), int(selected["end"])
+        st.caption(f"From your selection in the text: “{md(art['text'][start:end])}”")
+        if st.button("Clear the selection", key="add-clear"):
+            st.session_state.pop("selection", None)
+            st.rerun()
+    else:
+        s = st.selectbox("Sentence", range(len(spans_)), key="add-sentence",
+                         format_func=lambda i: " ".join(art["text"][spans_[i][0]:spans_[i][1]].split())[:160])
+        s0, s1 = spans_[s]
+        words = st.text_input("Evidence: the exact words of the claim (select them in the text, or "
+                              "trim the sentence)", value=art["text"][s0:s1].strip(), key=f"add-evidence-{s}")
+        start = _locate(art["text"], words.strip(), s0) if words.strip() else None
+        if start is None:
+            st.warning("Those words are not in the article: select them in the text, or copy them exactly.")
+            return
+        end = start + len(words.strip())
     st.caption(f"Evidence at characters {start}..{end}.")
     guess = _prefill(db, art, kind, start, end)
     values = {}
@@ -194,6 +249,7 @@ def add_claim(db, art: dict) -> None:
     if st.button("Add claim", key="add-submit", type="primary", icon=":material/add:"):
         try:
             change = review.add(db, art["id"], kind, start, end, values)
+            st.session_state.pop("selection", None)
         except review.ReviewError as exc:
             st.error(str(exc))
             return
@@ -207,7 +263,7 @@ def history(db, article_id: str) -> None:
     if not rows:
         st.caption("No changes to this article's claims yet.")
         return
-    st.dataframe(pd.DataFrame(rows)[["change_id", "created_at", "fact_table", "fact_id", "field",
+    st.dataframe(pd.DataFrame(rows)[["change_id", "created_at", "reviewer", "fact_table", "fact_id", "field",
                                      "old_value", "new_value", "note", "undone_by"]],
                  key="history", hide_index=True)
     open_changes = list(dict.fromkeys(r["change_id"] for r in rows if r["undone_by"] is None))
@@ -217,7 +273,7 @@ def history(db, article_id: str) -> None:
         described = {r["change_id"]: f"change {r['change_id']}: {r['fact_table']} #{r['fact_id']} "
                      f"{r['field']} {r['old_value']} → {r['new_value']}" for r in reversed(rows)}
         pick = st.selectbox("Change", open_changes, key="undo-pick", format_func=described.get)
-        if st.button("Undo", key="undo", icon=":material/undo:", shortcut="Ctrl+Z"):
+        if st.button("Undo", key="undo", icon=":material/undo:", help="Key: Ctrl+Z (outside text boxes)"):
             try:
                 review.undo(db, pick)
             except review.ReviewError as exc:
@@ -228,8 +284,48 @@ def history(db, article_id: str) -> None:
             st.rerun()
 
 
+def handle_key(db, pressed: dict, article_id: str, seen: dict) -> None:
+    """A key from the browser, with the claim the page showed when it was drawn."""
+    action, table, fact_id = pressed.get("action"), pressed.get("table"), pressed.get("id")
+    if action in ("accept", "reject") and table and fact_id is not None:
+        decide(table, int(fact_id), pressed.get("version"), "accepted" if action == "accept" else "rejected")
+    elif action in ("next-claim", "previous-claim") and table and fact_id is not None:
+        ids = list(pressed.get("ids") or [])
+        if fact_id in ids and ids:
+            step = 1 if action == "next-claim" else -1
+            st.session_state[f"pick-{table}-{article_id[:12]}-next"] = ids[(ids.index(fact_id) + step) % len(ids)]
+    elif action == "next-article":
+        nxt = queries.next_article(db, article_id)
+        if nxt:
+            open_article(nxt)
+    elif action == "accept-all":
+        accept_all_and_next(article_id, seen)
+    elif action == "undo":
+        open_changes = [r["change_id"] for r in review.history(db, article_id) if r["undone_by"] is None]
+        if open_changes:
+            try:
+                review.undo(db, open_changes[0])
+                review.refresh_verdicts(db)
+                say("success", f"Undid change {open_changes[0]}.")
+            except review.ReviewError as exc:
+                say("error", str(exc))
+    st.rerun()
+
+
+def accept_all_and_next(article_id: str, seen: dict) -> None:
+    """Accept the claims the page showed, as they were shown; then the next article."""
+    db = connect()
+    done = review.accept_all(db, article_id, seen=seen)
+    review.refresh_verdicts(db)
+    say("success", f"Accepted {len(done)} claim{'s' * (len(done) != 1)}.")
+    st.session_state["goto-article"] = queries.next_article(db, article_id)
+
+
 db = connect()
 require_articles(db)
+goto = st.session_state.pop("goto-article", None)
+if goto:
+    open_article(goto)
 article_id = st.query_params.get("article") or queries.next_article(db, None)
 if article_id is None:  # every article reviewed: show the newest
     article_id = db.execute("SELECT id FROM articles ORDER BY published DESC, id LIMIT 1").fetchone()[0]
@@ -243,46 +339,55 @@ st.query_params["article"] = article_id
 
 for table in TABS:  # before anything is drawn, so the page shows the saved state
     apply_edits(db, table, article_id)
+# every claim on the page as it is now: what "Accept all" may accept
+seen = {(t, i): v for t in TABS for i, v in queries.versions(db, t, article_id).items()}
 
-st.title(art["title"] or art["path"] or article_id[:12])
-st.caption(" · ".join(x for x in (f"published {art['published']}" if art["published"] else
-                                  "no publication date", art["path"], art["source"],
-                                  f"extractor {art['extractor_version']}") if x))
+title = queries.display_title(art["title"], art["text"][art["body_start"]:art["body_start"] + 160], art["path"])
+st.title(md(title))
+st.caption(md(" · ".join(x for x in (f"published {art['published']}" if art["published"] else
+                                     "no publication date", art["path"], art["source"],
+                                     f"extractor {art['extractor_version']}") if x)))
+if art.get("superseded_by"):
+    st.warning("Source changed: the file this article was read from now holds another text. The "
+               "claims reviewed here stay with this text.")
 flash()
 
 with st.container(horizontal=True):
-    if st.button("Accept all and next", key="accept-all", type="primary", shortcut="Ctrl+Enter",
-                 icon=":material/done_all:",
-                 help="Accept every claim nobody has decided on yet, then open the next "
-                      "article with unreviewed claims."):
-        done = review.accept_all(db, article_id)
-        review.refresh_verdicts(db)
-        say("success", f"Accepted {len(done)} claim{'s' * (len(done) != 1)} of "
-                       f"“{art['title'] or art['path']}”.")
-        nxt = queries.next_article(db, article_id)
-        if nxt:
-            open_article(nxt)
-        st.rerun()
-    if st.button("Next article", key="next", shortcut="Alt+N", icon=":material/skip_next:"):
+    st.button("Accept all and next", key="accept-all", type="primary", icon=":material/done_all:",
+              on_click=accept_all_and_next, args=(article_id, seen),
+              help="Accept every claim on this page nobody has decided on yet, then open the next "
+                   "article with unreviewed claims. Key: Ctrl+Enter (outside text boxes).")
+    if st.button("Next article", key="next", icon=":material/skip_next:", help="Key: n"):
         nxt = queries.next_article(db, article_id)
         if nxt:
             open_article(nxt)
         say("info", "Every article is reviewed.")
         st.rerun()
     st.page_link(PAGES / "inbox.py", label="Inbox", icon=":material/inbox:")
+st.caption("Keys (outside text boxes): a accept · x reject · j/k next/previous claim · n next article · "
+           "Ctrl+Enter accept all and next · Ctrl+Z undo. Select words in the text to add a claim.")
 
+picked = None
 text_col, claims_col = st.columns([5, 6], gap="large")
 with text_col:
     body = art["text"][art["body_start"]:]
     st.html(highlight.render(body, queries.spans(db, article_id), offset=art["body_start"]))
 with claims_col:
-    for table, tab in zip(TABS, st.tabs(list(TABS.values()))):
-        with tab:
-            rows = claims_table(db, table, article_id)
-            if rows:
-                quick_actions(db, table, rows)
+    kind = st.radio("Kind", list(TABS), key="kind", horizontal=True, format_func=TABS.get,
+                    label_visibility="collapsed")
+    rows = claims_table(db, kind, article_id)
+    if rows:
+        picked = quick_actions(db, kind, rows, article_id)
 
-with st.expander("Add a claim the extractor missed", icon=":material/add:"):
+with st.expander("Add a claim the extractor missed", icon=":material/add:",
+                 expanded=bool(st.session_state.get("selection"))):
     add_claim(db, art)
 with st.expander("History of changes", icon=":material/history:", expanded=True):
     history(db, article_id)
+
+pressed, selection = keys.listen(picked=picked)
+if selection and selection.get("end", 0) > selection.get("start", 0):
+    st.session_state["selection"] = {**selection, "article": article_id}
+    st.rerun()
+if pressed:
+    handle_key(db, pressed, article_id, seen)
