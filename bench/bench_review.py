@@ -81,7 +81,7 @@ def apptest_times(path: Path, repeat: int = 5) -> dict[str, list[float]]:
                 at.query_params[k] = v
             at.run()
             if page:
-                at.switch_page(f"pages/{page}.py")
+                at.switch_page(f"views/{page}.py")
             if setup:
                 setup(at)
             t = time.perf_counter()

@@ -48,7 +48,7 @@ def app(page=None, **params) -> AppTest:
         at.query_params[k] = v
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -206,7 +206,7 @@ def test_a_bad_edit_is_reported_and_nothing_changes(db, db_path):
 
 def test_add_a_claim_from_its_evidence(db, db_path):
     at = review_page(db)
-    at.selectbox(key="add-kind").set_value("flow").run()
+    at.selectbox(key="add-kind-flow").set_value("flow").run()
     sentence = [i for i, label in enumerate(at.selectbox(key="add-sentence").options)
                 if label.startswith("Investors put")][0]
     at.selectbox(key="add-sentence").set_value(sentence).run()

@@ -13,7 +13,8 @@ from .. import settings
 from ..errors import ExtractorError
 from ..store import open_db
 
-PAGES = Path(__file__).parent / "pages"
+# not "pages/": Streamlit would serve files there as pages of their own, outside st.navigation
+PAGES = Path(__file__).parent / "views"
 
 
 def db_file() -> Path:

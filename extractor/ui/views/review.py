@@ -213,7 +213,9 @@ def add_claim(db, art: dict) -> None:
         return
     kind_names = {"flow": "flows", "return": "returns", "quote": "quotes", "sentiment": "sentiment",
                   "ticker": "mentions"}
-    kind = kind_names[st.selectbox("Kind", list(kind_names), key="add-kind")]
+    on_screen = {v: k for k, v in kind_names.items()}.get(st.session_state.get("kind", "flows"), "flow")
+    kind = kind_names[st.selectbox("Kind", list(kind_names), key=f"add-kind-{on_screen}",
+                                   index=list(kind_names).index(on_screen))]
     selected = st.session_state.get("selection")
     if selected and selected.get("article") == art["id"]:
         start, end = int(selected["start"]), int(selected["end"])
