@@ -702,9 +702,13 @@ def signals(db_path: Path, tickers: tuple[str, ...], start: str | None, end: str
             fmt: str | None, out: Path | None) -> None:
     """Per-ticker daily signals: sentiment and claimed fund flows per publication day.
 
-    One row per ticker and day: articles, mean sentiment score (> 0 leans bullish),
-    bullish/bearish/neutral counts, flow claims, inflows, outflows and net flow in US
-    dollars. Rejected claims are left out; reviewers' edits count.
+    One row per ticker and day: articles, mean sentiment score over the bullish and
+    bearish rows (> 0 leans bullish), bullish/bearish/neutral counts, flow claims and
+    those used, inflows, outflows and net flow in US dollars. Flow claims are taken
+    shortest window first and one whose window overlaps a claim already taken is left
+    out, so no money is counted twice; averages ("$4 million a day") are multiplied
+    out over their window's sessions. Rejected claims are left out; reviewers' edits
+    count.
 
     Example:
 
@@ -738,6 +742,52 @@ def signals(db_path: Path, tickers: tuple[str, ...], start: str | None, end: str
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{len(rows)} rows written to {out}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["gold", "jsonl"]), default="gold", show_default=True,
+              help="gold: one NAME.json per article in the shared/eval/SCHEMA.md form (score.py reads "
+                   "the folder); jsonl: one article a line, its text included (training data, interchange).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="gold: the folder to write (created if missing); jsonl: the file (default: stdout).")
+@click.option("--all", "include_unreviewed", is_flag=True,
+              help="Every article and every claim not rejected, not only the ones a person decided on.")
+def export(db_path: Path, fmt: str, out: Path | None, include_unreviewed: bool) -> None:
+    """Export the reviewed claims: accepted, edited and added ones (rejected never).
+
+    Gold files score the extractor against your reviews with ../shared/eval/score.py;
+    JSONL carries the text, each claim's status, id and span, for training
+    (`extractor train --with-corrections` reads the database directly) or another tool.
+
+    Example:
+
+    \b
+        extractor export --format gold --out reviewed/
+        python ../shared/eval/score.py reviewed/ predictions/
+    """
+    from . import export as ex
+    from .store import open_db
+
+    try:
+        db = open_db(db_path, readonly=True)
+        if fmt == "gold":
+            if out is None:
+                raise click.UsageError("--format gold needs --out FOLDER")
+            n = ex.write_gold_dir(db, out, include_unreviewed=include_unreviewed)
+            click.echo(f"wrote {n} file{'s' * (n != 1)} to {out}", err=True)
+        elif out is None:
+            n = ex.write_jsonl(db, sys.stdout, include_unreviewed=include_unreviewed)
+            click.echo(f"wrote {n} article{'s' * (n != 1)}", err=True)
+        else:
+            with out.open("w", encoding="utf-8") as fh:
+                n = ex.write_jsonl(db, fh, include_unreviewed=include_unreviewed)
+            click.echo(f"wrote {n} article{'s' * (n != 1)} to {out}", err=True)
+        db.close()
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{out}: {exc.strerror or exc}") from None
 
 
 @cli.command()

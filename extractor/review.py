@@ -222,6 +222,33 @@ def _missing(table: str, row: Mapping[str, Any]) -> list[str]:
     return [f for f in REQUIRED[table] if _blank(row.get(f))]
 
 
+def resolve_label(db: Database, article_id: str, label: str) -> tuple[str | None, str | None]:
+    """A window label a reviewer typed ("year-to-date", "week ended May 24") as the
+    extractor resolves it for that article: (start, end) ISO dates, None where it cannot."""
+    from datetime import date as _date
+
+    from .normalize.time import resolve
+    from .schema import Anchor
+
+    row = db.execute("SELECT published, asof FROM articles WHERE id = ?", [article_id]).fetchone()
+    if not row or not row[0]:
+        return None, None
+    published = _date.fromisoformat(row[0])
+    asof = _date.fromisoformat(row[1]) if row[1] else None
+    w = resolve(label, Anchor(published=published, year=published.year, month=published.month, asof=asof))
+    return (w.start.isoformat() if w.start else None, w.end.isoformat() if w.end else None)
+
+
+def _with_resolved_window(db: Database, table: str, article_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A typed window label without dates gets the dates the extractor would give it."""
+    label = values.get("window_label")
+    if table in CHECKED_TABLES and label and "window_start" not in values and "window_end" not in values:
+        start, end = resolve_label(db, article_id, label)
+        if start or end:
+            values = {**values, "window_start": start, "window_end": end}
+    return values
+
+
 def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: dict[str, Any],
            status: str | None, now: str, note: str | None, reviewer: str | None = None
            ) -> tuple[str, ...]:
@@ -278,6 +305,8 @@ def edit(db: Database, table: str, fact_id: int, values: Mapping[str, Any] | Non
     with write_transaction(db):
         row = _fact(db, table, fact_id)
         _expect(table, row, expect)
+        if "window_label" in coerced and coerced["window_label"] != row.get("window_label"):
+            coerced = _with_resolved_window(db, table, row["article_id"], coerced)
         change = _next_change(db)
         fields = _apply(db, change, table, row, coerced, status, _now(), note, reviewer)
     return Change(change if fields else None, table, int(fact_id), fields)
@@ -330,6 +359,7 @@ def add(db: Database, article_id: str, table: str, start: int, end: int,
         text = found[0]
         if not (0 <= start < end <= len(text)):
             raise ReviewError(f"evidence {start}..{end} is outside the article (0..{len(text)})")
+        row = _with_resolved_window(db, table, article_id, {k: v for k, v in row.items() if v is not None})
         row.update(article_id=article_id, start=start, end=end, evidence=text[start:end],
                    source="human", status="added", confidence=None,
                    extractor_version=EXTRACTOR_VERSION)

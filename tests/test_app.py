@@ -418,8 +418,8 @@ def test_article_words_are_shown_as_written_not_as_markdown(db_path, make_facts,
     db.close()
     at = app("review", article=aid)
     shown = at.title[0].value
-    assert shown.startswith(r"\*\*Gold\*\* \:red\[soars\] \$x^2\$ \!\[p\]\(http")
-    assert "](http" not in shown.replace(r"\]\(", "")  # no image link left for Markdown to fetch
+    assert shown.startswith(r"\*\*Gold\*\* :red\[soars\] \$x^2\$ !\[p\](http")
+    assert "](" not in shown.replace(r"\](", "")  # no link or image left for Markdown to follow
 
 
 def test_the_reviewer_is_written_with_each_correction(db, db_path, monkeypatch):
@@ -428,3 +428,10 @@ def test_the_reviewer_is_written_with_each_correction(db, db_path, monkeypatch):
     at.button(key="accept-flows").click().run()
     ok(at)
     assert rows(db_path, "SELECT reviewer FROM corrections") == [{"reviewer": "alice"}]
+
+
+def test_markdown_marks_at_the_start_are_escaped_too():
+    from extractor.ui.common import md
+    assert md("# Not a heading") == r"\# Not a heading"
+    assert md("12. Not a list") == r"12\. Not a list"
+    assert md("- not a bullet\nand one line") == r"\- not a bullet and one line"

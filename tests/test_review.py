@@ -261,3 +261,23 @@ def test_values_that_would_store_nonsense_are_refused(db, db_path, values, messa
     with pytest.raises(review.ReviewError, match=message):
         review.edit(db, "flows", fid, values)
     assert rows(db_path, "SELECT * FROM flows") == before
+
+
+def test_a_typed_window_label_is_resolved_as_the_extractor_resolves_it(db, db_path):
+    fid = _id(db, "returns")
+    review.edit(db, "returns", fid, {"window_label": "year-to-date"})
+    got = db.execute("SELECT window_label, window_start, window_end, window_source FROM returns WHERE id = ?",
+                     [fid]).fetchone()
+    # the article of 2017-08-18 runs through the session before: 2016-12-30 .. 2017-08-17
+    assert got == ("year-to-date", "2016-12-30", "2017-08-17", "reviewer")
+
+
+def test_an_added_claim_with_a_window_label_gets_its_dates(db):
+    aid = db.execute("SELECT id FROM articles").fetchone()[0]
+    text = db.execute("SELECT text FROM articles").fetchone()[0]
+    start = text.index("IWM")
+    change = review.add(db, aid, "returns", start, start + 3,
+                        {"ticker": "IWM", "value_pct": "2.7", "window_label": "past month"})
+    got = db.execute("SELECT window_start, window_end, window_source FROM returns WHERE id = ?",
+                     [change.fact_id]).fetchone()
+    assert got == ("2017-07-17", "2017-08-17", "reviewer")

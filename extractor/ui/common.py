@@ -71,11 +71,15 @@ def money(v: float | None) -> str:
     return f"${v:,.0f}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>$~|])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
 
 
 def md(text: object) -> str:
     """Text from an article or a database, safe to show where Streamlit reads Markdown
-    (titles, captions, messages): every Markdown, colour (``:red[...]``), KaTeX (``$``)
-    and HTML character is escaped, so it shows as written and fetches nothing."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text if text is not None else "").split()))
+    (titles, captions, messages): emphasis, code, links and images (``[``), colours
+    (``:red[...]``), KaTeX (``$``) and HTML are escaped, and so is a heading or list
+    mark at the start (the text is one line), so it shows as written and fetches nothing."""
+    one_line = " ".join(str(text if text is not None else "").split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
+    return _MD_LINE_START.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)

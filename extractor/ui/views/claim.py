@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from extractor.ui import queries
-from extractor.ui.common import connect, money, open_article, open_claim, require_articles
+from extractor.ui.common import connect, md, money, open_article, open_claim, require_articles
 
 db = connect()
 st.title("Claim detail")
@@ -77,8 +77,11 @@ if c is None:
     st.warning(f"{table} #{fact_id} is no longer in the database (its article was ingested again).")
     st.stop()
 
-st.markdown(f"> {c['evidence']}")
-st.caption(f"from “{c['title']}” ({c['published'] or 'no date'}) · status {c['status']}")
+st.markdown(f"> {md(c['evidence'])}")
+st.caption(f"from “{md(c['title'] or 'untitled')}” ({c['published'] or 'no date'}) · status {c['status']}")
+from extractor.export import same_claim_counts  # noqa: E402 (the page reads it only here)
+
+same_claim = same_claim_counts(db, table, fact_id)
 if st.button("Open the article", key="to-article", icon=":material/article:"):
     open_article(c["article_id"])
 
@@ -110,7 +113,7 @@ if c["verdict"] is None:
     st.info("No verdict yet: import prices (`extractor prices import DIR`) and run `extractor check`.")
 else:
     say = {"confirmed": st.success, "contradicted": st.error}.get(c["verdict"], st.warning)
-    say(c["reason"] or verdict)
+    say(md(c["reason"] or verdict))
 price_chart(c)
 if c["verdict"] is not None:
     basis = {"price": "price return (close)", "total_return": "total return (adjusted close)",
@@ -120,6 +123,7 @@ if c["verdict"] is not None:
              "measured from": c["start_date"], "to": c["end_date"],
              "sessions early": c["sessions_early"],
              "how it was reached": c.get("reading"),
+             "the same claim in other articles": same_claim,
              "tolerance": f"{c['tolerance']:.4g}" if c["tolerance"] is not None else None,
              "accepted": (f"{c['accept_low']:.4g} … {c['accept_high']:.4g}"
                           if c["accept_low"] is not None and c["accept_high"] is not None else None),

@@ -10,9 +10,11 @@ from extractor.ui.common import connect, require_articles
 db = connect()
 st.title("Signals")
 require_articles(db)
-st.caption("Per ticker and publication day: the mean sentiment score toward the ticker "
-           "(> 0 leans bullish) and the fund flows the articles claimed (inflows minus "
-           "outflows). Rejected claims are left out; edited values count.")
+st.caption("Per ticker and publication day: the mean sentiment toward the ticker over its bullish "
+           "and bearish rows (> 0 leans bullish; a neutral row does not move it) and the net fund "
+           "flow the articles claimed: claims with the shortest windows first, none whose window "
+           "overlaps one already counted, averages multiplied out over their window's sessions. "
+           "Rejected claims are left out; edited values count.")
 
 tickers = signal_tickers(db)
 if not tickers:
