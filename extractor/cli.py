@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import settings
-from .errors import ExtractorError
+from .errors import ExtractorError, printable
 from .schema import EXTRACTOR_VERSION
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -101,7 +101,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
                 tally[outcome.status] += 1
                 bar.update(1)
                 if outcome.status == "failed":
-                    bar.write(f"Error: {outcome.error}", file=sys.stderr)
+                    bar.write(f"Error: {printable(outcome.error or '')}", file=sys.stderr)
                 elif outcome.status == "ingested":
                     tally.update({k: v for k, v in outcome.facts.counts().items() if k in KINDS})
                     run_tickers.update(outcome.facts.tickers)
@@ -401,39 +401,62 @@ def evaluate(model_dir: Path | None, data_dir: Path, split: str, csvs: tuple[Pat
 # --------------------------------------------------------------------------- query
 
 
-@cli.command()
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("sql")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
 @click.option("-p", "--param", "params", multiple=True, type=(str, str), metavar="NAME VALUE",
               help="A named parameter: -p ticker IWM fills :ticker.")
-def query(sql: str, db_path: Path, fmt: str, params: tuple[tuple[str, str], ...]) -> None:
+@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+              default=lambda: settings.get("query_max_rows"),
+              show_default="$EXTRACTOR_QUERY_MAX_ROWS or "
+                           f"{next(s.default for s in settings.SETTINGS if s.name == 'query_max_rows')}",
+              help="Rows printed at most; a longer result is cut, saying so on stderr.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              default=lambda: settings.get("query_timeout"),
+              show_default="$EXTRACTOR_QUERY_TIMEOUT or "
+                           f"{next(s.default for s in settings.SETTINGS if s.name == 'query_timeout')}",
+              help="Seconds the query may run; past them it is stopped with an error.")
+def query(sql: str, db_path: Path, fmt: str, params: tuple[tuple[str, str], ...],
+          max_rows: int, timeout: float) -> None:
     """Run a read-only SQL query against the database.
 
     Tables: articles, mentions, flows, returns, quotes, sentiment, corrections,
     checks, prices, corporate_actions, fund_flows; the view claims has one row per
     flow and return with its article and verdict. Statements that change the
-    database are refused.
+    database are refused. A query is stopped after --timeout seconds, and the rows
+    fetched stop at --max-rows and at $EXTRACTOR_QUERY_MAX_BYTES bytes of data, so
+    no query can hold the machine or the database. SQL may start with a `--`
+    comment.
 
     Example:
 
     \b
         extractor query "select ticker, count(*) from claims group by ticker" --format csv
     """
+    # ignore_unknown_options: SQL starting with a "-- comment" is the argument, not an option
     from .report import format_csv, format_json, format_table
     from .store import query as run_query
 
+    max_bytes = int(settings.get("query_max_bytes"))
     try:
-        columns, rows = run_query(db_path, sql, dict(params) if params else ())
+        columns, rows = run_query(db_path, sql, dict(params) if params else (),
+                                  max_rows=max_rows, timeout=timeout, max_bytes=max_bytes)
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
+    shown = rows[:max_rows]
     if fmt == "csv":
-        click.echo(format_csv(columns, rows), nl=False)
+        click.echo(format_csv(columns, shown), nl=False)
     elif fmt == "json":
-        click.echo(format_json(columns, rows))
+        click.echo(format_json(columns, shown))
     elif columns:
-        click.echo(format_table(columns, rows))
+        click.echo(format_table(columns, shown))
+    if rows.cut == "rows":
+        click.echo(f"Note: first {len(shown)} rows shown; --max-rows to see more", err=True)
+    elif rows.cut == "bytes":
+        click.echo(f"Note: first {len(shown)} rows shown: the result passed {max_bytes:,} bytes "
+                   "(EXTRACTOR_QUERY_MAX_BYTES); add a LIMIT or select fewer columns", err=True)
 
 
 # --------------------------------------------------------------------------- market data

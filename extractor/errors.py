@@ -9,12 +9,29 @@ class ExtractorError(Exception):
     """Base class for every error the extractor raises on purpose."""
 
 
+def printable(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a file name's undecodable bytes (which Python keeps
+    as lone surrogates) and any lone surrogate become visible escapes, so printing or
+    storing a message or a path never fails."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _only_escapes(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _only_escapes(text: str) -> bool:
+    """Lone surrogates in U+DC80..U+DCFF only: undecodable bytes of a file name."""
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
+
+
 class IngestError(ExtractorError):
     """A file (or one line of a JSONL file) could not be read as an article."""
 
     def __init__(self, path: str, reason: str, line: int | None = None):
-        self.path = str(path)
-        self.reason = reason
+        self.path = printable(str(path))
+        self.reason = printable(reason)
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")

@@ -18,6 +18,7 @@ Functions take a Doc and yield plain records; nothing here touches a database.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -131,11 +132,35 @@ def _sentences(doc: Doc, body_start: int) -> list[Span]:
     return [s for s in doc.sents if s.end_char > body_start]
 
 
+# A sentence this long is a table run together or garbage, never a claim's sentence (the
+# longest in the dev corpus is ~450 characters): its numbers are not read, which keeps the
+# attachment loops (linear in the sentence per number) from turning quadratic.
+MAX_SENTENCE = 3000
+
+
 def _sent_of(sents: list[Span], pos: int) -> Span | None:
-    for s in sents:
-        if s.start_char <= pos < s.end_char:
-            return s
-    return None
+    """The sentence holding ``pos`` (sentences in text order: a binary search), or None
+    when there is none or it is longer than MAX_SENTENCE."""
+    i = bisect_right([s.start_char for s in sents], pos) - 1 if len(sents) < 64 else \
+        bisect_right(_starts(sents), pos) - 1
+    if i < 0:
+        return None
+    s = sents[i]
+    if not (s.start_char <= pos < s.end_char) or s.end_char - s.start_char > MAX_SENTENCE:
+        return None
+    return s
+
+
+_STARTS: dict[int, list[int]] = {}
+
+
+def _starts(sents: list[Span]) -> list[int]:
+    key = id(sents)
+    got = _STARTS.get(key)
+    if got is None or len(got) != len(sents):
+        _STARTS.clear()
+        got = _STARTS[key] = [s.start_char for s in sents]
+    return got
 
 
 def _clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
@@ -178,14 +203,30 @@ def _respectively(sent: Span) -> bool:
     return "respectively" in sent.text.lower()
 
 
+_REF_STARTS: dict[int, list[int]] = {}
+
+
+def _ref_starts(refs: list[Ref]) -> list[int]:
+    """Where each reference starts (refs are in text order): the sentence's references
+    by binary search, not by a pass over the article's every reference per number."""
+    key = id(refs)
+    got = _REF_STARTS.get(key)
+    if got is None or len(got) != len(refs):
+        _REF_STARTS.clear()
+        got = _REF_STARTS[key] = [r.start for r in refs]
+    return got
+
+
 def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[str, ...] | None,
             prefer_prep: bool) -> list[Ref | None]:
     """The ticker each number in the group is about."""
     first, last = group[0], group[-1]
     sent = first.sent
     lo, hi = _clause_bounds(sent, first.start, last.end)
-    ok = [r for r in refs if (kinds is None or r.kind in kinds)]
-    in_sent = [r for r in ok if sent.start_char <= r.start and r.end <= sent.end_char]
+    starts = _ref_starts(refs)
+    nearby = refs[bisect_right(starts, sent.start_char - 1):bisect_right(starts, sent.end_char)]
+    in_sent = [r for r in nearby if (kinds is None or r.kind in kinds)
+               and sent.start_char <= r.start and r.end <= sent.end_char]
     left = [r for r in in_sent if r.end <= first.start and r.start >= lo]
     if len(group) > 1:
         distinct: list[Ref] = []
@@ -321,8 +362,9 @@ def _dedupe_returns(items: list[Return]) -> list[Return]:
 
 
 def _decimals(x: float) -> int:
-    s = repr(float(x))
-    return 0 if s.endswith(".0") else len(s.split(".")[1])
+    """Decimals written in ``x`` ("2.75" -> 2; "2e+16" -> 0)."""
+    s = f"{abs(float(x)):.12g}"
+    return len(s.split(".")[1]) if "." in s and "e" not in s else 0
 
 
 # ---------------------------------------------------------------------- returns
@@ -651,7 +693,10 @@ def _headline_like(text: str, pos: int) -> bool:
     """A short line with no closing punctuation: a headline or a heading."""
     a = text.rfind("\n", 0, pos) + 1
     b = text.find("\n", pos)
-    line = text[a:len(text) if b < 0 else b].strip()
+    b = len(text) if b < 0 else b
+    if b - a > 300:  # a headline is short; a long line is prose, whatever its end
+        return False
+    line = text[a:b].strip()
     return bool(line) and len(line.split()) <= 20 and not line.endswith((".", "!", ":", ";", ",", "”", '"'))
 
 

@@ -33,6 +33,10 @@ class Header:
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
+    """The day, or None for an impossible one or a year outside 1900..2100 (a typo, not
+    a day the trading calendar can use)."""
+    if not 1900 <= y <= 2100:
+        return None
     try:
         return date(y, m, d)
     except ValueError:

@@ -21,8 +21,8 @@ from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
 from . import settings
-from .errors import IngestError
-from .pipeline import article_from_text
+from .errors import IngestError, printable
+from .pipeline import MAX_YEAR, MIN_YEAR, article_from_text
 from .schema import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
@@ -85,7 +85,10 @@ def _walk_all(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
     for given in paths:
         for item in _walk(Path(given)):
             if isinstance(item, Path):
-                key = item.resolve()
+                try:
+                    key = item.resolve()
+                except (OSError, RuntimeError):  # a symlink loop: read it, and fail there
+                    key = Path(os.path.abspath(item))
                 if key in seen:  # `corpus corpus/a.txt` reads a.txt once
                     continue
                 seen.add(key)
@@ -119,13 +122,13 @@ def read_articles(path: Path, *, max_bytes: int | None = None) -> Iterator[Artic
     """One Article per text/markdown/HTML file, one per JSONL line. Never raises an
     IngestError: it is yielded, so the caller's batch goes on with the next file."""
     path = Path(path)
+    limit = int(max_bytes if max_bytes is not None else settings.get("max_bytes"))
     try:
-        data = _read_bytes(path, int(max_bytes if max_bytes is not None
-                                     else settings.get("max_bytes")))
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            yield from _jsonl_articles(path, _decode(path, data))
+            yield from _jsonl_stream(path, limit)
             return
+        data = _read_bytes(path, limit)
         declared = EncodingDetector.find_declared_encoding(data, is_html=True) \
             if suffix in HTML_SUFFIXES else None
         text = _clean(_decode(path, data, declared))
@@ -134,9 +137,11 @@ def read_articles(path: Path, *, max_bytes: int | None = None) -> Iterator[Artic
             return
         if not text.strip():
             raise IngestError(path, EMPTY)
-        yield article_from_text(text, path=str(path))
+        yield article_from_text(text, path=printable(str(path)))
     except IngestError as e:
         yield e
+    except (RecursionError, MemoryError, ValueError, OSError, UnicodeError, RuntimeError) as e:
+        yield IngestError(path, f"cannot read it: {type(e).__name__}: {' '.join(str(e).split())[:200]}")
 
 
 def _too_big(path: Path, size: int | None, limit: int) -> IngestError:
@@ -234,6 +239,54 @@ def _clean(text: str) -> str:
 # --------------------------------------------------------------------------- JSONL
 
 
+def _jsonl_stream(path: Path, line_limit: int) -> Iterator[Article | IngestError]:
+    """A JSONL file read line by line (a 100 MB feed never sits in memory whole): each
+    line decoded on its own (UTF-8, a BOM on the first), at most ``line_limit`` bytes a
+    line, and every problem one error naming the line while the next line is read."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise IngestError(path, "not a regular file (expected a text file)")
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise IngestError(path, "no such file or folder") from None
+    except OSError as e:
+        raise IngestError(path, f"cannot read it: {e.strerror or e} (expected a readable text file)") from None
+    seen = False
+    with fh:
+        n = 0
+        while True:
+            raw = fh.readline(line_limit + 1)
+            if not raw:
+                break
+            n += 1
+            if len(raw) > line_limit and not raw.endswith(b"\n"):
+                yield IngestError(path, f"line longer than the {line_limit:,}-byte limit (raise "
+                                        "EXTRACTOR_MAX_BYTES to read it)", line=n)
+                while raw and not raw.endswith(b"\n"):  # skip the rest of that line
+                    raw = fh.readline(1 << 20)
+                continue
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("cp1252", errors="replace")
+            for piece in _LINE_BREAK.split(line):
+                if not piece.strip():
+                    continue
+                seen = True
+                try:
+                    yield _jsonl_article(path, piece, n)
+                except IngestError as e:
+                    yield e
+                except (RecursionError, MemoryError, ValueError, TypeError, UnicodeError, OverflowError) as e:
+                    reason = " ".join(str(e).split())[:160]
+                    yield IngestError(path, f"cannot read this line: {type(e).__name__}: {reason}", line=n)
+    if not seen:
+        yield IngestError(path, EMPTY)
+
+
 def _jsonl_articles(path: Path, raw: str) -> Iterator[Article | IngestError]:
     """One Article per line, ``path`` = "file.jsonl:N" so each line is its own article
     ("file.jsonl#ID" when the line carries its own "id", which then names the article
@@ -256,6 +309,10 @@ def _jsonl_article(path: Path, line: str, n: int) -> Article:
         record = json.loads(line)
     except json.JSONDecodeError as e:
         raise fail(f"not valid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise fail("not valid JSON: nested too deeply") from None
+    except ValueError as e:  # a number of more than 4,300 digits
+        raise fail(f"not valid JSON: {' '.join(str(e).split())[:120]}") from None
     if not isinstance(record, dict):
         raise fail(f'expected a JSON object with a "text" field, got {type(record).__name__}')
     text = record.get("text")
@@ -277,8 +334,11 @@ def _jsonl_article(path: Path, line: str, n: int) -> Article:
         if published is None:
             raise fail(f'field "published" is {fields["published"]!r}, expected an ISO date '
                        "like 2017-08-18")
+        if not MIN_YEAR <= published.year <= MAX_YEAR:
+            raise fail(f'field "published" is {published.isoformat()}, outside {MIN_YEAR}..{MAX_YEAR}')
+    where = printable(str(path))
     article = article_from_text(_clean(text), published=published, source=fields["source"],
-                                title=fields["title"], path=f"{path}#{key}" if key else f"{path}:{n}")
+                                title=fields["title"], path=f"{where}#{printable(key)}" if key else f"{where}:{n}")
     return replace(article, key=key) if key else article
 
 

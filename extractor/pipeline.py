@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import signal
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -30,9 +35,23 @@ def guess_title(text: str, body_start: int) -> tuple[str | None, int]:
     return None, 0
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100  # publication days outside are typos, not dates the calendar can use
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str | None) -> str | None:
+    """Text as UTF-8 can store it: a lone surrogate (half of a broken emoji, or an escape
+    in JSON like "\\ud800") becomes U+FFFD, so hashing, storing and printing never fail."""
+    return _SURROGATE.sub("\ufffd", text) if text else text
+
+
 def article_from_text(text: str, *, published: date | None = None, source: str | None = None,
                       title: str | None = None, path: str | None = None) -> Article:
-    """Build an Article from decoded text: header parsed, id = sha256 of the text."""
+    """Build an Article from decoded text: header parsed, id = sha256 of the text. A
+    publication day outside 1900..2100 is no date at all."""
+    text, source, title, path = clean_text(text) or "", clean_text(source), clean_text(title), clean_text(path)
+    if published is not None and not MIN_YEAR <= published.year <= MAX_YEAR:
+        published = None
     h = parse_header(text, published=published, source=source)
     if title is None:
         title, _ = guess_title(text, h.body_start)
@@ -67,13 +86,61 @@ def extract_article(article: Article, nlp=None) -> ArticleFacts:
     return next(extract_articles([article], nlp=nlp))
 
 
+class TooComplex(Exception):
+    """An article past the per-article budget (``max_seconds``, ``max_chars``): reported
+    as "too complex: skipped" and the batch goes on."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise TooComplex in this (main) thread when the block runs longer than
+    ``seconds``. Elsewhere (a worker thread, no SIGALRM) the block runs unbounded: the
+    rules are linear in the text, the budget is the guard for what is not."""
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TooComplex(f"too complex: skipped (extraction took longer than {seconds:g} s; "
+                         "EXTRACTOR_MAX_SECONDS raises the limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_size(article: Article) -> None:
+    from . import settings
+
+    limit = int(settings.get("max_chars") or 0)
+    if limit and len(article.text) > limit:
+        raise TooComplex(f"too complex: skipped ({len(article.text):,} characters, more than the "
+                         f"{limit:,} EXTRACTOR_MAX_CHARS allows)")
+
+
 def extract_articles(articles: Iterable[Article], nlp=None, batch_size: int = 32) -> Iterator[ArticleFacts]:
-    """Stream ArticleFacts for many articles (spaCy batches the work)."""
+    """Stream ArticleFacts for many articles (spaCy batches the work).
+
+    Each batch runs inside a spaCy memory zone: the strings its documents added to the
+    vocabulary are dropped afterwards, so a long run over new words (a news feed) keeps
+    a flat memory. The facts are plain data and outlive the zone."""
     from .facts import assemble
 
     nlp = nlp or default_nlp()
     articles = iter(articles)
-    pairs = ((_make_doc(nlp, a), a) for a in articles)
-    docs_and_articles = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
-    for doc, article in docs_and_articles:
-        yield assemble(doc, article)
+    while True:
+        chunk = list(islice(articles, batch_size))
+        if not chunk:
+            return
+        for article in chunk:
+            check_size(article)
+        with nlp.memory_zone():
+            pairs = ((_make_doc(nlp, a), a) for a in chunk)
+            done = [assemble(doc, article) for doc, article in
+                    nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)]
+        yield from done

@@ -26,6 +26,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra symbols CSV (symbol,name,aliases,kind) merged over the built-in table."),
     Setting("max_bytes", 10_000_000, "EXTRACTOR_MAX_BYTES",
             "Largest article file read, in bytes; larger files are reported and skipped."),
+    Setting("max_seconds", 20, "EXTRACTOR_MAX_SECONDS",
+            "Longest an article's extraction may take, in seconds; past it the article is "
+            "reported as too complex and skipped, and the batch goes on (0: no limit)."),
+    Setting("max_chars", 2_000_000, "EXTRACTOR_MAX_CHARS",
+            "Longest article text extracted, in characters; a longer one is reported as too "
+            "complex and skipped."),
     Setting("model", None, "EXTRACTOR_MODEL",
             "Classifier folder (model.onnx, tokenizer.json, labels.json); default models/minilm-finance."),
     Setting("data", "../shared/data", "EXTRACTOR_DATA",
@@ -38,6 +44,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("online", "0", "EXTRACTOR_ONLINE",
             "1: `extractor check` first fetches the prices its claims need from Yahoo Finance "
             "(yfinance, the `online` extra); 0: only imported prices are used."),
+    Setting("query_timeout", 10, "EXTRACTOR_QUERY_TIMEOUT",
+            "Seconds (whole) a query of `extractor query` or the review app's SQL page may run "
+            "before it is stopped (`extractor query --timeout`)."),
+    Setting("query_max_rows", 10_000, "EXTRACTOR_QUERY_MAX_ROWS",
+            "Rows of a query result shown at most by `extractor query` and the SQL page; "
+            "a longer result is cut, saying so (`extractor query --max-rows`)."),
+    Setting("query_max_bytes", 50_000_000, "EXTRACTOR_QUERY_MAX_BYTES",
+            "Bytes of data (text, blobs, numbers) a query result may hold; fetching stops "
+            "there, and a single larger value is refused."),
 )
 
 

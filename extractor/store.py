@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database, Migrations
 
-from .errors import IngestError, ReadOnlyQueryError, StoreError
+from .errors import IngestError, ReadOnlyQueryError, StoreError, printable
 from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
                      SOURCES, STATUSES, VERDICTS, Article, ArticleFacts, Window)
 
@@ -658,28 +658,129 @@ def _first_keyword(sql: str) -> str:
     return m.group(0).upper() if m else ""
 
 
+QUERY_PROGRESS_STEPS = 10_000  # SQLite VM steps between two looks at the clock (well under a millisecond)
+
+
+class QueryLimitError(StoreError):
+    """A query was stopped because it passed a limit it was given: it ran past ``timeout``
+    ("timeout") or made a value, or a row, larger than ``max_bytes`` ("bytes"). ``limit``
+    says which, so a caller can word its own advice; the message already says what to do."""
+
+    def __init__(self, message: str, limit: str):
+        super().__init__(message)
+        self.limit = limit
+
+
+class QueryRows(list[tuple[Any, ...]]):
+    """The rows of a query, a plain list of tuples as ``fetchall`` gives, that also says why
+    fetching stopped before the end, because a caller must tell the reader a result was cut:
+    ``cut`` is None when every row is here; "rows" when ``max_rows`` was reached (the list
+    then holds ``max_rows`` + 1 rows, so ``len(rows) > max_rows`` tells it too); "bytes"
+    when ``max_bytes`` was (the list holds the rows that fit within it)."""
+
+    cut: str | None = None
+
+
+def _value_bytes(value: Any) -> int:
+    """Bytes a result value carries: text as UTF-8, blobs as they are, numbers 8. It is
+    the data a caller is about to hold, printed or in a table, that ``max_bytes`` bounds."""
+    if isinstance(value, str):
+        return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return len(value)
+    return 0 if value is None else 8
+
+
+def _fetch(cursor: sqlite3.Cursor, max_rows: int | None, max_bytes: int | None) -> QueryRows:
+    """Rows of ``cursor`` one by one until the end, ``max_rows`` + 1 rows, or the next row
+    would take the total past ``max_bytes``: a row at a time, so no more than one row is
+    held beyond the limits (``fetchmany`` would materialise a whole batch first)."""
+    rows = QueryRows()
+    if max_rows is None and max_bytes is None:
+        rows.extend(cursor.fetchall())
+        return rows
+    total = 0
+    for row in cursor:
+        if max_bytes is not None:
+            total += sum(_value_bytes(v) for v in row)
+            if total > max_bytes:
+                if not rows:
+                    raise QueryLimitError(
+                        f"one row of the result is larger than the {max_bytes:,}-byte limit; select "
+                        "fewer or shorter columns (substr(), length()) or raise "
+                        "EXTRACTOR_QUERY_MAX_BYTES", "bytes")
+                rows.cut = "bytes"
+                break
+        rows.append(row)
+        if max_rows is not None and len(rows) > max_rows:
+            rows.cut = "rows"
+            break
+    return rows
+
+
 def query(path: str | Path, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
-          max_rows: int | None = None) -> tuple[list[str], list[tuple]]:
-    """Run one SQL statement read-only; returns (column names, rows), at most
-    ``max_rows`` + 1 of them when given (so the caller can tell the result was cut)."""
+          max_rows: int | None = None, timeout: float | None = None,
+          max_bytes: int | None = None) -> tuple[list[str], QueryRows]:
+    """Run one SQL statement read-only; returns (column names, rows).
+
+    The limits exist because the SQL is anyone's: a recursive CTE that never ends, a
+    ``randomblob(200000000)`` or a join of 10^9 rows must not hold a core, the memory, or a
+    read snapshot (which keeps the WAL from being checkpointed) for ever. None is no limit.
+
+    - ``max_rows``: at most ``max_rows`` + 1 rows are fetched, so the caller can tell the
+      result was cut (``rows.cut == "rows"``).
+    - ``timeout``: seconds the statement may run, fetching included; the clock is read every
+      ``QUERY_PROGRESS_STEPS`` SQLite VM steps (``set_progress_handler``) and past it the
+      statement is interrupted: ``QueryLimitError``.
+    - ``max_bytes``: fetching stops before the rows fetched pass this many bytes of data
+      (``rows.cut == "bytes"``); SQLite itself refuses to make any one string or blob
+      longer (``SQLITE_LIMIT_LENGTH``), so such a value is never materialised:
+      ``QueryLimitError``.
+
+    The connection is always closed before returning or raising, so no read snapshot
+    outlives the call.
+    """
+    from time import monotonic
+
     if _first_keyword(sql) in _WRITE_KEYWORDS:
         raise ReadOnlyQueryError(READ_ONLY_MESSAGE)
     db = open_db(path, readonly=True)
+    cursor: sqlite3.Cursor | None = None
     try:
+        if max_bytes is not None:
+            # the schema first: its CREATE statements (the claims view's is long) are values too
+            db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            db.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, max(1, int(max_bytes)))
+        if timeout is not None:
+            deadline = monotonic() + timeout
+            db.conn.set_progress_handler(lambda: monotonic() > deadline, QUERY_PROGRESS_STEPS)
         cursor = db.conn.execute(sql, params)
         columns = [d[0] for d in cursor.description or ()]
-        return columns, cursor.fetchall() if max_rows is None else cursor.fetchmany(max_rows + 1)
+        return columns, _fetch(cursor, max_rows, max_bytes)
     except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if timeout is not None and code == sqlite3.SQLITE_INTERRUPT:
+            raise QueryLimitError(
+                f"the query ran longer than {timeout:g} s and was stopped; add a LIMIT or raise "
+                "--timeout (EXTRACTOR_QUERY_TIMEOUT)", "timeout") from None
+        if max_bytes is not None and code == sqlite3.SQLITE_TOOBIG:
+            raise QueryLimitError(
+                f"the query made a value larger than the {max_bytes:,}-byte limit and was "
+                "stopped; select less of it (substr(), length()) or raise "
+                "EXTRACTOR_QUERY_MAX_BYTES", "bytes") from None
         msg = str(exc)
         if "readonly" in msg or "not authorized" in msg:
             raise ReadOnlyQueryError(READ_ONLY_MESSAGE) from None
         if msg.startswith(("no such table", "no such column")):
+            db.conn.set_progress_handler(None, 0)
             names = [r[0] for r in db.conn.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
                 "AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
             msg += f" (tables and views: {', '.join(names)})"
         raise StoreError(msg) from None
     finally:
+        if cursor is not None:
+            cursor.close()  # a result left half-read keeps its statement, and the snapshot, open
         db.close()
 
 
@@ -702,19 +803,28 @@ def extract_each(items: Iterable[Any], *, extract: Extract | None = None, batch_
     message as the error. An article whose extraction raises gets a one-line error
     ("path: extraction failed: ..."), and the rest of its batch is still extracted.
     """
+    from . import settings
+    from .pipeline import TooComplex, time_budget
+
     extract = extract or _default_extract
     batch: list[Article] = []
+    per_article = float(settings.get("max_seconds") or 0)
 
     def flush() -> Iterator[tuple[Article, ArticleFacts | None, str | None]]:
         try:
-            done = list(extract(batch))
-        except Exception:  # find the article that fails; keep the batch going
+            with time_budget(per_article * len(batch)):
+                done = list(extract(batch))
+        except Exception:  # find the article that fails (or takes too long); keep the batch going
             for article in batch:
                 try:
-                    yield article, next(iter(extract([article]))), None
-                except Exception as exc:
-                    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
-                    yield article, None, f"{article.path}: extraction failed: {reason}"
+                    with time_budget(per_article):
+                        facts = next(iter(extract([article])))
+                    yield article, facts, None
+                except TooComplex as exc:
+                    yield article, None, f"{printable(str(article.path))}: {exc}"
+                except Exception as exc:  # a bug in the rules: reported with its type, the run goes on
+                    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+                    yield article, None, f"{printable(str(article.path))}: extraction failed: {reason}"
         else:
             yield from zip(batch, done, [None] * len(done))
         batch.clear()
@@ -764,6 +874,9 @@ def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, for
             except DatabaseLocked:
                 raise
             except StoreError as exc:
-                yield Outcome(item.path, "failed", error=f"{item.path}: {exc}")
+                yield Outcome(item.path, "failed", error=f"{printable(str(item.path))}: {exc}")
+            except Exception as exc:  # never abort the batch: one line, with the error's type
+                reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+                yield Outcome(item.path, "failed", error=f"{printable(str(item.path))}: cannot store it: {reason}")
             else:
                 yield Outcome(item.path, "ingested", facts=facts, result=result)

@@ -7,6 +7,7 @@ their unit; comparisons ("its worst week since January 30") are no claim's windo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -29,6 +30,7 @@ class TimeIndex:
     para_sep: str = "\n\n"  # what ends a paragraph in this text
     frame: Window | None = None  # a same-day wrap's own session, for claims that name none
     parsed: dict = field(default_factory=dict)  # phrase start -> (TimePhrase, Anchor) it was resolved with
+    _phrase_starts: list[int] = field(default_factory=list, repr=False)
 
     def as_forecast(self, w: Window) -> Window:
         """The window read as a forecast's: a period still running on the publication day
@@ -53,7 +55,14 @@ class TimeIndex:
         return _sourced(nxt[0][2], "paragraph") if nxt else None
 
     def in_span(self, start: int, end: int) -> list[tuple[int, int, Window]]:
-        return [p for p in self.phrases if p[0] >= start and p[1] <= end]
+        """The phrases inside [start, end) (phrases are in text order: binary search)."""
+        starts = self._starts()
+        return [p for p in self.phrases[bisect_left(starts, start):bisect_left(starts, end)] if p[1] <= end]
+
+    def _starts(self) -> list[int]:
+        if len(self._phrase_starts) != len(self.phrases):
+            self._phrase_starts = [p[0] for p in self.phrases]
+        return self._phrase_starts
 
     def inherited(self, pos: int, text: str) -> Window | None:
         """The window of a claim whose sentence names none: the latest period named

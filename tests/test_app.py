@@ -435,3 +435,43 @@ def test_markdown_marks_at_the_start_are_escaped_too():
     assert md("# Not a heading") == r"\# Not a heading"
     assert md("12. Not a list") == r"12\. Not a list"
     assert md("- not a bullet\nand one line") == r"\- not a bullet and one line"
+
+
+def sql_run(at: AppTest, sql: str) -> AppTest:
+    at.text_area(key="sql").set_value(sql)
+    at.button(key="run").click().run()
+    return ok(at)
+
+
+def test_sql_never_ending_query_is_stopped_and_the_page_works_after(db, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_QUERY_TIMEOUT", "1")
+    at = sql_run(app("sql"), "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) "
+                             "SELECT count(*) FROM r")
+    assert [e.value for e in at.error] == [
+        "the query ran longer than 1 s and was stopped; add a LIMIT or raise --timeout "
+        "(EXTRACTOR_QUERY_TIMEOUT)"]
+    at.selectbox(key="example").set_value(at.selectbox(key="example").options[0]).run()
+    assert not ok(at).error  # a rerun does not start the stopped query again
+    at = sql_run(at, "SELECT ticker FROM flows ORDER BY ticker")
+    assert not at.error and list(table(at)["ticker"]) == ["IWM", "QQQ"]
+
+
+def test_sql_huge_value_is_refused_by_the_byte_limit(db):
+    at = sql_run(app("sql"), "SELECT randomblob(200000000)")
+    [error] = at.error
+    assert error.value.startswith("the query made a value larger than the 50,000,000-byte limit "
+                                  "and was stopped; ")
+    at = sql_run(at, "SELECT ticker FROM flows ORDER BY ticker")
+    assert not at.error and list(table(at)["ticker"]) == ["IWM", "QQQ"]
+
+
+def test_sql_cut_results_say_so(db, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_QUERY_MAX_ROWS", "1")
+    at = sql_run(app("sql"), "SELECT ticker FROM flows ORDER BY ticker")
+    assert list(table(at)["ticker"]) == ["IWM"]
+    assert any("the first 1; add LIMIT/OFFSET" in c.value for c in at.caption)
+    monkeypatch.setenv("EXTRACTOR_QUERY_MAX_ROWS", "100")
+    monkeypatch.setenv("EXTRACTOR_QUERY_MAX_BYTES", "2500")
+    at = sql_run(at, "SELECT printf('%.*c', 1000, 'x') AS x FROM claims")
+    assert len(table(at)) == 2
+    assert any("passed 2,500 bytes" in c.value for c in at.caption)

@@ -374,6 +374,70 @@ def test_query_errors_are_one_line(filled_db, tmp_path):
     assert not missing.exists()
 
 
+ENDLESS = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT count(*) FROM r"
+
+
+def test_query_past_its_timeout_is_one_error_line(filled_db):
+    result = run("query", ENDLESS, "--db", filled_db, "--timeout", "0.3")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: the query ran longer than 0.3 s and was stopped; add a LIMIT "
+                             "or raise --timeout (EXTRACTOR_QUERY_TIMEOUT)\n")
+    assert result.stdout == ""
+
+
+def test_query_timeout_default_comes_from_the_setting(filled_db, monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_QUERY_TIMEOUT", "1")
+    result = run("query", ENDLESS, "--db", filled_db)
+    assert result.exit_code == 1 and "ran longer than 1 s" in result.stderr
+
+
+def test_query_limits_and_their_defaults_are_in_the_help():
+    out = " ".join(run("query", "-h").stdout.split())
+    assert "--max-rows N" in out and "$EXTRACTOR_QUERY_MAX_ROWS or 10000" in out
+    assert "--timeout SECONDS" in out and "$EXTRACTOR_QUERY_TIMEOUT or 10" in out
+
+
+def test_a_cut_result_says_so_on_stderr(filled_db, monkeypatch):
+    result = run("query", "select ticker from claims order by ticker", "--db", filled_db,
+                 "--max-rows", "2", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout == "ticker\nGLD\nGLD\n"
+    assert result.stderr == "Note: first 2 rows shown; --max-rows to see more\n"
+    endless = run("query", ENDLESS.replace("count(*)", "x"), "--db", filled_db, "--max-rows", "3")
+    assert endless.stdout.split() == ["x", "-", "1", "2", "3"]
+    assert endless.stderr == "Note: first 3 rows shown; --max-rows to see more\n"
+    monkeypatch.setenv("EXTRACTOR_QUERY_MAX_ROWS", "1")
+    assert run("query", "select 1 union all select 2", "--db", filled_db).stderr == \
+        "Note: first 1 rows shown; --max-rows to see more\n"
+    assert run("query", "select 1", "--db", filled_db).stderr == ""
+
+
+def test_query_byte_limit(filled_db, monkeypatch):
+    result = run("query", "select randomblob(200000000)", "--db", filled_db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the query made a value larger than the 50,000,000-byte "
+                                    "limit and was stopped; ")
+    assert result.stderr.count("\n") == 1
+    monkeypatch.setenv("EXTRACTOR_QUERY_MAX_BYTES", "2500")
+    result = run("query", "select printf('%.*c', 1000, 'x') as x from claims", "--db", filled_db,
+                 "--format", "csv")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 3  # the header and the 2 rows that fit in 2,500 bytes
+    assert result.stderr == ("Note: first 2 rows shown: the result passed 2,500 bytes "
+                             "(EXTRACTOR_QUERY_MAX_BYTES); add a LIMIT or select fewer columns\n")
+
+
+@pytest.mark.parametrize("sql", ["-- a comment\nselect count(*) as n from articles",
+                                 "--comment, x=1\nselect count(*) as n from articles",
+                                 "/* c */ select count(*) as n from articles"])
+def test_query_sql_may_start_with_a_comment(filled_db, sql):
+    for args in (("query", sql, "--db", filled_db, "--format", "csv"),
+                 ("query", "--db", filled_db, "--format", "csv", sql),
+                 ("query", "--db", filled_db, "--format", "csv", "--", sql)):
+        result = run(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "n\n3\n", ""), args
+
+
 def test_a_line_added_at_the_top_of_a_jsonl_file_moves_no_reviewed_claim(tmp_path, db_path, fake_rules):
     feed = tmp_path / "feed.jsonl"
     a = {"text": "About $300 million left SPY in the past week.", "published": "2019-10-17"}

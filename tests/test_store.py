@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -360,6 +362,89 @@ def test_query_without_a_database_says_to_ingest_first(tmp_path):
         query(missing, "SELECT 1")
     assert str(info.value) == f"no database at {missing}: run `extractor ingest` first"
     assert not missing.exists()
+
+
+ENDLESS = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT count(*) FROM r"
+ENDLESS_ROWS = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT x FROM r"
+
+
+def test_query_past_its_timeout_is_stopped_with_a_limit_error(db_path):
+    open_db(db_path).close()
+    started = time.monotonic()
+    with pytest.raises(store.QueryLimitError) as info:
+        query(db_path, ENDLESS, timeout=0.3)
+    assert time.monotonic() - started < 3
+    assert isinstance(info.value, StoreError) and info.value.limit == "timeout"
+    assert str(info.value) == ("the query ran longer than 0.3 s and was stopped; add a LIMIT or "
+                               "raise --timeout (EXTRACTOR_QUERY_TIMEOUT)")
+    assert query(db_path, "SELECT 1", timeout=0.3) == (["1"], [(1,)])  # a quick one is untouched
+
+
+def test_query_max_rows_fetches_one_row_more_and_says_cut(db_path):
+    open_db(db_path).close()
+    columns, result = query(db_path, ENDLESS_ROWS, max_rows=5, timeout=5)
+    assert columns == ["x"] and result == [(1,), (2,), (3,), (4,), (5,), (6,)]
+    assert result.cut == "rows"
+    assert query(db_path, "SELECT 1", max_rows=5)[1].cut is None
+
+
+def test_query_max_bytes_refuses_a_huge_value_and_cuts_a_long_result(db_path):
+    open_db(db_path).close()
+    with pytest.raises(store.QueryLimitError) as info:
+        query(db_path, "SELECT randomblob(200000000)", max_bytes=50_000_000)
+    assert info.value.limit == "bytes"
+    assert str(info.value).startswith("the query made a value larger than the 50,000,000-byte "
+                                      "limit and was stopped; ")
+    # an endless result of 1,000-byte rows stops before 10,500 bytes: 10 rows, not 11
+    _, result = query(db_path, "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) "
+                               "SELECT printf('%.*c', 1000, 'x') FROM r", max_bytes=10_500, timeout=5)
+    assert len(result) == 10 and result.cut == "bytes"
+    with pytest.raises(store.QueryLimitError, match="one row of the result is larger than the 1,000"):
+        query(db_path, "SELECT randomblob(600), randomblob(600)", max_bytes=1_000)
+    assert query(db_path, "SELECT 'é' AS e", max_bytes=1_000) == (["e"], [("é",)])
+    # the schema (the claims view's long CREATE VIEW) is read before the limit is set
+    assert query(db_path, "SELECT count(*) FROM claims", max_bytes=100) == (["count(*)"], [(0,)])
+
+
+def test_a_stopped_query_leaves_no_read_snapshot_behind(db_path, iwm_facts):
+    """While a query reads, a checkpoint cannot truncate the WAL past its snapshot; once it
+    is stopped (time limit, or a result cut mid-way) a writer commits and TRUNCATE succeeds."""
+    write(db_path, iwm_facts())
+    reading = ("WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) "
+               "SELECT count(*) FROM r, flows")
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            query(db_path, reading, timeout=1.5)
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    writer = sqlite3.connect(db_path, timeout=0)  # a checkpoint reports busy instead of waiting
+    busy_while_reading = False
+    for n in range(100):  # until the reader holds its snapshot
+        writer.execute("INSERT INTO corrections (fact_table, fact_id, created_at) VALUES ('flows', ?, 'now')", [n])
+        writer.commit()
+        if writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 1:
+            busy_while_reading = True
+            break
+        time.sleep(0.02)
+    reader.join()
+    assert busy_while_reading and [type(e) for e in errors] == [store.QueryLimitError]
+    writer.execute("INSERT INTO corrections (fact_table, fact_id, created_at) VALUES ('flows', 1, 'now')")
+    writer.commit()
+    assert writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+    _, result = query(db_path, "SELECT f.* FROM flows f, corrections", max_rows=1)
+    assert result.cut == "rows"
+    with pytest.raises(store.QueryLimitError) as info:  # its traceback keeps query's frame alive
+        query(db_path, "SELECT randomblob(600), randomblob(600) FROM corrections", max_bytes=1_000)
+    writer.execute("DELETE FROM corrections")
+    writer.commit()
+    assert writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone() == (0, 0, 0)
+    assert info.value.limit == "bytes"
+    writer.close()
 
 
 def test_a_locked_database_is_a_store_error(db_path, iwm_facts):

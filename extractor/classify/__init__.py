@@ -8,6 +8,8 @@ a fake so the rules tests need no model.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -70,13 +72,13 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
     clf = classifier if classifier is not None else default_classifier()
     sents = [s for s in doc.sents if s.end_char > body_start]
     by_ticker: dict[str, list[int]] = {}
-    for r in refs:
-        for i, s in enumerate(sents):
-            if s.start_char <= r.start < s.end_char:
-                by_ticker.setdefault(r.symbol, [])
-                if i not in by_ticker[r.symbol]:
-                    by_ticker[r.symbol].append(i)
-                break
+    sent_starts = [s.start_char for s in sents]
+    for r in refs:  # the sentence of each reference by binary search
+        i = bisect_right(sent_starts, r.start) - 1
+        if i >= 0 and sents[i].start_char <= r.start < sents[i].end_char:
+            found = by_ticker.setdefault(r.symbol, [])
+            if not found or found[-1] != i and i not in found:
+                found.append(i)
     mentions: dict[str, int] = {}
     for r in refs:
         mentions[r.symbol] = mentions.get(r.symbol, 0) + 1

@@ -9,6 +9,8 @@ money and percent span, ``span._.x_role`` and ``span._.x_role_probs`` ({role: pr
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -26,15 +28,18 @@ def _work(doc: Doc) -> list[tuple[object, list]]:
     body_start = doc._.x_body_start or 0
     refs, mentions = build_refs(doc, body_start)
     doc._.x_refs = (refs, mentions)
-    numbers = list(doc.spans.get(ext.MONEY, [])) + list(doc.spans.get(ext.PERCENT, []))
+    numbers = sorted(list(doc.spans.get(ext.MONEY, [])) + list(doc.spans.get(ext.PERCENT, [])),
+                     key=lambda s: s.start_char)
+    number_starts = [s.start_char for s in numbers]
     starts = sorted(r.start for r in refs)
     out = []
-    for sent in doc.sents:
+    for sent in doc.sents:  # binary searches: linear in the article, however many sentences
         if sent.end_char <= body_start:
             continue
-        if any(sent.start_char <= r < sent.end_char for r in starts):
-            nums = [s for s in numbers if sent.start_char <= s.start_char < sent.end_char]
-            out.append((sent, sorted(nums, key=lambda s: s.start_char)))
+        i = bisect_left(starts, sent.start_char)
+        if i < len(starts) and starts[i] < sent.end_char:
+            a, b = bisect_left(number_starts, sent.start_char), bisect_left(number_starts, sent.end_char)
+            out.append((sent, numbers[a:b]))
     return out
 
 

@@ -46,14 +46,14 @@ _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)"
 _SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn|mm|tn|[BbMmKkTt])\b)?"
 MONEY_RE = re.compile(
     _SIGN + r"(?P<tilde>~\s?)?(?:US\s?\$|\$\s?US\s?|USD\s?|\$)\s?" + _NUM + _SCALE
-    + r"|" + _SIGN.replace("sign", "sign2") + r"(?P<num2>\d+(?:\.\d+)?)\s(?P<scale2>trillion|billion|million)\s(?:US\s)?dollars\b",
+    + r"|" + _SIGN.replace("sign", "sign2") + r"(?P<num2>(?<![\d.])\d+(?:\.\d+)?)\s(?P<scale2>trillion|billion|million)\s(?:US\s)?dollars\b",
     re.IGNORECASE,
 )
 _WORD_NUMS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _FRACS = "|".join(sorted(FRACTION_WORDS, key=len, reverse=True))
 PERCENT_RE = re.compile(
     r"(?P<sign>[+\-−–](?=\s?\d)|minus\s+|plus\s+)?"
-    r"(?:(?P<num>\d+(?:\.\d+)?)|(?P<frac>\b(?:" + _FRACS + r"))|(?P<word>\b(?:" + _WORD_NUMS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
+    r"(?:(?P<num>(?<![\d.])\d+(?:\.\d+)?)|(?P<frac>\b(?:" + _FRACS + r"))|(?P<word>\b(?:" + _WORD_NUMS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
     r"\s?(?P<unit>%|per\s?cent\b|pct\b|percentage points?\b|percent\b)(?P<plus>\+)?",
     re.IGNORECASE,
 )
@@ -63,6 +63,12 @@ RANGE_RE = re.compile(
     r"(?P<hi>\d+(?:\.\d+)?)\s?(?P<unit>%|per\s?cent\b|percent\b)",
     re.IGNORECASE,
 )
+
+
+# Bigger than any amount or move a market article reports: a longer run of digits is a
+# typo, a table's run-together cells or an attack, never a claim (and never stored as inf).
+MAX_USD = 1e15
+MAX_PERCENT = 1e6
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,10 @@ def parse_number(text: str) -> float | None:
     if len(parts) > 2:
         t = parts[0] + "." + parts[1]
     try:
-        return float(t)
-    except ValueError:
+        value = float(t)
+    except (ValueError, OverflowError):
         return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
 
 
 def word_number(text: str) -> float | None:
@@ -136,6 +143,8 @@ def find_money(text: str) -> list[Quantity]:
             s = scale.lower()
             # a bare capital "M"/"B" after a number is a scale; "m"/"b" only when glued
             value *= SCALES.get(s, 1.0)
+        if not 0 <= value <= MAX_USD:
+            continue
         qual, _ = qualifier_before(text, m.start())
         if m.group("tilde"):
             qual = qual or "about"
@@ -155,8 +164,8 @@ def find_percents(text: str) -> list[Quantity]:
             continue
         if m.group("conn") == "and" and "between" not in before:
             continue  # "1.2% and 3.1%, respectively": two values
-        lo, hi = float(m.group("lo")), float(m.group("hi"))
-        if hi <= lo or hi > 100:
+        lo, hi = parse_number(m.group("lo")), parse_number(m.group("hi"))
+        if lo is None or hi is None or hi <= lo or hi > 100:
             continue
         qual, _ = qualifier_before(text, m.start())
         out.append(Quantity(m.start(), m.end(), lo, None, qual, value_high=hi, unit="pct"))
@@ -170,7 +179,7 @@ def find_percents(text: str) -> list[Quantity]:
             value = word_number(m.group("frac"))
         else:
             value = word_number(m.group("word"))
-        if value is None:
+        if value is None or not 0 <= value <= MAX_PERCENT:
             continue
         unit = "pp" if "point" in m.group("unit").lower() else "pct"
         qual, _ = qualifier_before(text, m.start())

@@ -190,8 +190,12 @@ def _gap_ok(doc: Doc, start: int, end: int, v) -> bool:
     return False
 
 
+SPEAKER_REACH = 40  # tokens before a speech verb where its speaker may stand
+
+
 def _speakers_before(doc: Doc, cue_start: int, sent_start: int, persons: list[Span],
                      registry: dict[str, str], v) -> list[_Speaker]:
+    sent_start = max(sent_start, cue_start - SPEAKER_REACH)  # a speaker stands close to "said"
     cands: list[_Speaker] = [_Speaker(p.text, p.start, p.end) for p in persons
                              if sent_start <= p.start and p.end <= cue_start]
     for tok in doc[sent_start:cue_start]:

@@ -1,0 +1,575 @@
+"""Property-based fuzzing: ``extractor.extract`` and the ``ingest``/``extract``/``query``
+commands survive anything a user can drop into corpus/ (issue "Ingest and query
+survive anything").
+
+Generated texts mix market sentences, random unicode (lone surrogates included), long
+repeats of the tokens that once made the rules slow ("1", "$1 billion ", "said ", quote
+marks, "<div>"), huge numbers and odd dates; generated folders hold .txt/.md, .html,
+.jsonl files of generated JSON values and hostile lines, undecodable bytes, a file name
+that is not UTF-8 and a symlink loop named on the command line.
+
+Properties:
+  extract()     never raises; the facts serialise as strict JSON (no NaN/Infinity);
+                every span lies inside the text; it takes at most BASE_SECONDS +
+                len(text) / MIN_CHARS_PER_SECOND seconds.
+  ingest        exits 0 or 1, never a traceback; exit 1 exactly when something failed;
+                each stderr line is "Error: <one of the given paths>..." (or a Note),
+                at most one per file / JSONL line, and always one for a JSONL line that
+                is not a JSON object with a "text"; the good file is stored; the database
+                opens and PRAGMA integrity_check is ok; `query --format json` is strict
+                JSON.
+  extract (CLI) `--format json` is strict JSON; same exit and stderr rules.
+
+The default run is bounded: FAST settings (40 examples, no shrinking, sizes of a few KB)
+and a wall-clock budget per test, so the module stays well under a minute. The
+``slow`` variants (hundreds of examples, texts up to 60 KB, shrinking on) run only when
+asked for: ``pytest -m slow tests/test_fuzz.py`` or EXTRACTOR_FUZZ_SLOW=1.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import sqlite3
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from click.testing import CliRunner  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, reject, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import extractor  # noqa: E402
+from extractor.cli import cli  # noqa: E402
+from extractor.schema import ArticleFacts, to_gold, to_json  # noqa: E402
+
+# --------------------------------------------------------------------------- settings
+
+# Default (CI) run: bounded. No shrinking: a failing example is reported as generated
+# (the slow variant shrinks); no example database (nothing written to the checkout).
+FAST = settings(max_examples=40, deadline=None, database=None, print_blob=False,
+                phases=(Phase.explicit, Phase.generate),
+                suppress_health_check=list(HealthCheck))
+FAST_CLI = settings(FAST, max_examples=25)
+# Wall-clock seconds each default-run test may spend generating examples; past it the
+# remaining examples are skipped (a failure already seen is still reported in full).
+BUDGET_SECONDS = {"extract": 15.0, "ingest": 15.0, "extract_cli": 8.0}
+# Slow variant: many more, larger examples, shrunk to a minimal failing one.
+SLOW = settings(max_examples=int(os.environ.get("EXTRACTOR_FUZZ_EXAMPLES", "400")),
+                deadline=None, database=None, suppress_health_check=list(HealthCheck),
+                report_multiple_bugs=True)
+SLOW_CLI = settings(SLOW, max_examples=max(SLOW.max_examples // 4, 10))
+
+# Size of generated repeats/numbers: default run, slow run.
+FAST_SIZES = {"repeat": 3_000, "digits": 5_000, "pieces": 6}
+SLOW_SIZES = {"repeat": 60_000, "digits": 12_000, "pieces": 12}
+
+# Speed property: normal news runs at ~50 KB/s through the rules; hostile text may be
+# ten times slower, never more.
+BASE_SECONDS = 3.0
+MIN_CHARS_PER_SECOND = 5_000
+MIN_MARKUP_CHARS_PER_SECOND = 50_000  # HTML markup, before html_to_text
+
+
+def _slow_wanted(config: pytest.Config) -> bool:
+    return "slow" in (config.getoption("-m") or "") or \
+        os.environ.get("EXTRACTOR_FUZZ_SLOW", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@pytest.fixture
+def slow_only(request):
+    if not _slow_wanted(request.config):
+        pytest.skip("long fuzz run: pytest -m slow tests/test_fuzz.py (or EXTRACTOR_FUZZ_SLOW=1)")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_nlp():
+    """Load spaCy once, outside every time limit."""
+    extractor.extract("IWM fell 2.7 percent year-to-date.")
+
+
+# --------------------------------------------------------------------------- strategies
+
+MARKET = [
+    "IWM fell 2.7 percent year-to-date.",
+    "$700 million left SPY.",
+    "More than $700 million has left IWM in the past couple sessions, as small caps slipped.",
+    "IWM is up just 2.7 percent year-to-date, said Jane Doe, a strategist at Example Capital.",
+    "Investors put $450 million into QQQ last week. The fund is up 18 percent this year.",
+    "About $120 million left GLD in September, and the fund fell 6 percent over the month.",
+    "\u201cRisk is off,\u201d said Tom Reyes, portfolio manager at Northfield Advisors.",
+    "HYG slipped 0.4% since Monday while TLT gained 1.2% in the week ended Aug. 18.",
+    "EEM could rally 5 to 10 percent by year-end, according to Priya Natarajan.",
+    "The SPDR S&P 500 ETF Trust (SPY) saw inflows of $1.2 billion over the past month.",
+]
+REPEAT_TOKENS = ["1", "9", "$1 billion ", "said ", '"', "\u201c", "\u201d", "'", "<div>",
+                 "IWM ", "percent ", "% ", "$", ".", "\n", " ", "-", "(", "up 2 percent ",
+                 "Jane Doe said ", ", ", "\u00a0", "date "]
+ODD_CHARS = ["\ud800", "\udfff", "\udcff", "\ufffd", "\x00", "\x1f", "\x85", "\u2028",
+             "\u2029", "\u202e", "\ufeff", "\u200b", "\r", "\r\n", "\U0001f4b0", "\u0663",
+             "\uff11", "\u00bd", "\u2212"]
+ODD_DATES = ["0001-01-01", "9999-12-31", "0000-00-00", "2017-13-45", "2017-02-29",
+             "99999-01-01", "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-14:00",
+             "2017-08-18T14:03:00Z", ""]
+
+
+def _digits(max_len: int) -> st.SearchStrategy[str]:
+    lengths = st.one_of(st.integers(1, 25),
+                        st.sampled_from([n for n in (308, 309, 400, 4300, 4301, 5000, 10_000)
+                                         if n <= max_len]))
+    return st.builds(lambda n, d: (d * n)[:n], lengths, st.sampled_from(["1", "9", "0", "12345"]))
+
+
+def _numbers(max_digits: int) -> st.SearchStrategy[str]:
+    digits = _digits(max_digits)
+    small = st.integers(0, 10**20).map(str)
+    templates = st.sampled_from([
+        "IWM is up {n}% this year.", "up {n}%", "QQQ rose {n} percent year-to-date.",
+        "${n} billion left SPY.", "$ {n} million", "${n}.{m} trillion flowed into QQQ.",
+        "IWM fell {n}.{m} percent.", "{n} to {m} percent", "${n}bn", "{n},{m},000 dollars",
+        "IWM is up 2{n} percent", "-{n}%", "{n}e999 percent", "$.{n} billion"])
+    return st.builds(lambda t, n, m: t.format(n=n, m=m), templates,
+                     st.one_of(digits, small), st.one_of(digits, small))
+
+
+def _iso(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+def _dates_text() -> st.SearchStrategy[str]:
+    day = st.one_of(st.dates().map(_iso), st.sampled_from(ODD_DATES))
+    return st.builds(lambda t, d: t.format(d=d), st.sampled_from([
+        "date {d}\n", "date {d} IWM fell 2 percent.\n", "source https://example.com/{d}/a\n",
+        "IWM fell 2 percent since {d}.", "$700 million left SPY in the week ended {d}.",
+        "As of {d}, IWM is up 3 percent.", "IWM rose 1% since January 1, 0001.",
+        "SPY fell 2% in the week ended December 31, 9999.", "QQQ is up 4% in 9999."]), day)
+
+
+def _repeats(max_size: int) -> st.SearchStrategy[str]:
+    sizes = st.one_of(st.integers(1, 200), st.integers(1, max_size))
+    return st.builds(lambda tok, n: tok * max(1, n // len(tok)), st.sampled_from(REPEAT_TOKENS), sizes)
+
+
+def _unicode() -> st.SearchStrategy[str]:
+    any_char = st.characters(exclude_categories=())  # surrogates included
+    return st.one_of(st.text(any_char, max_size=60), st.sampled_from(ODD_CHARS),
+                     st.text(st.sampled_from(ODD_CHARS + list("IWM$%. 1")), max_size=30))
+
+
+def texts(sizes: dict[str, int] = FAST_SIZES) -> st.SearchStrategy[str]:
+    piece = st.one_of(st.sampled_from(MARKET), _unicode(), _repeats(sizes["repeat"]),
+                      _numbers(sizes["digits"]), _dates_text())
+    sep = st.sampled_from(["", " ", "\n", "\n\n", ". "])
+    return st.builds(lambda parts, s: s.join(parts),
+                     st.lists(piece, min_size=1, max_size=sizes["pieces"]), sep)
+
+
+def published_values() -> st.SearchStrategy[date | str | None]:
+    edge = st.sampled_from([date.min, date.max, date(1970, 1, 1), date(2017, 8, 18)])
+    day = st.one_of(st.dates(), edge)
+    return st.one_of(st.none(), day, day.map(_iso),
+                     st.sampled_from(["0001-01-01", "9999-12-31", "9999-12-31T23:59:59Z"]))
+
+
+def json_values(sizes: dict[str, int]) -> st.SearchStrategy:
+    any_char = st.characters(exclude_categories=())
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                        _digits(sizes["digits"]).map(int_or_str),
+                        st.text(any_char, max_size=30), texts(sizes))
+    return st.recursive(scalars, lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.dictionaries(st.text(any_char, max_size=8), kids, max_size=4)),
+        max_leaves=8)
+
+
+class RawNumber(str):
+    """Digits written into a JSON line as a bare number: past 4,300 digits Python's
+    int <-> str conversion refuses them, so they stay a string until written."""
+
+
+def int_or_str(digits: str) -> int | str:
+    return RawNumber(digits) if len(digits) > 4000 else int(digits)
+
+
+def _dumps(value, ascii_only: bool) -> str:
+    if isinstance(value, RawNumber):
+        return str(value)  # a bare huge integer
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=ascii_only)}: {_dumps(v, ascii_only)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dumps(v, ascii_only) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+def jsonl_lines(sizes: dict[str, int]) -> st.SearchStrategy[str]:
+    value = json_values(sizes)
+    text_value = st.one_of(texts(sizes), value)
+    record = st.fixed_dictionaries({}, optional={
+        "text": text_value, "title": st.one_of(texts(sizes), value),
+        "source": st.one_of(st.sampled_from(["https://example.com/2017/08/18/a", "http://x/\ud800"]),
+                            value),
+        "published": st.one_of(st.sampled_from(ODD_DATES), st.dates().map(_iso), value),
+        "id": st.one_of(st.integers(), st.text(st.characters(exclude_categories=()), max_size=12),
+                        st.sampled_from(["a\nb", "x\r\ny", " ", "\ud800"]), value),
+        "n": value})
+    good = st.builds(lambda t: {"text": t}, st.sampled_from(MARKET))
+    hostile = st.sampled_from([
+        "[" * 100_000, "{" * 50_000, '{"a":' * 20_000, "[" * 1_000 + "]" * 1_000,
+        '{"text": "IWM rose 2 percent.", "n": ' + "1" * 4301 + "}",
+        '{"text": "IWM rose 2 percent.", "id": ' + "1" * 4301 + "}",
+        '{"text": "IWM rose ' + "1" * 4301 + ' percent."}',
+        '{"text": "IWM rose 2 percent \\ud800."}', '{"text": "x", "title": "\\udfff"}',
+        '{"text": "x", "source": "\\ud800"}', '{"text": "$1e999 billion left SPY"}',
+        '{"text": "x", "n": NaN}', '{"text": "x", "n": -Infinity, "m": 1e999}',
+        '{"text": "x", "text": 3}', "not json", "", "   ", "\ufeff{}", "null", "[]", "1e400",
+        '{"text": "\\u0000\\u0000"}', '{"text": "IWM fell 2 percent", "published": "9999-12-31"}',
+        '{"text": "IWM fell 2 percent", "published": "0001-01-01"}'])
+    dumped = st.builds(_dumps, st.one_of(record, good, value), st.booleans())
+    return st.one_of(dumped, hostile)
+
+
+def html_pages(sizes: dict[str, int]) -> st.SearchStrategy[str]:
+    body = texts(sizes)
+    day = st.one_of(st.sampled_from(ODD_DATES), st.dates().map(_iso))
+    piece = st.one_of(
+        st.builds(lambda n: "<div>" * n, st.one_of(st.integers(1, 200), st.integers(1, sizes["repeat"] // 5))),
+        body.map(lambda t: f"<p>{t}</p>"), body.map(lambda t: f"<title>{t}</title>"),
+        day.map(lambda d: f'<meta property="article:published_time" content="{d}">'),
+        day.map(lambda d: f'<time datetime="{d}">then</time>'),
+        st.sampled_from(["<script>IWM rose 9 percent</script>", "<", "<<<>>>", "&#55296;",
+                         "&#xD800;", "&#1114112;", "&#0;", "<![CDATA[x]]>", "<!--", "</p></div>",
+                         '<link rel="canonical" href="https://x/\ud800">', "<pre>  $1 billion  </pre>",
+                         "<br>" * 50, "<li>", "<table><tr><td>1</td></tr></table>"]),
+        body)
+    return st.builds("".join, st.lists(piece, min_size=1, max_size=sizes["pieces"]))
+
+
+# A file: (kind, payload, non-UTF-8 name?). kind: txt, md, html, jsonl, bytes.
+def files(sizes: dict[str, int]) -> st.SearchStrategy[list[tuple[str, object, bool]]]:
+    weird = st.integers(0, 4).map(lambda i: i == 0)  # one name in five is not UTF-8
+    one = st.one_of(
+        st.tuples(st.sampled_from(["txt", "md"]), texts(sizes), weird),
+        st.tuples(st.just("html"), html_pages(sizes), weird),
+        st.tuples(st.just("jsonl"), st.lists(jsonl_lines(sizes), min_size=1, max_size=5), weird),
+        st.tuples(st.just("bytes"), st.binary(max_size=300), weird),
+    )
+    return st.lists(one, min_size=1, max_size=4)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _TooSlow(BaseException):
+    """Raised by the alarm: not an Exception, so no `except Exception` in the code under
+    test swallows it."""
+
+
+@contextmanager
+def time_limit(seconds: float, what: str):
+    """Fail (AssertionError) when the block runs longer than ``seconds``; interrupts
+    a runaway regex too (the re module checks for signals)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _TooSlow()
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TooSlow:
+        raise AssertionError(f"too slow: {what} took more than {seconds:.1f} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class Budget:
+    """Wall-clock budget for one test's examples. Once spent, later examples are
+    rejected (skipped) unless one already failed: its replay must run in full."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds, self.start, self.failed = seconds, None, False
+
+    @contextmanager
+    def example(self):
+        now = time.monotonic()
+        self.start = self.start if self.start is not None else now
+        if self.seconds is not None and not self.failed and now - self.start > self.seconds:
+            reject()
+        try:
+            yield
+        except BaseException:
+            self.failed = True
+            raise
+
+
+def _no_constant(name: str):
+    raise ValueError(f"not strict JSON: {name}")
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN, Infinity and -Infinity."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def _finite(value, where: str = "facts") -> None:
+    if isinstance(value, float):
+        assert math.isfinite(value), f"non-finite number {value!r} in {where}"
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _finite(v, f"{where}.{k}")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _finite(v, f"{where}[{i}]")
+
+
+def _limit(chars: int, markup: int = 0) -> float:
+    return BASE_SECONDS + chars / MIN_CHARS_PER_SECOND + markup / MIN_MARKUP_CHARS_PER_SECOND
+
+
+# --------------------------------------------------------------------------- extract()
+
+
+def check_extract(text: str, published) -> None:
+    with time_limit(_limit(len(text)), f"extract() of {len(text):,} characters"):
+        facts = extractor.extract(text, published=published)
+    assert isinstance(facts, ArticleFacts)
+    full = to_json(facts)
+    _finite(full)
+    json.dumps(full, allow_nan=False)
+    json.dumps(to_gold(facts), allow_nan=False)
+    for kind in ("flows", "returns", "quotes", "sentiment", "mentions"):
+        for fact in getattr(facts, kind):
+            assert 0 <= fact.start <= fact.end <= len(text), f"{kind} span {fact.start}..{fact.end} " \
+                                                            f"outside a text of {len(text)}"
+
+
+def _extract_property(conf: settings, sizes: dict[str, int], budget: Budget) -> None:
+    @conf
+    @given(text=texts(sizes), published=published_values())
+    def run(text, published):
+        with budget.example():
+            check_extract(text, published)
+    run()
+
+
+def test_extract_never_raises():
+    _extract_property(FAST, FAST_SIZES, Budget(BUDGET_SECONDS["extract"]))
+
+
+@pytest.mark.slow
+def test_extract_never_raises_long(slow_only):
+    _extract_property(SLOW, SLOW_SIZES, Budget(None))
+
+
+@pytest.mark.parametrize("text,published", [
+    ("\ud800", None),
+    ("IWM fell 2.7 percent year-to-date.", "0001-01-01"),
+    ("IWM fell 2.7 percent year-to-date.", "9999-12-31"),
+    ("date 9999-12-31\nIWM fell 2.7 percent in the past month.", None),
+    ("date 0001-01-01\nIWM fell 2.7 percent in the past month.", None),
+    ("IWM is up 20000000000000000% this year.", None),
+    ("$" + "9" * 400 + " billion left SPY last week.", None),
+    ("$" + "1" * 4301 + " million left SPY last week.", None),
+    ("1" * 50_000, None),
+    ('"' * 8000, None),
+    (("$1 billion " * 4000), None),
+    (("said " * 16_000), None),
+])
+def test_extract_known_hostile_inputs(text, published):
+    """The inputs from the bad-input sweep, each once (bench/bench_hostile.py times them)."""
+    check_extract(text, published)
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def _write_folder(root: Path, generated: list[tuple[str, object, bool]]) -> dict:
+    """Write the generated files; return what the checks need to know about them."""
+    folder = root / "corpus"
+    folder.mkdir()
+    units: dict[str, int] = {}      # unique ASCII tail of each file name -> errors allowed
+    must_fail: list[str] = []       # "tail:N" of JSONL lines that are not objects with a text
+    markup = chars = 0
+    for i, (kind, payload, weird_name) in enumerate(generated):
+        suffix = {"bytes": ".txt"}.get(kind, f".{kind}")
+        tail = f"f{i}x{suffix}"
+        name = (b"\xff\xfe-" if weird_name else b"") + tail.encode()
+        path = os.path.join(os.fsencode(folder), name)
+        if kind == "jsonl":
+            lines: list[str] = payload  # type: ignore[assignment]
+            data = "\n".join(lines).encode("utf-8", "surrogatepass")
+            units[tail] = max(1, sum(1 for ln in lines if ln.strip()))
+            for n, line in enumerate(lines, 1):
+                if line.strip() and not _is_article_record(line):
+                    must_fail.append(f"{tail}:{n}")
+            chars += len(data)
+        elif kind == "bytes":
+            data = payload  # type: ignore[assignment]
+            units[tail] = 1
+            chars += len(data)
+        else:
+            data = str(payload).encode("utf-8", "surrogatepass")
+            units[tail] = 1
+            if kind == "html":
+                markup += len(data)
+            else:
+                chars += len(data)
+        with open(path, "wb") as f:
+            f.write(data)
+    good = folder / "goodx.txt"
+    good.write_text("date 2017-08-18\nSmall caps slip\n\n" + " ".join(MARKET[:4]) + "\n", encoding="utf-8")
+    units["goodx.txt"] = 0
+    # A symlink loop outside the folder, named on the command line.
+    links = root / "links"
+    links.mkdir()
+    os.symlink(links / "loopbx.txt", links / "loopax.txt")
+    os.symlink(links / "loopax.txt", links / "loopbx.txt")
+    units["loopax.txt"] = 1
+    return {"folder": folder, "good": good, "loop": links / "loopax.txt", "units": units,
+            "must_fail": must_fail, "chars": chars, "markup": markup, "root": root}
+
+
+def _is_article_record(line: str) -> bool:
+    """Would a reader take this line for an article (a JSON object with a non-empty
+    "text" string)? Anything Python's json cannot read counts as not."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and isinstance(record.get("text"), str) and bool(record["text"].strip())
+
+
+def _invoke(args: list[str], what: str, seconds: float):
+    with time_limit(seconds, what):
+        result = CliRunner().invoke(cli, args, catch_exceptions=True)
+    exc = result.exception
+    if exc is not None and not isinstance(exc, SystemExit):
+        raise AssertionError(f"`extractor {args[0]}` raised {type(exc).__name__}: {exc}"[:500]) from exc
+    assert result.exit_code in (0, 1), f"exit status {result.exit_code}"
+    return result
+
+
+def _check_stderr(result, info: dict, command: str) -> list[str]:
+    """Every line a one-line "Error: <a given path>..." (or a Note); at most as many per
+    file as it has units; exit 1 exactly when there is an error."""
+    lines = result.stderr.splitlines()
+    errors = [ln for ln in lines if ln.startswith("Error: ")]
+    for ln in lines:
+        assert ln.startswith(("Error: ", "Note: ")), f"{command}: stray stderr line {ln[:200]!r}"
+    counts = dict.fromkeys(info["units"], 0)
+    prefixes = (f"Error: {info['folder']}{os.sep}", f"Error: {info['loop']}")
+    for ln in errors:
+        assert ln.startswith(prefixes), f"{command}: error line does not start with a path: {ln[:200]!r}"
+        named = [t for t in info["units"] if t in ln.split(": ", 2)[1]] or \
+            [t for t in info["units"] if t in ln]
+        assert named, f"{command}: error line names none of the files: {ln[:200]!r}"
+        counts[named[0]] += 1
+    for tail, allowed in info["units"].items():
+        assert counts[tail] <= allowed, f"{command}: {counts[tail]} error lines for {tail} " \
+                                        f"(at most {allowed}): {errors}"[:800]
+    for unit in info["must_fail"]:  # that line, or its whole file (undecodable, too big)
+        tail = unit.rsplit(":", 1)[0]
+        assert any(unit + ":" in ln or tail + ": " in ln for ln in errors), \
+            f"{command}: no error line for {unit}: {errors}"[:800]
+    assert counts["loopax.txt"] == 1, f"{command}: the symlink loop is not reported: {errors}"[:800]
+    assert result.exit_code == (1 if errors else 0), \
+        f"{command}: exit {result.exit_code} with {len(errors)} error lines"
+    return errors
+
+
+def check_ingest(generated) -> None:
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        info = _write_folder(Path(tmp), generated)
+        db = Path(tmp) / "fuzz.db"
+        seconds = _limit(info["chars"] + 2_000, info["markup"]) + 5
+        result = _invoke(["ingest", str(info["folder"]), str(info["loop"]), "--db", str(db)],
+                         "extractor ingest", seconds)
+        _check_stderr(result, info, "ingest")
+
+        con = sqlite3.connect(db)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            paths = {p for (p,) in con.execute("SELECT path FROM articles")}
+        finally:
+            con.close()
+        assert str(info["good"]) in paths, "the good file was not stored"
+        from extractor.store import open_db
+        open_db(db).close()
+
+        for sql in ("SELECT * FROM claims", "SELECT * FROM articles", "SELECT * FROM quotes",
+                    "SELECT * FROM sentiment"):
+            q = _invoke(["query", sql, "--db", str(db), "--format", "json"], "extractor query", 30)
+            assert q.exit_code == 0, q.stderr
+            strict_json(q.stdout)
+
+
+def check_extract_cli(generated) -> None:
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        info = _write_folder(Path(tmp), generated)
+        seconds = _limit(info["chars"] + 2_000, info["markup"]) + 5
+        result = _invoke(["extract", str(info["folder"]), str(info["loop"]), "--format", "json"],
+                         "extractor extract", seconds)
+        _check_stderr(result, info, "extract")
+        out = strict_json(result.stdout)
+        assert isinstance(out, list) and out, "no article in the JSON list"
+        assert any(str(info["good"]) == a["article"]["path"] for a in out)
+
+
+def _ingest_property(conf: settings, sizes: dict[str, int], budget: Budget, check) -> None:
+    @conf
+    @given(generated=files(sizes))
+    def run(generated):
+        with budget.example():
+            check(generated)
+    run()
+
+
+def test_ingest_survives_anything():
+    _ingest_property(FAST_CLI, FAST_SIZES, Budget(BUDGET_SECONDS["ingest"]), check_ingest)
+
+
+def test_extract_command_json_is_strict():
+    _ingest_property(settings(FAST_CLI, max_examples=15), FAST_SIZES,
+                     Budget(BUDGET_SECONDS["extract_cli"]), check_extract_cli)
+
+
+@pytest.mark.slow
+def test_ingest_survives_anything_long(slow_only):
+    _ingest_property(SLOW_CLI, SLOW_SIZES, Budget(None), check_ingest)
+
+
+@pytest.mark.slow
+def test_extract_command_json_is_strict_long(slow_only):
+    _ingest_property(SLOW_CLI, SLOW_SIZES, Budget(None), check_extract_cli)
+
+
+@pytest.mark.parametrize("name,line", [
+    ("int-4301", '{"text": "IWM rose 2 percent.", "n": ' + "1" * 4301 + "}"),
+    ("nested-100k", "[" * 100_000),
+    ("surrogate-text", '{"text": "IWM rose 2 percent \\ud800 this week."}'),
+    ("surrogate-title", '{"text": "IWM rose 2 percent this week.", "title": "a \\ud800 b"}'),
+    ("surrogate-source", '{"text": "IWM rose 2 percent this week.", "source": "http://x/\\ud800"}'),
+    ("published-9999", '{"text": "IWM fell 2.7 percent in the past month.", "published": "9999-12-31"}'),
+    ("published-0001", '{"text": "IWM fell 2.7 percent in the past month.", "published": "0001-01-01"}'),
+    ("inf-amount", '{"text": "$' + "9" * 400 + ' billion left SPY last week."}'),
+])
+def test_ingest_known_hostile_lines(name, line):
+    """The JSONL lines from the bad-input sweep, each beside a good line."""
+    check_ingest([("jsonl", [line, json.dumps({"text": MARKET[1]})], False)])
+
+
+def test_ingest_known_hostile_files():
+    """A non-UTF-8 file name, "<div>" * 100,000 and a "date 9999-12-31" header, at once."""
+    check_ingest([("txt", MARKET[0], True), ("html", "<div>" * 100_000, False),
+                  ("txt", "date 9999-12-31\nIWM fell 2.7 percent in the past month.\n", False)])
