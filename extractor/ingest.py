@@ -367,6 +367,19 @@ def _html_article(path: Path, markup: str) -> Article:
                              path=str(path))
 
 
+_MARKS = re.compile(r"[ \t\n\x1e\x1f]+")
+_REPEATED_TAGS = re.compile(r"(<(/?[a-zA-Z][a-zA-Z0-9]{0,15})(?:\s[^<>]{0,200})?>)(?:\s*<\2(?:\s[^<>]{0,200})?>){20,}")
+
+
+def _marks_to_breaks(m: re.Match) -> str:
+    run = m.group(0)
+    if "\x1e" in run:
+        return "\n\n"
+    if "\x1f" in run:
+        return "\n"
+    return run
+
+
 def html_to_text(markup: str) -> tuple[str, str | None, date | None, str | None]:
     """A saved web page -> (text, title, published, source URL).
 
@@ -374,22 +387,40 @@ def html_to_text(markup: str) -> tuple[str, str | None, date | None, str | None]
     "facts"); paragraphs and headings are kept apart by blank lines so sentences do
     not run into each other.
     """
+    # Thousands of empty tags in a row ("<div>" x 100,000) carry no text but make the
+    # parser build a tree that deep: a run of the same empty tag is read as one.
+    markup = _REPEATED_TAGS.sub(r"\1", markup)
     soup = BeautifulSoup(markup, "html.parser")
-    title_tag = soup.title or soup.find("h1")
+    first: dict[str, Tag] = {}  # one pass over the tree for the head's facts, not one per fact
+    for tag in soup.find_all(["title", "h1", "meta", "time", "link"]):
+        name = tag.name
+        if name == "meta":
+            if tag.get("property") in ("article:published_time", "og:url"):
+                name = f"meta:{tag.get('property')}"
+            elif str(tag.get("name") or "").lower() == "date":
+                name = "meta:date"
+            else:
+                continue
+        elif name == "time" and not tag.get("datetime"):
+            continue
+        elif name == "link" and "canonical" not in (tag.get("rel") or []):
+            continue
+        first.setdefault(name, tag)
+    title_tag = first.get("title") or first.get("h1")
     title = " ".join(title_tag.get_text(" ").split()) if title_tag else ""
     dates = (_parse_date(v) or _parse_date(v[:10]) for v in _attr_values(
-        (soup.find("meta", property="article:published_time"), "content"),
-        (soup.find("meta", attrs={"name": re.compile(r"^date$", re.I)}), "content"),
-        (soup.find("time", datetime=True), "datetime")))
+        (first.get("meta:article:published_time"), "content"), (first.get("meta:date"), "content"),
+        (first.get("time"), "datetime")))
     published = next((d for d in dates if d is not None), None)
-    source = next(_attr_values((soup.find("link", rel="canonical"), "href"),
-                               (soup.find("meta", property="og:url"), "content")), None)
+    source = next(_attr_values((first.get("link"), "href"), (first.get("meta:og:url"), "content")), None)
 
     text = _text_with_marks(soup)
     # A run of block marks holding a paragraph mark becomes one blank line, else one
     # line break: the <li>s of a <ul> are "one\ntwo", not "one\n\n\ntwo".
-    text = re.sub(r"[ \t\n\x1f]*\x1e[ \t\n\x1e\x1f]*", "\n\n", text)
-    text = _clean(re.sub(r"[ \t\n]*\x1f[ \t\n\x1f]*", "\n", text))  # &#13; and the like
+    # one pass over each run of spaces and block marks (linear: "<div>" x 100,000 is one
+    # run, not 100,000 rescans): a paragraph mark makes a blank line, a line mark a newline
+    text = _MARKS.sub(_marks_to_breaks, text)
+    text = _clean(text)  # &#13; and the like
     text = "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text, title or None, published, source

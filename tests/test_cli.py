@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -398,10 +399,10 @@ def test_query_limits_and_their_defaults_are_in_the_help():
 
 
 def test_a_cut_result_says_so_on_stderr(filled_db, monkeypatch):
-    result = run("query", "select ticker from claims order by ticker", "--db", filled_db,
+    result = run("query", "select ticker from flows order by ticker", "--db", filled_db,
                  "--max-rows", "2", "--format", "csv")
     assert result.exit_code == 0
-    assert result.stdout == "ticker\nGLD\nGLD\n"
+    assert result.stdout == "ticker\nGLD\nIWM\n"
     assert result.stderr == "Note: first 2 rows shown; --max-rows to see more\n"
     endless = run("query", ENDLESS.replace("count(*)", "x"), "--db", filled_db, "--max-rows", "3")
     assert endless.stdout.split() == ["x", "-", "1", "2", "3"]
@@ -419,7 +420,7 @@ def test_query_byte_limit(filled_db, monkeypatch):
                                     "limit and was stopped; ")
     assert result.stderr.count("\n") == 1
     monkeypatch.setenv("EXTRACTOR_QUERY_MAX_BYTES", "2500")
-    result = run("query", "select printf('%.*c', 1000, 'x') as x from claims", "--db", filled_db,
+    result = run("query", "select printf('%.*c', 1000, 'x') as x from flows", "--db", filled_db,
                  "--format", "csv")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 3  # the header and the 2 rows that fit in 2,500 bytes
@@ -486,3 +487,71 @@ def test_two_files_swapping_contents_move_nothing(tmp_path, db_path, fake_rules)
     assert {r["path"]: r["article_id"] for r in rows(db_path, "SELECT path, article_id FROM article_paths")} \
         == {str(x): rows(db_path, "SELECT article_id FROM flows WHERE ticker = 'QQQ'")[0]["article_id"],
             str(y): spy[1]}
+
+
+# --------------------------------------------------------------------------- bad input (#17)
+
+def test_bad_jsonl_lines_are_one_line_each_and_the_rest_is_stored(tmp_path, db_path, fake_rules):
+    feed = tmp_path / "feed.jsonl"
+    good = json.dumps({"text": "About $300 million left SPY in the past week.", "published": "2019-10-17"})
+    lines = [good,
+             '{"text": "x", "n": ' + "9" * 4301 + "}",              # more digits than Python parses
+             "[" * 100_000,                                          # nested too deep
+             json.dumps({"text": "Investors put $450 million into QQQ \ud800 today."}),  # lone surrogate
+             json.dumps({"text": "IWM", "title": "\udcff bad", "source": "\ud800"}),
+             json.dumps({"text": "GLD rose.", "published": "9999-12-31"})]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    result = run("ingest", feed, "--db", db_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 3 and all(str(feed) in e for e in errors)
+    assert any(":2: not valid JSON: Exceeds the limit" in e for e in errors)
+    assert any(":3: not valid JSON: nested too deeply" in e for e in errors)
+    assert any(":6: field \"published\" is 9999-12-31, outside 1900..2100" in e for e in errors)
+    assert count(db_path, "articles") == 3  # the good line, and the two surrogate lines, cleaned
+    assert rows(db_path, "SELECT count(*) AS n FROM articles WHERE text LIKE '%\ufffd%'") == [{"n": 1}]
+    assert rows(db_path, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+
+
+def test_a_symlink_loop_and_an_undecodable_file_name_are_one_line(tmp_path, db_path, fake_rules):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("About $300 million left SPY.", encoding="utf-8")
+    weird = os.fsencode(str(folder)) + b"/caf\xe9.txt"  # a Latin-1 name on a UTF-8 file system
+    with open(weird, "wb") as fh:
+        fh.write(b"Investors put $450 million into QQQ.")
+    loop = tmp_path / "loop.txt"
+    os.symlink(loop, loop)
+    result = run("ingest", folder, loop, "--db", db_path)
+    assert "Traceback" not in result.output
+    assert f"Error: {loop}:" in result.stderr
+    assert count(db_path, "articles") == 2
+    assert any("caf\\xe9.txt" in r["path"] for r in rows(db_path, "SELECT path FROM article_paths"))
+
+
+def test_an_article_over_the_time_budget_is_skipped_and_the_batch_goes_on(corpus, db_path, monkeypatch):
+    import time as _time
+
+    from conftest import fake_extract
+
+    def slow(articles):
+        for a in articles:
+            if "QQQ" in a.text:
+                _time.sleep(3)
+        return fake_extract(articles)
+
+    monkeypatch.setattr(store, "_default_extract", slow)
+    monkeypatch.setenv("EXTRACTOR_MAX_SECONDS", "1")
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 1
+    assert "too complex: skipped (extraction took longer than 1 s" in result.stderr
+    assert count(db_path, "articles") == 2
+
+
+def test_json_output_is_always_valid_json(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("date 2019-01-02\nSPY took in $" + "9" * 400 + " billion. IWM is up 20000000000000000% "
+                 "this year.\n", encoding="utf-8")
+    result = run("extract", f, "--format", "json")
+    assert result.exit_code == 0
+    json.loads(result.stdout, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
