@@ -2,7 +2,7 @@
 """Hostile inputs: how long each takes and whether it raises; prints figures (not a test).
 
     python bench/bench_hostile.py                 # every case, 60 s timeout each
-    python bench/bench_hostile.py --timeout 20 --only repeat
+    python bench/bench_hostile.py --timeout 20 --only jsonl
     python bench/bench_hostile.py --list
 
 Each case runs in its own subprocess (this script with ``--case NAME``) so a runaway
@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,30 +40,36 @@ def _repeat_to(token: str, size: int) -> str:
     return token * (size // len(token))
 
 
+# Relative windows ("past month", "next week") are where an edge date overflows.
+WINDOWS = "IWM fell 2.7 percent in the past month and may rise 2 percent next week."
+WINDOWS2 = "IWM fell 2.7 percent last week; $700 million left SPY since Monday; QQQ may rise 2% next week."
+
 # name -> (description, builder of the text, kind). kind: "extract" calls
 # extractor.extract(text), "published=X" passes that date, "html" runs html_to_text
 # first, "html_only" times html_to_text alone.
 EXTRACT_CASES: dict[str, tuple[str, Callable[[], str], str]] = {
     "ones-50k": ('"1" * 50,000', lambda: "1" * 50_000, "extract"),
-    "billion-44k": ('"$1 billion " repeated to 44 KB', lambda: _repeat_to("$1 billion ", 44_000), "extract"),
+    "billion-44k": ('"$1 billion " repeated to 44 KB', lambda: _repeat_to("$1 billion ", 44_000),
+                    "extract"),
     "said-80k": ('"said " repeated to 80 KB', lambda: _repeat_to("said ", 80_000), "extract"),
     "quotes-8000": ("8,000 '\"' quote marks", lambda: '"' * 8000, "extract"),
     "curly-quotes-8000": ("8,000 '\u201c' quote marks", lambda: "\u201c" * 8000, "extract"),
-    "div-100k-html": ('"<div>" * 100,000 (.html): html_to_text', lambda: "<div>" * 100_000, "html_only"),
-    "div-100k-extract": ('"<div>" * 100,000 (.html): html_to_text + extract', lambda: "<div>" * 100_000, "html"),
+    # Found by tests/test_fuzz.py: any long run of prefix/suffix punctuation, in spaCy's tokenizer.
+    "dollars-10k": ("'$' * 10,000", lambda: "$" * 10_000, "extract"),
+    "parens-10k": ("'(' * 10,000", lambda: "(" * 10_000, "extract"),
+    "div-100k-html": ('"<div>" * 100,000 (.html): html_to_text', lambda: "<div>" * 100_000,
+                      "html_only"),
+    "div-100k-extract": ('"<div>" * 100,000 (.html): html_to_text + extract',
+                         lambda: "<div>" * 100_000, "html"),
     "surrogate": ('extract("\\ud800")', lambda: "\ud800", "extract"),
     "surrogate-in-text": ("lone surrogate inside a market sentence",
                           lambda: "IWM fell 2.7 percent \ud800 year-to-date.", "extract"),
     "date-0001": ('header "date 0001-01-01"',
-                  lambda: "date 0001-01-01\nIWM fell 2.7 percent in the past month.\n", "extract"),
+                  lambda: f"date 0001-01-01\n{WINDOWS}\n", "extract"),
     "date-9999": ('header "date 9999-12-31"',
-                  lambda: "date 9999-12-31\nIWM fell 2.7 percent in the past month.\n", "extract"),
-    "published-0001": ('published="0001-01-01"',
-                       lambda: "IWM fell 2.7 percent last week; $700 million left SPY since Monday.",
-                       "published=0001-01-01"),
-    "published-9999": ('published="9999-12-31"',
-                       lambda: "IWM fell 2.7 percent last week; $700 million left SPY since Monday.",
-                       "published=9999-12-31"),
+                  lambda: f"date 9999-12-31\n{WINDOWS}\n", "extract"),
+    "published-0001": ('published="0001-01-01"', lambda: WINDOWS2, "published=0001-01-01"),
+    "published-9999": ('published="9999-12-31"', lambda: WINDOWS2, "published=9999-12-31"),
     "percent-huge": ('"up 20000000000000000%"',
                      lambda: "IWM is up 20000000000000000% this year.", "extract"),
     "money-400-nines": ('"$" + 400 nines + " billion"',
@@ -123,7 +130,8 @@ def _(folder: Path) -> list[str]:
 @_ingest_case("jsonl-surrogate-title", 'JSONL "title" with a lone surrogate \\ud800')
 def _(folder: Path) -> list[str]:
     return [str(_file(folder, "sur-title.jsonl",
-                      _jsonl('{"text": "IWM rose 2 percent this week.", "title": "a \\ud800 b"}', GOOD_LINE)))]
+                      _jsonl('{"text": "IWM rose 2 percent this week.", "title": "a \\ud800 b"}',
+                             GOOD_LINE)))]
 
 
 @_ingest_case("jsonl-surrogate-source", 'JSONL "source" with a lone surrogate \\ud800')
@@ -136,20 +144,18 @@ def _(folder: Path) -> list[str]:
 @_ingest_case("jsonl-published-9999", 'JSONL "published": "9999-12-31"')
 def _(folder: Path) -> list[str]:
     return [str(_file(folder, "pub-9999.jsonl",
-                      _jsonl('{"text": "IWM fell 2.7 percent in the past month.", "published": "9999-12-31"}',
-                             GOOD_LINE)))]
+                      _jsonl(json.dumps({"text": WINDOWS, "published": "9999-12-31"}), GOOD_LINE)))]
 
 
 @_ingest_case("jsonl-published-0001", 'JSONL "published": "0001-01-01"')
 def _(folder: Path) -> list[str]:
     return [str(_file(folder, "pub-0001.jsonl",
-                      _jsonl('{"text": "IWM fell 2.7 percent in the past month.", "published": "0001-01-01"}',
-                             GOOD_LINE)))]
+                      _jsonl(json.dumps({"text": WINDOWS, "published": "0001-01-01"}), GOOD_LINE)))]
 
 
 @_ingest_case("txt-date-9999", 'a .txt with header "date 9999-12-31"')
 def _(folder: Path) -> list[str]:
-    return [str(_file(folder, "d9999.txt", b"date 9999-12-31\nIWM fell 2.7 percent in the past month.\n"))]
+    return [str(_file(folder, "d9999.txt", f"date 9999-12-31\n{WINDOWS}\n".encode()))]
 
 
 @_ingest_case("html-div-100k", '"<div>" * 100,000 as a .html file')
@@ -241,10 +247,12 @@ def _run_ingest_case(name: str) -> dict:
         lines = stderr.splitlines()
         first = lines[0] if lines else ""
         outcome = f"exit {proc.returncode}"
+        note = first
         if "Traceback (most recent call last)" in stderr:
             last = next((ln for ln in reversed(lines) if ln.strip()), "")
             outcome += f" TRACEBACK ({last.split(':')[0]})"
-        note = first.replace(tmp, "TMP")[:100]
+            note = f"{first} ... {last}"
+        note = note.replace(tmp, "TMP")[:100]
         if name == "money-400-nines-query-json" and proc.returncode in (0, 1):
             q = subprocess.run([sys.executable, "-m", "extractor.cli", "query", "--db", str(db),
                                 "--format", "json", "select amount_usd from flows"],
@@ -274,18 +282,24 @@ def _run(name: str, timeout: float) -> dict:
     env.setdefault("EXTRACTOR_CLASSIFIER", "lexicon")
     # This checkout's extractor, also for `python -m extractor.cli` in the ingest cases.
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    size = len(EXTRACT_CASES[name][1]()) if name in EXTRACT_CASES else None
     t0 = time.perf_counter()
+    # Its own process group, so a timeout also ends the `extractor ingest` it started.
+    proc = subprocess.Popen([sys.executable, __file__, "--case", name], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+                            start_new_session=True)
     try:
-        proc = subprocess.run([sys.executable, __file__, "--case", name], capture_output=True,
-                              text=True, timeout=timeout, env=env, cwd=ROOT)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"seconds": time.perf_counter() - t0, "size": None, "outcome": "timeout",
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"seconds": time.perf_counter() - t0, "size": size, "outcome": "timeout",
                 "note": f"killed after {timeout:g} s (whole subprocess, start-up included)"}
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
-    tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-    return {"seconds": time.perf_counter() - t0, "size": None,
+    tail = (stderr.strip().splitlines() or ["(no output)"])[-1]
+    return {"seconds": time.perf_counter() - t0, "size": size,
             "outcome": f"crashed (exit {proc.returncode})", "note": tail[:100]}
 
 

@@ -21,6 +21,23 @@ def paragraph_boundaries(doc):
     return doc
 
 
+LONG_RUN = 80  # characters without a space: no word or number of an article is that long
+
+
+def keep_long_runs(nlp: Language) -> None:
+    """spaCy splits a token's prefixes and suffixes one at a time, each time searching
+    the whole rest of it, so 8,000 quote marks or 10,000 dollar signs without a space
+    took seconds to tokenize (quadratic). A run that long is no word of an article:
+    it stays one token, and the tokenizer stays linear."""
+    tokenizer = nlp.tokenizer
+    before = tokenizer.token_match
+
+    def token_match(text: str):
+        return len(text) >= LONG_RUN or (before is not None and before(text))
+
+    tokenizer.token_match = token_match
+
+
 COMPONENTS = ("extractor_tickers", "extractor_quantities", "extractor_timex", "extractor_persons",
               "extractor_classifier")
 
@@ -36,6 +53,7 @@ def build_nlp(*, components: tuple[str, ...] = COMPONENTS) -> Language:
 
     nlp = spacy.blank("en")
     nlp.max_length = 25_000_000
+    keep_long_runs(nlp)
     nlp.add_pipe("extractor_paragraphs")
     nlp.add_pipe("sentencizer")
     for name in components:

@@ -72,6 +72,21 @@ def default_nlp():
     return build_nlp()
 
 
+# spaCy's tokenizer keeps a cache of every word form it has seen, which memory zones do
+# not empty: a long run over new words (a news feed) would grow it without end. The
+# shared pipeline is built anew (0.2 s) after this many articles.
+RENEW_EVERY = 10_000
+_since_renewal = 0
+
+
+def _count_and_renew(n: int) -> None:
+    global _since_renewal
+    _since_renewal += n
+    if _since_renewal >= RENEW_EVERY:
+        _since_renewal = 0
+        default_nlp.cache_clear()
+
+
 def _make_doc(nlp, article: Article):
     doc = nlp.make_doc(article.text)
     doc._.x_anchor = article.anchor
@@ -131,12 +146,15 @@ def extract_articles(articles: Iterable[Article], nlp=None, batch_size: int = 32
     a flat memory. The facts are plain data and outlive the zone."""
     from .facts import assemble
 
-    nlp = nlp or default_nlp()
+    shared = nlp is None
     articles = iter(articles)
     while True:
         chunk = list(islice(articles, batch_size))
         if not chunk:
             return
+        if shared:
+            _count_and_renew(len(chunk))
+            nlp = default_nlp()
         for article in chunk:
             check_size(article)
         with nlp.memory_zone():

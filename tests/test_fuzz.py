@@ -10,8 +10,7 @@ that is not UTF-8 and a symlink loop named on the command line.
 
 Properties:
   extract()     never raises; the facts serialise as strict JSON (no NaN/Infinity);
-                every span lies inside the text; it takes at most BASE_SECONDS +
-                len(text) / MIN_CHARS_PER_SECOND seconds.
+                every span lies inside the text.
   ingest        exits 0 or 1, never a traceback; exit 1 exactly when something failed;
                 each stderr line is "Error: <one of the given paths>..." (or a Note),
                 at most one per file / JSONL line, and always one for a JSONL line that
@@ -19,6 +18,10 @@ Properties:
                 opens and PRAGMA integrity_check is ok; `query --format json` is strict
                 JSON.
   extract (CLI) `--format json` is strict JSON; same exit and stderr rules.
+  speed         extract() takes at most BASE_SECONDS + len(text) / MIN_CHARS_PER_SECOND
+                seconds (the commands likewise per file). Checked outside Hypothesis
+                (Timing): slow calls are listed when the test ends, never shrunk; a
+                call is interrupted at HANG_FACTOR times its limit.
 
 The default run is bounded: FAST settings (40 examples, no shrinking, sizes of a few KB)
 and a wall-clock budget per test, so the module stays well under a minute. The
@@ -35,6 +38,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -49,6 +53,7 @@ from hypothesis import strategies as st  # noqa: E402
 import extractor  # noqa: E402
 from extractor.cli import cli  # noqa: E402
 from extractor.schema import ArticleFacts, to_gold, to_json  # noqa: E402
+from extractor.store import open_db  # noqa: E402
 
 # --------------------------------------------------------------------------- settings
 
@@ -72,10 +77,13 @@ FAST_SIZES = {"repeat": 3_000, "digits": 5_000, "pieces": 6}
 SLOW_SIZES = {"repeat": 60_000, "digits": 12_000, "pieces": 12}
 
 # Speed property: normal news runs at ~50 KB/s through the rules; hostile text may be
-# ten times slower, never more.
+# five times slower (plus BASE_SECONDS), never more.
 BASE_SECONDS = 3.0
-MIN_CHARS_PER_SECOND = 5_000
-MIN_MARKUP_CHARS_PER_SECOND = 50_000  # HTML markup, before html_to_text
+MIN_CHARS_PER_SECOND = 10_000
+MIN_MARKUP_CHARS_PER_SECOND = 100_000  # HTML markup, before html_to_text
+# A call is interrupted at HANG_FACTOR times its limit, which bounds the run (at 1, a
+# slow call is reported as "still running after ..." rather than with its time).
+HANG_FACTOR = 1.0
 
 
 def _slow_wanted(config: pytest.Config) -> bool:
@@ -107,6 +115,7 @@ MARKET = [
     "\u201cRisk is off,\u201d said Tom Reyes, portfolio manager at Northfield Advisors.",
     "HYG slipped 0.4% since Monday while TLT gained 1.2% in the week ended Aug. 18.",
     "EEM could rally 5 to 10 percent by year-end, according to Priya Natarajan.",
+    "IWM may rise 2 percent next week after $300 million came in over the past year.",
     "The SPDR S&P 500 ETF Trust (SPY) saw inflows of $1.2 billion over the past month.",
 ]
 REPEAT_TOKENS = ["1", "9", "$1 billion ", "said ", '"', "\u201c", "\u201d", "'", "<div>",
@@ -149,7 +158,8 @@ def _dates_text() -> st.SearchStrategy[str]:
         "date {d}\n", "date {d} IWM fell 2 percent.\n", "source https://example.com/{d}/a\n",
         "IWM fell 2 percent since {d}.", "$700 million left SPY in the week ended {d}.",
         "As of {d}, IWM is up 3 percent.", "IWM rose 1% since January 1, 0001.",
-        "SPY fell 2% in the week ended December 31, 9999.", "QQQ is up 4% in 9999."]), day)
+        "SPY fell 2% in the week ended December 31, 9999.", "QQQ is up 4% in 9999.",
+        "date {d}\nIWM fell 2.7 percent last week and may rise 2 percent next week.\n"]), day)
 
 
 def _repeats(max_size: int) -> st.SearchStrategy[str]:
@@ -266,31 +276,86 @@ def files(sizes: dict[str, int]) -> st.SearchStrategy[list[tuple[str, object, bo
 # --------------------------------------------------------------------------- helpers
 
 
-class _TooSlow(BaseException):
+class _Alarm(BaseException):
     """Raised by the alarm: not an Exception, so no `except Exception` in the code under
     test swallows it."""
 
 
+class Hung(Exception):
+    """A call ran HANG_FACTOR times its time limit and was interrupted."""
+
+
 @contextmanager
-def time_limit(seconds: float, what: str):
-    """Fail (AssertionError) when the block runs longer than ``seconds``; interrupts
-    a runaway regex too (the re module checks for signals)."""
+def hang_guard(seconds: float, what: Callable[[], str]):
+    """Interrupt the block after ``seconds`` (raising Hung); a runaway regex too, as the
+    re module checks for signals. Keeps every example, and so the run, bounded."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def alarm(signum, frame):
-        raise _TooSlow()
+        raise _Alarm()
 
     old = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
-    except _TooSlow:
-        raise AssertionError(f"too slow: {what} took more than {seconds:.1f} s") from None
+    except _Alarm:
+        raise Hung(f"{what()}: still running after {seconds:.1f} s, interrupted") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+class Timing:
+    """The speed property, kept out of Hypothesis's hands: a run time is noisy, and a
+    shrinker hunting the size where it crosses a limit only finds flaky examples. Each
+    slow call is recorded (a hung one interrupted, its example then skipped) and the
+    test fails at the end, listing them."""
+
+    def __init__(self):
+        self.slow: list[str] = []
+
+    @contextmanager
+    def measure(self, limit: float, what: Callable[[], str]):
+        """``what`` describes the call, computed only when it is slow."""
+        t0 = time.perf_counter()
+        with hang_guard(limit * HANG_FACTOR, what):
+            yield
+        took = time.perf_counter() - t0
+        if took > limit:
+            self.slow.append(f"{what()}: {took:.1f} s (limit {limit:.1f} s)")
+
+    def assert_fast(self) -> None:
+        assert not self.slow, f"too slow ({len(self.slow)}):\n" + "\n".join(self.slow[:10])
+
+
+def _shape(text: str, width: int = 240) -> str:
+    """The text with its long runs written as repeats: 'IWM fell ' + '$1 billion ' * 400."""
+    parts: list[str] = []
+    plain, i = "", 0
+    while i < len(text) and sum(map(len, parts)) + len(plain) < width:
+        for p in range(1, 13):
+            unit, k = text[i:i + p], 1
+            while text.startswith(unit, i + k * p):
+                k += 1
+            if len(unit) == p and k * p >= 24 and k >= 3:
+                if plain:
+                    parts.append(repr(plain))
+                parts.append(f"{unit!r} * {k}")
+                plain, i = "", i + k * p
+                break
+        else:
+            plain += text[i]
+            i += 1
+    if plain:
+        parts.append(repr(plain))
+    shape = " + ".join(parts)
+    return shape[:width] + (" + ..." if i < len(text) or len(shape) > width else "")
+
+
+def _describe(text: str) -> str:
+    return f"{len(text):,} characters: {_shape(text)}"
 
 
 class Budget:
@@ -300,17 +365,23 @@ class Budget:
     def __init__(self, seconds: float | None):
         self.seconds, self.start, self.failed = seconds, None, False
 
-    @contextmanager
-    def example(self):
+    def run(self, timing: Timing, check, *args) -> None:
+        """One example: ``check(*args, timing)`` within the budget; a hung call is
+        recorded in ``timing`` and the example skipped."""
         now = time.monotonic()
         self.start = self.start if self.start is not None else now
         if self.seconds is not None and not self.failed and now - self.start > self.seconds:
             reject()
         try:
-            yield
+            check(*args, timing)
+        except Hung as exc:
+            timing.slow.append(str(exc))
         except BaseException:
             self.failed = True
             raise
+        else:
+            return
+        reject()
 
 
 def _no_constant(name: str):
@@ -340,8 +411,8 @@ def _limit(chars: int, markup: int = 0) -> float:
 # --------------------------------------------------------------------------- extract()
 
 
-def check_extract(text: str, published) -> None:
-    with time_limit(_limit(len(text)), f"extract() of {len(text):,} characters"):
+def check_extract(text: str, published, timing: Timing) -> None:
+    with timing.measure(_limit(len(text)), lambda: f"extract() of {_describe(text)}"):
         facts = extractor.extract(text, published=published)
     assert isinstance(facts, ArticleFacts)
     full = to_json(facts)
@@ -355,12 +426,14 @@ def check_extract(text: str, published) -> None:
 
 
 def _extract_property(conf: settings, sizes: dict[str, int], budget: Budget) -> None:
+    timing = Timing()
+
     @conf
     @given(text=texts(sizes), published=published_values())
     def run(text, published):
-        with budget.example():
-            check_extract(text, published)
+        budget.run(timing, check_extract, text, published)
     run()
+    timing.assert_fast()
 
 
 def test_extract_never_raises():
@@ -372,23 +445,30 @@ def test_extract_never_raises_long(slow_only):
     _extract_property(SLOW, SLOW_SIZES, Budget(None))
 
 
-@pytest.mark.parametrize("text,published", [
-    ("\ud800", None),
-    ("IWM fell 2.7 percent year-to-date.", "0001-01-01"),
-    ("IWM fell 2.7 percent year-to-date.", "9999-12-31"),
-    ("date 9999-12-31\nIWM fell 2.7 percent in the past month.", None),
-    ("date 0001-01-01\nIWM fell 2.7 percent in the past month.", None),
-    ("IWM is up 20000000000000000% this year.", None),
-    ("$" + "9" * 400 + " billion left SPY last week.", None),
-    ("$" + "1" * 4301 + " million left SPY last week.", None),
-    ("1" * 50_000, None),
-    ('"' * 8000, None),
-    (("$1 billion " * 4000), None),
-    (("said " * 16_000), None),
-])
+HOSTILE_TEXTS = {
+    "surrogate": ("\ud800", None),
+    "published-0001": ("IWM fell 2.7 percent year-to-date.", "0001-01-01"),
+    "published-9999": ("IWM fell 2.7 percent year-to-date.", "9999-12-31"),
+    "header-9999": ("date 9999-12-31\nIWM fell 2.7 percent last week and may rise 2 percent next week.", None),
+    "header-0001": ("date 0001-01-01\nIWM fell 2.7 percent last week and may rise 2 percent next week.", None),
+    "next-week-9999": ("IWM may rise 2 percent next week.", "9999-12-31"),
+    "percent-2e16": ("IWM is up 20000000000000000% this year.", None),
+    "money-400-nines": ("$" + "9" * 400 + " billion left SPY last week.", None),
+    "money-4301-digits": ("$" + "1" * 4301 + " million left SPY last week.", None),
+    "ones-50k": ("1" * 50_000, None),
+    "quotes-8000": ('"' * 8000, None),
+    "dollars-10k": ("$" * 10_000, None),  # found by this fuzzer: like the quotes, in spaCy's tokenizer
+    "billion-44k": ("$1 billion " * 4000, None),
+    "said-80k": ("said " * 16_000, None),
+}
+
+
+@pytest.mark.parametrize("text,published", list(HOSTILE_TEXTS.values()), ids=list(HOSTILE_TEXTS))
 def test_extract_known_hostile_inputs(text, published):
     """The inputs from the bad-input sweep, each once (bench/bench_hostile.py times them)."""
-    check_extract(text, published)
+    timing = Timing()
+    check_extract(text, published, timing)
+    timing.assert_fast()
 
 
 # --------------------------------------------------------------------------- the CLI
@@ -411,7 +491,7 @@ def _write_folder(root: Path, generated: list[tuple[str, object, bool]]) -> dict
             data = "\n".join(lines).encode("utf-8", "surrogatepass")
             units[tail] = max(1, sum(1 for ln in lines if ln.strip()))
             for n, line in enumerate(lines, 1):
-                if line.strip() and not _is_article_record(line):
+                if line.strip() and _is_article_record(line) is False:
                     must_fail.append(f"{tail}:{n}")
             chars += len(data)
         elif kind == "bytes":
@@ -437,21 +517,27 @@ def _write_folder(root: Path, generated: list[tuple[str, object, bool]]) -> dict
     os.symlink(links / "loopax.txt", links / "loopbx.txt")
     units["loopax.txt"] = 1
     return {"folder": folder, "good": good, "loop": links / "loopax.txt", "units": units,
-            "must_fail": must_fail, "chars": chars, "markup": markup, "root": root}
+            "must_fail": must_fail, "chars": chars, "markup": markup, "root": root,
+            "generated": generated}
 
 
-def _is_article_record(line: str) -> bool:
-    """Would a reader take this line for an article (a JSON object with a non-empty
-    "text" string)? Anything Python's json cannot read counts as not."""
+def _is_article_record(line: str) -> bool | None:
+    """Is this line a JSON object with a non-empty "text" string (an article, or at
+    least a line the reader may take for one)? False for a line that is certainly not
+    one: that line must be reported. None when Python's json cannot tell (an object
+    nested too deep for it): either answer is right."""
     try:
-        record = json.loads(line)
-    except (ValueError, RecursionError):
+        # parse_int=float: a 4,301-digit number inside a good record is still JSON.
+        record = json.loads(line, parse_int=float)
+    except RecursionError:
+        return None if line.lstrip().startswith("{") else False
+    except ValueError:
         return False
     return isinstance(record, dict) and isinstance(record.get("text"), str) and bool(record["text"].strip())
 
 
-def _invoke(args: list[str], what: str, seconds: float):
-    with time_limit(seconds, what):
+def _invoke(args: list[str], what: Callable[[], str], seconds: float, timing: Timing):
+    with timing.measure(seconds, what):
         result = CliRunner().invoke(cli, args, catch_exceptions=True)
     exc = result.exception
     if exc is not None and not isinstance(exc, SystemExit):
@@ -488,13 +574,13 @@ def _check_stderr(result, info: dict, command: str) -> list[str]:
     return errors
 
 
-def check_ingest(generated) -> None:
+def check_ingest(generated, timing: Timing) -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         info = _write_folder(Path(tmp), generated)
         db = Path(tmp) / "fuzz.db"
         seconds = _limit(info["chars"] + 2_000, info["markup"]) + 5
         result = _invoke(["ingest", str(info["folder"]), str(info["loop"]), "--db", str(db)],
-                         "extractor ingest", seconds)
+                         lambda: f"extractor ingest of {_sizes(info)}", seconds, timing)
         _check_stderr(result, info, "ingest")
 
         con = sqlite3.connect(db)
@@ -504,35 +590,42 @@ def check_ingest(generated) -> None:
         finally:
             con.close()
         assert str(info["good"]) in paths, "the good file was not stored"
-        from extractor.store import open_db
         open_db(db).close()
 
         for sql in ("SELECT * FROM claims", "SELECT * FROM articles", "SELECT * FROM quotes",
                     "SELECT * FROM sentiment"):
-            q = _invoke(["query", sql, "--db", str(db), "--format", "json"], "extractor query", 30)
+            q = _invoke(["query", sql, "--db", str(db), "--format", "json"],
+                        lambda: f"extractor query {sql!r}", 10, timing)
             assert q.exit_code == 0, q.stderr
             strict_json(q.stdout)
 
 
-def check_extract_cli(generated) -> None:
+def check_extract_cli(generated, timing: Timing) -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         info = _write_folder(Path(tmp), generated)
         seconds = _limit(info["chars"] + 2_000, info["markup"]) + 5
         result = _invoke(["extract", str(info["folder"]), str(info["loop"]), "--format", "json"],
-                         "extractor extract", seconds)
+                         lambda: f"extractor extract of {_sizes(info)}", seconds, timing)
         _check_stderr(result, info, "extract")
         out = strict_json(result.stdout)
         assert isinstance(out, list) and out, "no article in the JSON list"
         assert any(str(info["good"]) == a["article"]["path"] for a in out)
 
 
+def _sizes(info: dict) -> str:
+    files = "; ".join(f"{kind} {_shape(str(payload), 100)}" for kind, payload, _ in info["generated"])
+    return f"{info['chars']:,} bytes of text, {info['markup']:,} of HTML ({files})"
+
+
 def _ingest_property(conf: settings, sizes: dict[str, int], budget: Budget, check) -> None:
+    timing = Timing()
+
     @conf
     @given(generated=files(sizes))
     def run(generated):
-        with budget.example():
-            check(generated)
+        budget.run(timing, check, generated)
     run()
+    timing.assert_fast()
 
 
 def test_ingest_survives_anything():
@@ -554,22 +647,30 @@ def test_extract_command_json_is_strict_long(slow_only):
     _ingest_property(SLOW_CLI, SLOW_SIZES, Budget(None), check_extract_cli)
 
 
-@pytest.mark.parametrize("name,line", [
-    ("int-4301", '{"text": "IWM rose 2 percent.", "n": ' + "1" * 4301 + "}"),
-    ("nested-100k", "[" * 100_000),
-    ("surrogate-text", '{"text": "IWM rose 2 percent \\ud800 this week."}'),
-    ("surrogate-title", '{"text": "IWM rose 2 percent this week.", "title": "a \\ud800 b"}'),
-    ("surrogate-source", '{"text": "IWM rose 2 percent this week.", "source": "http://x/\\ud800"}'),
-    ("published-9999", '{"text": "IWM fell 2.7 percent in the past month.", "published": "9999-12-31"}'),
-    ("published-0001", '{"text": "IWM fell 2.7 percent in the past month.", "published": "0001-01-01"}'),
-    ("inf-amount", '{"text": "$' + "9" * 400 + ' billion left SPY last week."}'),
-])
-def test_ingest_known_hostile_lines(name, line):
+HOSTILE_LINES = {
+    "int-4301": '{"text": "IWM rose 2 percent.", "n": ' + "1" * 4301 + "}",
+    "nested-100k": "[" * 100_000,
+    "surrogate-text": '{"text": "IWM rose 2 percent \\ud800 this week."}',
+    "surrogate-title": '{"text": "IWM rose 2 percent this week.", "title": "a \\ud800 b"}',
+    "surrogate-source": '{"text": "IWM rose 2 percent this week.", "source": "http://x/\\ud800"}',
+    "surrogate-id": '{"text": "IWM rose 2 percent this week.", "id": "a\\ud800\\nb"}',
+    "published-9999": '{"text": "IWM may rise 2 percent next week.", "published": "9999-12-31"}',
+    "published-0001": '{"text": "IWM fell 2.7 percent last week.", "published": "0001-01-01"}',
+    "inf-amount": '{"text": "$' + "9" * 400 + ' billion left SPY last week."}',
+}
+
+
+@pytest.mark.parametrize("line", list(HOSTILE_LINES.values()), ids=list(HOSTILE_LINES))
+def test_ingest_known_hostile_lines(line):
     """The JSONL lines from the bad-input sweep, each beside a good line."""
-    check_ingest([("jsonl", [line, json.dumps({"text": MARKET[1]})], False)])
+    timing = Timing()
+    check_ingest([("jsonl", [line, json.dumps({"text": MARKET[1]})], False)], timing)
+    timing.assert_fast()
 
 
 def test_ingest_known_hostile_files():
     """A non-UTF-8 file name, "<div>" * 100,000 and a "date 9999-12-31" header, at once."""
+    timing = Timing()
     check_ingest([("txt", MARKET[0], True), ("html", "<div>" * 100_000, False),
-                  ("txt", "date 9999-12-31\nIWM fell 2.7 percent in the past month.\n", False)])
+                  ("txt", "date 9999-12-31\nIWM may rise 2 percent next week.\n", False)], timing)
+    timing.assert_fast()
