@@ -277,34 +277,45 @@ def files(sizes: dict[str, int]) -> st.SearchStrategy[list[tuple[str, object, bo
 
 
 class _Alarm(BaseException):
-    """Raised by the alarm: not an Exception, so no `except Exception` in the code under
-    test swallows it."""
+    """Raised by the watchdog: not an Exception, so no `except Exception` in the code
+    under test swallows it."""
 
 
 class Hung(Exception):
     """A call ran HANG_FACTOR times its time limit and was interrupted."""
 
 
-@contextmanager
-def hang_guard(seconds: float, what: Callable[[], str]):
-    """Interrupt the block after ``seconds`` (raising Hung); a runaway regex too, as the
-    re module checks for signals. Keeps every example, and so the run, bounded."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+_armed: list[bool] = [False]
 
-    def alarm(signum, frame):
+
+def _on_watchdog(signum, frame):
+    if _armed[0]:
+        _armed[0] = False
         raise _Alarm()
 
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+@contextmanager
+def hang_guard(seconds: float, what: Callable[[], str]):
+    """Interrupt the block after ``seconds`` (raising Hung), a runaway regex too (the re
+    module checks for signals). A timer thread sends SIGUSR1 to the main thread: the
+    extractor's own per-article budget uses SIGALRM, which is left alone. The handler
+    stays installed, disarmed, so a late signal does nothing."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_kill"):
+        yield
+        return
+    if signal.getsignal(signal.SIGUSR1) is not _on_watchdog:
+        signal.signal(signal.SIGUSR1, _on_watchdog)
+    timer = threading.Timer(seconds, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1))
+    timer.daemon = True
+    _armed[0] = True
+    timer.start()
     try:
         yield
     except _Alarm:
         raise Hung(f"{what()}: still running after {seconds:.1f} s, interrupted") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        _armed[0] = False
+        timer.cancel()
 
 
 class Timing:
