@@ -273,6 +273,9 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
             outside = [r for r in lefts if not any(a <= r.start < b for a, b in masked)]
             if outside:
                 lefts = outside
+            # "the best performer among the Dow's 30 components, up 47%": an index named
+            # as the owner of its members is not the one that moved
+            lefts = [r for r in lefts if not _MEMBERS_OF.match(text, r.end)]
             if lefts:
                 target = lefts[-1]
         if target is None and right:
@@ -287,6 +290,10 @@ def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[
 _ONE_DAY = re.compile(r"^(?:one|single|1)\s+(?:day|session)s?$")
 _NAMED_DAY = re.compile(r"^(?:today|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday)|"
                         r"[a-z]{3,9}\.?\s+\d{1,2}(?:,\s+\d{4})?)$")
+
+
+_MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|"
+                        r"biggest|best|worst|top|largest|leading|laggards?|gainers?|losers?)\b", re.IGNORECASE)
 
 
 def _window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:

@@ -146,3 +146,9 @@ def test_an_alias_written_in_lower_case_in_the_table_matches_as_written():
     # the table has both "Dow Transports" and "Dow transports"; "the Dow" alone is ^DJI
     facts = extractor.extract("date 2020-08-17\nThe Dow transports has tacked on 0.7% this year.\n")
     assert [(r.ticker, r.value_pct) for r in facts.returns] == [("^DJT", 0.7)]
+
+
+def test_an_index_named_as_the_owner_of_its_members_is_not_the_one_that_moved():
+    facts = extractor.extract("date 2017-07-26\nBoeing has been the single-best performer among the Dow's 30 "
+                              "components so far this year, up a whopping 47%.\n")
+    assert all(r.ticker != "^DJI" for r in facts.returns)
