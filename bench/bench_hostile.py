@@ -57,6 +57,11 @@ EXTRACT_CASES: dict[str, tuple[str, Callable[[], str], str]] = {
     # Found by tests/test_fuzz.py: any long run of prefix/suffix punctuation, in spaCy's tokenizer.
     "dollars-10k": ("'$' * 10,000", lambda: "$" * 10_000, "extract"),
     "parens-10k": ("'(' * 10,000", lambda: "(" * 10_000, "extract"),
+    # Found by tests/test_fuzz.py: one attribution per "said", each scanning the whole text.
+    "jane-doe-said-50k": ('"Jane Doe said " repeated to 50 KB', lambda: _repeat_to("Jane Doe said ", 50_000),
+                          "extract"),
+    "jane-doe-said-100k": ('"Jane Doe said " repeated to 100 KB',
+                           lambda: _repeat_to("Jane Doe said ", 100_000), "extract"),
     "div-100k-html": ('"<div>" * 100,000 (.html): html_to_text', lambda: "<div>" * 100_000,
                       "html_only"),
     "div-100k-extract": ('"<div>" * 100,000 (.html): html_to_text + extract',

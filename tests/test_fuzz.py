@@ -5,8 +5,8 @@ survive anything").
 Generated texts mix market sentences, random unicode (lone surrogates included), long
 repeats of the tokens that once made the rules slow ("1", "$1 billion ", "said ", quote
 marks, "<div>"), huge numbers and odd dates; generated folders hold .txt/.md, .html,
-.jsonl files of generated JSON values and hostile lines, undecodable bytes, a file name
-that is not UTF-8 and a symlink loop named on the command line.
+.jsonl files of generated JSON values and hostile lines, undecodable bytes, file names
+that are not UTF-8 and symlink loops (in the folder, or named on the command line).
 
 Properties:
   extract()     never raises; the facts serialise as strict JSON (no NaN/Infinity);
@@ -14,12 +14,13 @@ Properties:
   ingest        exits 0 or 1, never a traceback; exit 1 exactly when something failed;
                 each stderr line is "Error: <one of the given paths>..." (or a Note),
                 at most one per file / JSONL line, and always one for a JSONL line that
-                is not a JSON object with a "text"; the good file is stored; the database
+                is not a JSON object with a "text", and one for a symlink loop named on
+                the command line; the good file is stored; the database
                 opens and PRAGMA integrity_check is ok; `query --format json` is strict
                 JSON.
   extract (CLI) `--format json` is strict JSON; same exit and stderr rules.
   speed         extract() takes at most BASE_SECONDS + len(text) / MIN_CHARS_PER_SECOND
-                seconds (the commands likewise per file). Checked outside Hypothesis
+                seconds (the commands likewise, for all their files). Checked outside Hypothesis
                 (Timing): slow calls are listed when the test ends, never shrunk; a
                 call is interrupted at HANG_FACTOR times its limit.
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import sqlite3
 import tempfile
@@ -53,12 +55,15 @@ from hypothesis import strategies as st  # noqa: E402
 import extractor  # noqa: E402
 from extractor.cli import cli  # noqa: E402
 from extractor.schema import ArticleFacts, to_gold, to_json  # noqa: E402
+from extractor.classify import set_default_classifier  # noqa: E402
 from extractor.store import open_db  # noqa: E402
+from conftest import FakeClassifier  # noqa: E402
 
 # --------------------------------------------------------------------------- settings
 
 # Default (CI) run: bounded. No shrinking: a failing example is reported as generated
-# (the slow variant shrinks); no example database (nothing written to the checkout).
+# (the slow variant shrinks); no example database (Hypothesis still keeps its caches in
+# .hypothesis/, which it git-ignores itself).
 FAST = settings(max_examples=40, deadline=None, database=None, print_blob=False,
                 phases=(Phase.explicit, Phase.generate),
                 suppress_health_check=list(HealthCheck))
@@ -66,10 +71,12 @@ FAST_CLI = settings(FAST, max_examples=25)
 # Wall-clock seconds each default-run test may spend generating examples; past it the
 # remaining examples are skipped (a failure already seen is still reported in full).
 BUDGET_SECONDS = {"extract": 15.0, "ingest": 15.0, "extract_cli": 8.0}
-# Slow variant: many more, larger examples, shrunk to a minimal failing one.
+# Slow variant: many more, larger examples, shrunk to a minimal failing one (printed in
+# full: no explain phase, whose "<...>" hides the parts that do not matter).
 SLOW = settings(max_examples=int(os.environ.get("EXTRACTOR_FUZZ_EXAMPLES", "400")),
                 deadline=None, database=None, suppress_health_check=list(HealthCheck),
-                report_multiple_bugs=True)
+                report_multiple_bugs=True,
+                phases=(Phase.explicit, Phase.generate, Phase.target, Phase.shrink))
 SLOW_CLI = settings(SLOW, max_examples=max(SLOW.max_examples // 4, 10))
 
 # Size of generated repeats/numbers: default run, slow run.
@@ -99,8 +106,13 @@ def slow_only(request):
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm_nlp():
-    """Load spaCy once, outside every time limit."""
-    extractor.extract("IWM fell 2.7 percent year-to-date.")
+    """Load spaCy once, outside every time limit (with conftest's stand-in classifier,
+    as every test here runs: no model is loaded)."""
+    set_default_classifier(FakeClassifier())
+    try:
+        extractor.extract("IWM fell 2.7 percent year-to-date.")
+    finally:
+        set_default_classifier(None)
 
 
 # --------------------------------------------------------------------------- strategies
@@ -261,7 +273,8 @@ def html_pages(sizes: dict[str, int]) -> st.SearchStrategy[str]:
     return st.builds("".join, st.lists(piece, min_size=1, max_size=sizes["pieces"]))
 
 
-# A file: (kind, payload, non-UTF-8 name?). kind: txt, md, html, jsonl, bytes.
+# A file: (kind, payload, non-UTF-8 name?). kind: txt, md, html, jsonl, bytes; or a
+# symlink loop: "loop" (named on the command line) or "inner-loop" (inside the folder).
 def files(sizes: dict[str, int]) -> st.SearchStrategy[list[tuple[str, object, bool]]]:
     weird = st.integers(0, 4).map(lambda i: i == 0)  # one name in five is not UTF-8
     one = st.one_of(
@@ -269,6 +282,7 @@ def files(sizes: dict[str, int]) -> st.SearchStrategy[list[tuple[str, object, bo
         st.tuples(st.just("html"), html_pages(sizes), weird),
         st.tuples(st.just("jsonl"), st.lists(jsonl_lines(sizes), min_size=1, max_size=5), weird),
         st.tuples(st.just("bytes"), st.binary(max_size=300), weird),
+        st.tuples(st.sampled_from(["loop", "inner-loop"]), st.none(), st.just(False)),
     )
     return st.lists(one, min_size=1, max_size=4)
 
@@ -296,26 +310,25 @@ def _on_watchdog(signum, frame):
 
 @contextmanager
 def hang_guard(seconds: float, what: Callable[[], str]):
-    """Interrupt the block after ``seconds`` (raising Hung), a runaway regex too (the re
-    module checks for signals). A timer thread sends SIGUSR1 to the main thread: the
-    extractor's own per-article budget uses SIGALRM, which is left alone. The handler
-    stays installed, disarmed, so a late signal does nothing."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_kill"):
+    """Interrupt the block after ``seconds`` of CPU time (raising Hung), a runaway regex
+    too (the re module checks for signals). A kernel timer, ITIMER_PROF/SIGPROF: a timer
+    thread could not run while C code holds the GIL, and the extractor's own per-article
+    budget uses ITIMER_REAL/SIGALRM, which is left alone. The handler stays installed,
+    disarmed, so a late signal does nothing."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
-    if signal.getsignal(signal.SIGUSR1) is not _on_watchdog:
-        signal.signal(signal.SIGUSR1, _on_watchdog)
-    timer = threading.Timer(seconds, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1))
-    timer.daemon = True
+    if signal.getsignal(signal.SIGPROF) is not _on_watchdog:
+        signal.signal(signal.SIGPROF, _on_watchdog)
     _armed[0] = True
-    timer.start()
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     except _Alarm:
-        raise Hung(f"{what()}: still running after {seconds:.1f} s, interrupted") from None
+        raise Hung(f"{what()}: still running after {seconds:.1f} s of CPU, interrupted") from None
     finally:
         _armed[0] = False
-        timer.cancel()
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 class Timing:
@@ -346,7 +359,7 @@ def _shape(text: str, width: int = 240) -> str:
     parts: list[str] = []
     plain, i = "", 0
     while i < len(text) and sum(map(len, parts)) + len(plain) < width:
-        for p in range(1, 13):
+        for p in range(1, 17):
             unit, k = text[i:i + p], 1
             while text.startswith(unit, i + k * p):
                 k += 1
@@ -469,6 +482,7 @@ HOSTILE_TEXTS = {
     "ones-50k": ("1" * 50_000, None),
     "quotes-8000": ('"' * 8000, None),
     "dollars-10k": ("$" * 10_000, None),  # found by this fuzzer: like the quotes, in spaCy's tokenizer
+    "jane-doe-said-100k": ("Jane Doe said " * 7_200, None),  # found by this fuzzer: attribution
     "billion-44k": ("$1 billion " * 4000, None),
     "said-80k": ("said " * 16_000, None),
 }
@@ -491,8 +505,19 @@ def _write_folder(root: Path, generated: list[tuple[str, object, bool]]) -> dict
     folder.mkdir()
     units: dict[str, int] = {}      # unique ASCII tail of each file name -> errors allowed
     must_fail: list[str] = []       # "tail:N" of JSONL lines that are not objects with a text
+    loops: list[Path] = []          # symlink loops named on the command line
     markup = chars = 0
     for i, (kind, payload, weird_name) in enumerate(generated):
+        if kind in ("loop", "inner-loop"):  # two links pointing at each other
+            where = root / "links" if kind == "loop" else folder
+            where.mkdir(exist_ok=True)
+            a, b = where / f"loop{i}x.txt", where / f"loop{i}y.txt"
+            os.symlink(b, a)
+            os.symlink(a, b)
+            units[a.name], units[b.name] = 1, 1
+            if kind == "loop":
+                loops.append(a)
+            continue
         suffix = {"bytes": ".txt"}.get(kind, f".{kind}")
         tail = f"f{i}x{suffix}"
         name = (b"\xff\xfe-" if weird_name else b"") + tail.encode()
@@ -512,8 +537,9 @@ def _write_folder(root: Path, generated: list[tuple[str, object, bool]]) -> dict
         else:
             data = str(payload).encode("utf-8", "surrogatepass")
             units[tail] = 1
-            if kind == "html":
+            if kind == "html":  # the markup is cheap, the text inside it is not
                 markup += len(data)
+                chars += len(re.sub(r"<[^>]*>", "", str(payload)))
             else:
                 chars += len(data)
         with open(path, "wb") as f:
@@ -521,15 +547,9 @@ def _write_folder(root: Path, generated: list[tuple[str, object, bool]]) -> dict
     good = folder / "goodx.txt"
     good.write_text("date 2017-08-18\nSmall caps slip\n\n" + " ".join(MARKET[:4]) + "\n", encoding="utf-8")
     units["goodx.txt"] = 0
-    # A symlink loop outside the folder, named on the command line.
-    links = root / "links"
-    links.mkdir()
-    os.symlink(links / "loopbx.txt", links / "loopax.txt")
-    os.symlink(links / "loopax.txt", links / "loopbx.txt")
-    units["loopax.txt"] = 1
-    return {"folder": folder, "good": good, "loop": links / "loopax.txt", "units": units,
+    return {"folder": folder, "good": good, "loops": loops, "units": units,
             "must_fail": must_fail, "chars": chars, "markup": markup, "root": root,
-            "generated": generated}
+            "generated": generated, "paths": [str(folder), *map(str, loops)]}
 
 
 def _is_article_record(line: str) -> bool | None:
@@ -565,7 +585,7 @@ def _check_stderr(result, info: dict, command: str) -> list[str]:
     for ln in lines:
         assert ln.startswith(("Error: ", "Note: ")), f"{command}: stray stderr line {ln[:200]!r}"
     counts = dict.fromkeys(info["units"], 0)
-    prefixes = (f"Error: {info['folder']}{os.sep}", f"Error: {info['loop']}")
+    prefixes = (f"Error: {info['folder']}{os.sep}", *(f"Error: {p}" for p in info["loops"]))
     for ln in errors:
         assert ln.startswith(prefixes), f"{command}: error line does not start with a path: {ln[:200]!r}"
         named = [t for t in info["units"] if t in ln.split(": ", 2)[1]] or \
@@ -579,7 +599,8 @@ def _check_stderr(result, info: dict, command: str) -> list[str]:
         tail = unit.rsplit(":", 1)[0]
         assert any(unit + ":" in ln or tail + ": " in ln for ln in errors), \
             f"{command}: no error line for {unit}: {errors}"[:800]
-    assert counts["loopax.txt"] == 1, f"{command}: the symlink loop is not reported: {errors}"[:800]
+    for loop in info["loops"]:  # named on the command line: never silently skipped
+        assert counts[loop.name] == 1, f"{command}: the symlink loop {loop.name} is not reported: {errors}"[:800]
     assert result.exit_code == (1 if errors else 0), \
         f"{command}: exit {result.exit_code} with {len(errors)} error lines"
     return errors
@@ -590,7 +611,7 @@ def check_ingest(generated, timing: Timing) -> None:
         info = _write_folder(Path(tmp), generated)
         db = Path(tmp) / "fuzz.db"
         seconds = _limit(info["chars"] + 2_000, info["markup"]) + 5
-        result = _invoke(["ingest", str(info["folder"]), str(info["loop"]), "--db", str(db)],
+        result = _invoke(["ingest", *info["paths"], "--db", str(db)],
                          lambda: f"extractor ingest of {_sizes(info)}", seconds, timing)
         _check_stderr(result, info, "ingest")
 
@@ -615,7 +636,7 @@ def check_extract_cli(generated, timing: Timing) -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         info = _write_folder(Path(tmp), generated)
         seconds = _limit(info["chars"] + 2_000, info["markup"]) + 5
-        result = _invoke(["extract", str(info["folder"]), str(info["loop"]), "--format", "json"],
+        result = _invoke(["extract", *info["paths"], "--format", "json"],
                          lambda: f"extractor extract of {_sizes(info)}", seconds, timing)
         _check_stderr(result, info, "extract")
         out = strict_json(result.stdout)
@@ -679,9 +700,18 @@ def test_ingest_known_hostile_lines(line):
     timing.assert_fast()
 
 
-def test_ingest_known_hostile_files():
-    """A non-UTF-8 file name, "<div>" * 100,000 and a "date 9999-12-31" header, at once."""
+HOSTILE_FILES = {
+    "non-utf8-name": ("txt", MARKET[0], True),
+    "div-100k": ("html", "<div>" * 100_000, False),
+    "header-9999": ("txt", "date 9999-12-31\nIWM may rise 2 percent next week.\n", False),
+    "loop-named": ("loop", None, False),
+    "loop-in-folder": ("inner-loop", None, False),
+}
+
+
+@pytest.mark.parametrize("file", list(HOSTILE_FILES.values()), ids=list(HOSTILE_FILES))
+def test_ingest_known_hostile_files(file):
+    """The files from the bad-input sweep, each beside a good file."""
     timing = Timing()
-    check_ingest([("txt", MARKET[0], True), ("html", "<div>" * 100_000, False),
-                  ("txt", "date 9999-12-31\nIWM may rise 2 percent next week.\n", False)], timing)
+    check_ingest([file], timing)
     timing.assert_fast()

@@ -329,11 +329,17 @@ def _org_run_right(doc: Doc, start: int, hi: int) -> str | None:
 
 
 def _quoted_text(doc: Doc, sent: Span) -> str | None:
-    """The quotation nearest the attribution, within its paragraph."""
-    text = doc.text
-    para_start = text.rfind("\n", 0, sent.start_char) + 1
-    para_end = text.find("\n", sent.end_char)
-    para_end = len(text) if para_end < 0 else para_end
+    """The quotation nearest the attribution, within its paragraph and 3,000 characters
+    either side (a quotation is never longer; scanning the whole paragraph once per
+    attribution made a paragraph of "said" after "said" quadratic)."""
+    text = doc.user_data.get("x_text")
+    if text is None:  # Doc.text joins every token again on each access: read it once
+        text = doc.user_data["x_text"] = doc.text
+    lo, hi = max(0, sent.start_char - 3000), min(len(text), sent.end_char + 3000)
+    para_start = text.rfind("\n", lo, sent.start_char) + 1 or lo
+    para_start = max(para_start, lo)
+    para_end = text.find("\n", sent.end_char, hi)
+    para_end = hi if para_end < 0 else para_end
     best, best_d = None, 10**9
     for m in _QUOTE_RE.finditer(text, para_start, para_end):
         d = 0 if m.start() <= sent.end_char and m.end() >= sent.start_char else min(
