@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .normalize.time import before, on_or_before
+from .normalize.time import MONTHS, before, on_or_before
 from .rules.vocab import load_vocab
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -143,14 +143,12 @@ _STATED = re.compile(r"\b(?:data|figures|prices|returns|performance|flows|number
 # a reprint: "the market commentary ... published on October 26"
 _REPRINT = re.compile(r"\b(?:first\s+|originally\s+)?published\s+on\s+" + _MON, re.IGNORECASE)
 _DATELINE_DATE = re.compile(r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri)day,?\s+)?" + _MON, re.IGNORECASE)
-_MONTH_NUMBERS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                               "oct", "nov", "dec"), 1)}
 
 
 def _named_day(m: re.Match, published: date) -> date | None:
     """The date a _MON match names; with no year, the latest such day on or before
     publication."""
-    month, day = _MONTH_NUMBERS[m.group("mon")[:3].lower()], int(m.group("day"))
+    month, day = MONTHS[m.group("mon")[:3].lower()], int(m.group("day"))
     year = int(m.group("year")) if m.group("year") else published.year
     try:
         d = date(year, month, day)

@@ -138,29 +138,17 @@ def _sentences(doc: Doc, body_start: int) -> list[Span]:
 MAX_SENTENCE = 3000
 
 
-def _sent_of(sents: list[Span], pos: int) -> Span | None:
-    """The sentence holding ``pos`` (sentences in text order: a binary search), or None
-    when there is none or it is longer than MAX_SENTENCE."""
-    i = bisect_right([s.start_char for s in sents], pos) - 1 if len(sents) < 64 else \
-        bisect_right(_starts(sents), pos) - 1
+def _sent_of(sents: list[Span], starts: list[int], pos: int) -> Span | None:
+    """The sentence holding ``pos`` (``starts``: the sentences' start offsets, in text
+    order, for a binary search), or None when there is none or it is longer than
+    MAX_SENTENCE."""
+    i = bisect_right(starts, pos) - 1
     if i < 0:
         return None
     s = sents[i]
     if not (s.start_char <= pos < s.end_char) or s.end_char - s.start_char > MAX_SENTENCE:
         return None
     return s
-
-
-_STARTS: dict[int, list[int]] = {}
-
-
-def _starts(sents: list[Span]) -> list[int]:
-    key = id(sents)
-    got = _STARTS.get(key)
-    if got is None or len(got) != len(sents):
-        _STARTS.clear()
-        got = _STARTS[key] = [s.start_char for s in sents]
-    return got
 
 
 def _clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
@@ -203,28 +191,16 @@ def _respectively(sent: Span) -> bool:
     return "respectively" in sent.text.lower()
 
 
-_REF_STARTS: dict[int, list[int]] = {}
-
-
-def _ref_starts(refs: list[Ref]) -> list[int]:
-    """Where each reference starts (refs are in text order): the sentence's references
-    by binary search, not by a pass over the article's every reference per number."""
-    key = id(refs)
-    got = _REF_STARTS.get(key)
-    if got is None or len(got) != len(refs):
-        _REF_STARTS.clear()
-        got = _REF_STARTS[key] = [r.start for r in refs]
-    return got
-
-
-def _assign(group: list[Candidate], refs: list[Ref], text: str, *, kinds: tuple[str, ...] | None,
+def _assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text: str, *,
+            kinds: tuple[str, ...] | None,
             prefer_prep: bool) -> list[Ref | None]:
     """The ticker each number in the group is about."""
     first, last = group[0], group[-1]
     sent = first.sent
     lo, hi = _clause_bounds(sent, first.start, last.end)
-    starts = _ref_starts(refs)
-    nearby = refs[bisect_right(starts, sent.start_char - 1):bisect_right(starts, sent.end_char)]
+    # the sentence's references by binary search (``ref_starts``: where each starts, in
+    # text order), not a pass over the article's every reference per number
+    nearby = refs[bisect_right(ref_starts, sent.start_char - 1):bisect_right(ref_starts, sent.end_char)]
     in_sent = [r for r in nearby if (kinds is None or r.kind in kinds)
                and sent.start_char <= r.start and r.end <= sent.end_char]
     left = [r for r in in_sent if r.end <= first.start and r.start >= lo]
@@ -515,11 +491,12 @@ def quote_chip(text: str, start: int, end: int) -> bool:
 def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Return]:
     text = doc.text
     sents = _sentences(doc, body_start)
+    starts, ref_starts = [s.start_char for s in sents], [r.start for r in refs]
     cands = []
     for s in doc.spans.get(ext.PERCENT, []):
         if s.start_char < body_start or s._.x_kind == "pp" or quote_chip(text, s.start_char, s.end_char):
             continue
-        sent = _sent_of(sents, s.start_char)
+        sent = _sent_of(sents, starts, s.start_char)
         if sent is None:
             continue
         cands.append(Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign,
@@ -527,7 +504,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
     last_fc: Window | None = None
     prev_end = 0
     for group in _groups(cands, text):
-        targets = _assign(group, refs, text, kinds=None, prefer_prep=False)
+        targets = _assign(group, refs, ref_starts, text, kinds=None, prefer_prep=False)
         grouped_signed = len(group) > 1 and any(c.sign is not None for c in group)
         subj = min((r.start for r in targets if r is not None), default=None)
         g_prev_end = prev_end
@@ -643,17 +620,18 @@ _DEFINITE_FLOW = re.compile(r"\b(?:[Tt]he|[Tt]hose|[Tt]hese|[Tt]his)\s(?:net\s)?
 def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int) -> Iterator[Flow]:
     text = doc.text
     sents = _sentences(doc, body_start)
+    starts, ref_starts = [s.start_char for s in sents], [r.start for r in refs]
     cands = []
     for s in doc.spans.get(ext.MONEY, []):
         if s.start_char < body_start:
             continue
-        sent = _sent_of(sents, s.start_char)
+        sent = _sent_of(sents, starts, s.start_char)
         if sent is None:
             continue
         cands.append(Candidate(s.start_char, s.end_char, s._.x_value, None, s._.x_sign, s._.x_qualifier, sent,
                                s._.x_role_probs))
     for group in _groups(cands, text):
-        targets = _assign(group, refs, text, kinds=FUND_KINDS, prefer_prep=True)
+        targets = _assign(group, refs, ref_starts, text, kinds=FUND_KINDS, prefer_prep=True)
         for c, ref in zip(group, targets):
             if ref is None and _DEFINITE_FLOW.search(c.sent.text):
                 # "Yet the flows keep coming, including $1.4 billion last week.": the fund

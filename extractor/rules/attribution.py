@@ -336,8 +336,7 @@ def _quoted_text(doc: Doc, sent: Span) -> str | None:
     if text is None:  # Doc.text joins every token again on each access: read it once
         text = doc.user_data["x_text"] = doc.text
     lo, hi = max(0, sent.start_char - 3000), min(len(text), sent.end_char + 3000)
-    para_start = text.rfind("\n", lo, sent.start_char) + 1 or lo
-    para_start = max(para_start, lo)
+    para_start = max(text.rfind("\n", lo, sent.start_char) + 1, lo)
     para_end = text.find("\n", sent.end_char, hi)
     para_end = hi if para_end < 0 else para_end
     best, best_d = None, 10**9
