@@ -158,7 +158,11 @@ def output_name(path: str | None) -> str:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for one NAME.json (NAME.txt for table) per article, created if "
                    "missing. Without it, everything goes to stdout.")
-def extract(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
+@click.option("--explain", is_flag=True,
+              help="Instead of the claims, print why: for every percent and dollar amount, what "
+                   "it was read as (a return, a flow, or not and why), which ticker and window "
+                   "it took and why, and why the sentence's other tickers were not chosen.")
+def extract(files: tuple[Path, ...], fmt: str, out: Path | None, explain: bool) -> None:
     """Print the claims found in files, as JSON, gold JSON or tables (no database).
 
     FILES are files or folders. NAME is the file's stem (d01.txt -> d01.json), or
@@ -169,8 +173,13 @@ def extract(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
 
     \b
         extractor extract ../shared/corpus-dev/*.txt --format gold --out out/
+        extractor extract corpus/seed-000.txt --explain
     """
     from .ingest import iter_articles
+
+    if explain:
+        _explain(files)
+        return
     from .report import facts_table
     from .schema import to_gold, to_json
     from .store import extract_each
@@ -208,6 +217,37 @@ def extract(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
             written += 1
     if out is not None:
         click.echo(f"wrote {written} file{'s' if written != 1 else ''} to {out}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _explain(files: tuple[Path, ...]) -> None:
+    """``extract --explain``: the decision behind every candidate number, per article."""
+    from .facts import format_decisions
+    from .errors import IngestError
+    from .ingest import iter_articles
+    from .pipeline import TooComplex, explain_article
+
+    _load_classifier()
+    failed = 0
+    for article in iter_articles(files, max_bytes=int(settings.get("max_bytes"))):
+        if isinstance(article, IngestError):
+            failed += 1
+            error(str(article))
+            continue
+        try:
+            facts, decisions = explain_article(article)
+        except TooComplex as exc:
+            failed += 1
+            error(f"{article.path}: {exc}")
+            continue
+        a = article.anchor
+        click.echo(f"== {article.path}  published {a.published or '(unknown)'}; figures as of "
+                   f"{a.asof or '(unknown)'}: {article.asof_reason or 'no sign in the text'}")
+        kept = sum(d.kept for d in decisions)
+        click.echo(f"   {len(decisions)} candidate numbers: {kept} kept, {len(decisions) - kept} not claims")
+        for line in format_decisions(decisions, article.text):
+            click.echo("   " + line)
     if failed:
         sys.exit(1)
 

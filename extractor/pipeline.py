@@ -101,6 +101,18 @@ def extract_article(article: Article, nlp=None) -> ArticleFacts:
     return next(extract_articles([article], nlp=nlp))
 
 
+def explain_article(article: Article, nlp=None):
+    """The article's facts and the decision behind every candidate number (kept or
+    rejected, with the rule or model that decided): ``extractor extract --explain``."""
+    from .facts import Explainer, assemble
+
+    check_size(article)
+    nlp = nlp or default_nlp()
+    explain = Explainer()
+    doc = nlp(_make_doc(nlp, article))
+    return assemble(doc, article, explain=explain), explain.decisions
+
+
 class TooComplex(Exception):
     """An article past the per-article budget (``max_seconds``, ``max_chars``): reported
     as "too complex: skipped" and the batch goes on."""

@@ -1,0 +1,77 @@
+"""Doc -> fact records: flows, returns, quotes, sentiment, and the article's tickers.
+
+The rule components have already placed ticker, money, percent, time and person spans
+on the Doc. This package decides which numbers are claims and whose they are, one
+concern per module:
+
+* ``candidates``: each percent and amount with its sentence, lists, table rows;
+* ``attach``: which ticker a number is about (a ranking over its sentence's references);
+* ``timing``: which time phrase governs it, or where its window was borrowed from;
+* ``returns`` / ``flows``: whether it is a return or a flow, its sign or direction;
+* ``quotes``: the stance of quoted words; ``limits``: every distance and threshold;
+* ``explain``: the decision records behind ``extractor extract --explain``.
+
+Functions take a Doc and yield plain records; nothing here touches a database.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..references import build_refs
+from ..rules.attribution import iter_quotes
+from ..schema import Article, ArticleFacts
+from ..windows import build_time_index
+from .explain import Decision, Explainer, format_decisions
+from .flows import dedupe_flows, iter_flows
+from .quotes import with_stance
+from .returns import dedupe_returns, iter_returns
+from .timing import flow_data_anchor
+
+__all__ = ["assemble", "Decision", "Explainer", "format_decisions", "iter_flows", "iter_returns"]
+
+
+def _headline_like(text: str, pos: int) -> bool:
+    """A short line with no closing punctuation: a headline or a heading."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    b = len(text) if b < 0 else b
+    if b - a > 300:  # a headline is short; a long line is prose, whatever its end
+        return False
+    line = text[a:b].strip()
+    return bool(line) and len(line.split()) <= 20 and not line.endswith((".", "!", ":", ";", ",", "”", '"'))
+
+
+def _titlelast(items, title_end: int, text: str = ""):
+    """Facts found in a headline only count when the body does not repeat them: the
+    body says it with its window and qualifiers."""
+    head = [x for x in items if x.start < title_end or (text and _headline_like(text, x.start))]
+    body = [x for x in items if x not in head]
+    return body + head
+
+
+def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer | None = None) -> ArticleFacts:
+    """All facts of one article (the Doc has been through ``nlp.build_nlp()``). With an
+    ``Explainer``, every candidate number's decision is recorded in it."""
+    from ..classify import iter_sentiment
+
+    body_start = article.body_start
+    refs, mentions = doc._.x_refs or build_refs(doc, body_start)
+    times = build_time_index(doc, article.anchor, body_start, since_close=True)
+    title_end = doc._.x_title_end or 0
+    text = doc.text
+    returns = dedupe_returns(_titlelast(list(iter_returns(doc, refs, times, article.anchor, body_start, explain)),
+                                        title_end, text), explain)
+    flow_anchor = flow_data_anchor(article.anchor)
+    flow_times = build_time_index(doc, flow_anchor, body_start)
+    flows = dedupe_flows(_titlelast(list(iter_flows(doc, refs, flow_times, flow_anchor, body_start, explain)),
+                                    title_end, text), explain)
+    quotes = tuple(with_stance(list(iter_quotes(doc)), classifier))
+    tickers: list[str] = []
+    for m in mentions:
+        if m.symbol not in tickers:
+            tickers.append(m.symbol)
+    sentiment = tuple(iter_sentiment(doc, refs, flows, returns, classifier=classifier, body_start=body_start))
+    return ArticleFacts(article=article, tickers=tuple(tickers), mentions=tuple(mentions),
+                        flows=tuple(sorted(flows, key=lambda f: f.start)),
+                        returns=tuple(sorted(returns, key=lambda r: r.start)),
+                        quotes=quotes, sentiment=sentiment)

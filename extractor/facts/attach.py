@@ -1,0 +1,132 @@
+"""Which ticker a number is about: a ranking over the references in its sentence.
+
+The rules rank the candidates in this order, and say which rule chose:
+a "respectively" list or a parenthesised pair maps numbers to tickers in order; for a
+flow, a preposition right after the amount names the fund ("$441.5 million from HYG");
+"a gain of 1% for the SPDR ..." names it right after; else the nearest ticker before the
+number in its clause (not one inside a relative clause, nor an index named as the owner
+of its members); else the first one after it in the sentence.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ..references import Ref
+from . import limits
+from .candidates import RELATIVE, Candidate, clause_bounds
+
+# "the best performer among the Dow's 30 components, up 47%": the owner, not the mover
+MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|"
+                        r"biggest|best|worst|top|largest|leading|laggards?|gainers?|losers?)\b", re.IGNORECASE)
+_PREP = re.compile(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in|out of|exited|vacated|left|to)\b")
+_FOR_OF = re.compile(r"\s?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?")
+
+
+@dataclass
+class Attachment:
+    ref: Ref | None
+    why: str
+    others: tuple[str, ...] = ()  # "SPY: farther from the number than TLT"
+
+
+def respectively(sent) -> bool:
+    return "respectively" in sent.text.lower()
+
+
+def _others(in_sent: list[Ref], chosen: Ref | None, reasons: dict[int, str]) -> tuple[str, ...]:
+    out, seen = [], set()
+    for r in in_sent:
+        if chosen is not None and r.symbol == chosen.symbol or r.symbol in seen:
+            continue
+        seen.add(r.symbol)
+        out.append(f"{r.symbol}: {reasons.get(id(r), 'not the nearest in its clause')}")
+    return tuple(out)
+
+
+def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text: str, *,
+           kinds: tuple[str, ...] | None, prefer_prep: bool) -> list[Attachment]:
+    """The ticker each number in the group is about, with why."""
+    first, last = group[0], group[-1]
+    sent = first.sent
+    lo, hi = clause_bounds(sent, first.start, last.end)
+    # the sentence's references by binary search (``ref_starts``: where each starts, in
+    # text order), not a pass over the article's every reference per number
+    nearby = refs[bisect_right(ref_starts, sent.start_char - 1):bisect_right(ref_starts, sent.end_char)]
+    in_sent = [r for r in nearby if (kinds is None or r.kind in kinds)
+               and sent.start_char <= r.start and r.end <= sent.end_char]
+    left = [r for r in in_sent if r.end <= first.start and r.start >= lo]
+    resp = respectively(sent)
+    if len(group) > 1:
+        distinct: list[Ref] = []
+        for r in reversed(left):
+            if not distinct or distinct[0].symbol != r.symbol:
+                distinct.insert(0, r)
+        paired_in_parens = "(" in text[max(lo, first.start - 3):first.start]
+        if len(distinct) >= len(group) and (paired_in_parens or resp):
+            # "XLF and KRE are down 4.1% and 9.6%, respectively": the last n references, in order
+            pool = distinct[-len(group):]
+            why = "a “respectively” list: in order" if resp else "a parenthesised list after the tickers: in order"
+            return [Attachment(r, why, _others(in_sent, r, {})) for r in pool]
+    out: list[Attachment] = []
+    for c in group:
+        reasons: dict[int, str] = {}
+        target, why = None, ""
+        right = [r for r in in_sent if r.start >= c.end and r.end <= hi]
+        if prefer_prep:
+            for r in right:
+                between = text[c.end:r.start]
+                # "$441.5 million from HYG", "$658 million was funneled into the ...": the
+                # preposition comes within a few words, before any new clause.
+                m = _PREP.match(between)
+                if m and len(between) <= limits.PREP_REACH and not re.search(
+                        r"[;.]|\b(?:while|but|whereas|and|although)\b", between[:m.end()]) and \
+                        len(between) - m.end() <= limits.PREP_TAIL and not re.search(
+                        r",\s(?:and|while|but)\b|\b(?:while|whereas|though|although)\b|;", between[m.end():]):
+                    target, why = r, f"named after the amount by “{m.group(0).split()[-1]}”"
+                    break
+        if target is None:
+            # "a gain of roughly 1% for the SPDR S&P 500 ETF Trust", "the 10.2% gain in the S&P 500"
+            for r in right:
+                if _FOR_OF.fullmatch(text[c.end:r.start]):
+                    target, why = r, f"named right after the number (“{text[c.end:r.start].strip()}”)"
+                break
+        if target is None:
+            lefts = [r for r in in_sent if r.end <= c.start and r.start >= lo]
+            for r in in_sent:
+                if r.end <= c.start and r.start < lo:
+                    reasons[id(r)] = "in another clause (before a semicolon or dash)"
+            # "the fund, which seeks three times the return of the Nasdaq-100 Index,
+            # tumbled 27.6%": a reference inside a relative clause is not the subject.
+            masked = [(sent.start_char + m.start(), sent.start_char + m.end())
+                      for m in RELATIVE.finditer(sent.text) if sent.start_char + m.end() <= c.start]
+            outside = [r for r in lefts if not any(a <= r.start < b for a, b in masked)]
+            if outside:
+                for r in lefts:
+                    if r not in outside:
+                        reasons[id(r)] = "inside a relative clause (“, which …,”)"
+                lefts = outside
+            owners = [r for r in lefts if MEMBERS_OF.match(text, r.end)]
+            for r in owners:
+                reasons[id(r)] = "named as the owner of what moved (“the Dow's components”, “IWM's largest sector”)"
+            lefts = [r for r in lefts if r not in owners]
+            if lefts:
+                target = lefts[-1]
+                why = "the anaphor “" + text[target.start:target.end] + "” (the latest fitting subject)" \
+                    if target.anaphor else "the nearest ticker before the number in its clause"
+                for r in lefts[:-1]:
+                    reasons.setdefault(id(r), f"farther from the number than {target.symbol}")
+        if target is None and right:
+            r = right[0]
+            gap = text[c.end:r.start]
+            if len(gap) <= limits.RIGHT_REACH and not re.search(r"\b(?:though|although|while|whereas|but)\b|;", gap):
+                target, why = r, "the first ticker after the number in its clause (none before it)"
+            else:
+                reasons[id(r)] = "after the number, past a clause break or too far"
+        for r in right:
+            reasons.setdefault(id(r), "after the number")
+        if target is None:
+            why = "no ticker in its clause" if not in_sent else "no ticker before it in its clause fits"
+        out.append(Attachment(target, why, _others(in_sent, target, reasons)))
+    return out

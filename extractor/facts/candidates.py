@@ -1,0 +1,141 @@
+"""Candidate numbers: each percent or dollar amount with its sentence, and the shared
+reading of the text around it (clauses, lists, table rows, web-page quote chips)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from . import limits
+
+
+@dataclass
+class Candidate:
+    start: int  # the number's char span
+    end: int
+    value: float
+    value_high: float | None
+    sign: int | None
+    qualifier: str | None
+    sent: Span
+    role_probs: dict[str, float] | None = None  # the classifier's view of this number
+    currency: str | None = None  # money: the currency the text wrote (None for percents)
+
+
+def role_confidence(c: Candidate, roles: tuple[str, ...]) -> float:
+    """The classifier's probability that the number plays one of ``roles`` (1.0 when
+    no classifier gave roles: the rules alone decided)."""
+    if not c.role_probs:
+        return 1.0
+    return round(sum(c.role_probs.get(r, 0.0) for r in roles), 4)
+
+
+def vetoed(c: Candidate, roles: tuple[str, ...], direct: bool = False) -> bool:
+    """True when the classifier puts at least ROLE_VETO of its probability on other
+    roles and the rules' own evidence is indirect. A cue that governs the number
+    outright ("rose 1.6%", "brought in $1 billion", "$2 billion of inflows") is the
+    rules' surest case; the model (0.90 on held-out roles) does not overrule it. Its
+    vetoes fall where the rules inferred the role from afar."""
+    if not c.role_probs or direct:
+        return False
+    return 1.0 - role_confidence(c, roles) >= limits.ROLE_VETO
+
+
+def veto_reason(c: Candidate, roles: tuple[str, ...]) -> str:
+    top = max(c.role_probs or {"?": 0}, key=lambda k: (c.role_probs or {}).get(k, 0))
+    return (f"the role classifier reads it as {top} ({(c.role_probs or {}).get(top, 0):.2f}); "
+            f"{'/'.join(roles)} {role_confidence(c, roles):.2f}, and no cue governs it outright")
+
+
+def sentences(doc: Doc, body_start: int) -> list[Span]:
+    return [s for s in doc.sents if s.end_char > body_start]
+
+
+def sent_of(sents: list[Span], starts: list[int], pos: int) -> Span | None:
+    """The sentence holding ``pos`` (``starts``: the sentences' start offsets, in text
+    order, for a binary search), or None when there is none or it is longer than
+    MAX_SENTENCE."""
+    i = bisect_right(starts, pos) - 1
+    if i < 0:
+        return None
+    s = sents[i]
+    if not (s.start_char <= pos < s.end_char) or s.end_char - s.start_char > limits.MAX_SENTENCE:
+        return None
+    return s
+
+
+def clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): split at semicolons and dashes."""
+    text = sent.text
+    off = sent.start_char
+    lo, hi = off, sent.end_char
+    for m in re.finditer(r";|\s[—–]\s|\s--\s", text):
+        p = off + m.start()
+        if p < start:
+            lo = off + m.end()
+        elif p >= end and p < hi:
+            hi = p
+    return lo, hi
+
+
+_LIST_GAP = re.compile(r"[\s,]*(?:\w+\s)?(?:YTD\s)?(?:and|versus|vs\.?|compared with|compared to|while|or|,)\s?[\s,]*",
+                       re.IGNORECASE)
+
+
+def groups(cands: list[Candidate], text: str) -> list[list[Candidate]]:
+    """Numbers listed together ("12.0% and 11.5%", "(+14.65% YTD versus 14.07%)",
+    "$986.2 million and $117.1 million, respectively") form one group."""
+    out: list[list[Candidate]] = []
+    for c in cands:
+        if out and out[-1][-1].sent.start == c.sent.start:
+            gap = text[out[-1][-1].end:c.start]
+            if len(gap) <= limits.GROUP_GAP and _LIST_GAP.fullmatch(gap) and "(" not in gap:
+                out[-1].append(c)
+                continue
+        out.append([c])
+    return out
+
+
+def in_table_row(text: str, pos: int) -> bool:
+    """A line of a pipe table ("SPY | -3,104.6 | 175,330.2 | -1.74%"): its columns are
+    not labelled here, so its numbers are not read as claims by the prose rules."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return text[a:len(text) if b < 0 else b].count("|") >= 2
+
+
+# A web page's live quote beside a name ("the Dow Jones Industrial Average DJIA, +0.03% has
+# slipped 2.3%"): the market when the page was saved, not a claim of the article.
+_CHIP_LEFT = re.compile(r"\b[A-Z][A-Z0-9.]{0,6},\s?$")
+_CHIP = re.compile(r"[+\-−]\d+\.\d\d%$")
+
+
+def quote_chip(text: str, start: int, end: int) -> bool:
+    return bool(_CHIP.match(text[start:end]) and _CHIP_LEFT.search(text, max(0, start - 10), start))
+
+
+RELATIVE = re.compile(r",\s(?:which|who|whose|that)\b[^,;]*,")
+NUMBER = re.compile(r"\d(?:\.\d+)?\s?(?:%|percent|per cent)|\$\s?\d[\d.,]*(?:\s?(?:billion|million|bn|mn|[bmk]))?",
+                    re.IGNORECASE)
+
+
+def clean_left(text: str) -> str:
+    """The words between a ticker and its number, with relative clauses (", which
+    holds ... at a 45% weight,") and anything before an earlier number cut out."""
+    text = RELATIVE.sub(",", text)
+    last_num = None
+    for last_num in NUMBER.finditer(text):
+        pass
+    return text[last_num.end():] if last_num else text
+
+
+def right_of(c: Candidate, text: str, n: int = 40) -> str:
+    return text[c.end:min(c.sent.end_char, c.end + n)]
+
+
+def decimals(x: float) -> int:
+    """Decimals written in ``x`` ("2.75" -> 2; "2e+16" -> 0)."""
+    s = f"{abs(float(x)):.12g}"
+    return len(s.split(".")[1]) if "." in s and "e" not in s else 0

@@ -1,0 +1,205 @@
+"""Fund flows: a dollar amount is a flow when a flow cue ("redemptions", "poured ...
+into") governs it and it is not assets under management, volume or a price.
+
+``iter_flows`` yields Flow records; with an ``Explainer`` every amount it looked at is
+recorded as kept or rejected, with the rule that decided.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from ..cues import FUND_KINDS, cue_re, has, last
+from ..references import Ref
+from ..rules import extensions as ext
+from ..schema import Anchor, Flow
+from ..windows import TimeIndex
+from . import limits
+from .attach import Attachment, assign
+from .candidates import Candidate, groups, role_confidence, sent_of, sentences, veto_reason, vetoed
+from .explain import Explainer
+from .timing import fallback, window_for, window_why
+
+
+@lru_cache(maxsize=1)
+def _flow_governs() -> tuple[re.Pattern, re.Pattern]:
+    """(phrase ending right before the amount, phrase starting right after it)."""
+    before = re.compile(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:about|nearly|roughly|some|"
+                        r"over|more than|almost|around|another|an additional|a net|a record|net)\s){0,2}$", re.I)
+    after = re.compile(r"\s*(?:" + cue_re("flow_governs_after").pattern + r")", re.I)
+    return before, after
+
+
+# "Average daily outflows from VNQ reached $158 million", "redemptions ... totaled $2 billion"
+_FLOW_NOUN_GOVERNS = re.compile(
+    r"\b(?:(?:in|out)flows?|redemptions|withdrawals|creations)\b[^.;$%]{0,45}?\b(?:reached|totall?ed|hit|topped|"
+    r"came to|amounted to|were|was|stood at|rose to|climbed to|swelled to|grew to)\s(?:(?:about|nearly|roughly|"
+    r"some|over|more than|almost|around|a record)\s)?$", re.IGNORECASE)
+
+
+def direct_flow_cue(c: Candidate, text: str) -> bool:
+    """A phrase that takes the amount as its object ("brought in $1 billion", "outflows
+    of $835 million", "pulled nearly $2 billion"), or one right after it ("$2 billion of
+    inflows", "$400 million in new assets", "$700 million has vacated IWM"): the
+    vocabularies flow_governs_before / flow_governs_after; or a flow noun whose verb
+    takes the amount ("outflows from VNQ reached $158 million")."""
+    if c.sign is not None:
+        return True
+    left = text[max(c.sent.start_char, c.start - limits.FLOW_GOVERNS_LEFT):c.start]
+    right = text[c.end:min(c.sent.end_char, c.end + limits.FLOW_GOVERNS_RIGHT)]
+    before, after = _flow_governs()
+    return bool(before.search(left) or after.match(right) or _FLOW_NOUN_GOVERNS.search(left))
+
+
+def flow_direction(c: Candidate, text: str) -> str | None:
+    """inflow / outflow from the sign or the nearest flow cue; None when no cue."""
+    if c.sign is not None:
+        return "inflow" if c.sign > 0 else "outflow"
+    left = text[max(c.sent.start_char, c.start - limits.FLOW_CUE_LEFT):c.start]
+    right = text[c.end:min(c.sent.end_char, c.end + limits.FLOW_CUE_RIGHT)]
+    li, lo = last("inflow", left), last("outflow", left)
+    ri, ro = cue_re("inflow").search(right), cue_re("outflow").search(right)
+    best = None  # (distance, direction)
+    for m, d, side in ((li, "inflow", "l"), (lo, "outflow", "l"), (ri, "inflow", "r"), (ro, "outflow", "r")):
+        if m is None:
+            continue
+        dist = len(left) - m.end() if side == "l" else m.start()
+        word = m.group(0).lower()
+        if word in ("pulled", "pulling", "pull") and re.match(r"\s+in\b", (left[m.end():] if side == "l" else right[m.end():])):
+            d = "inflow"
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    if best is not None:
+        return best[1]
+    if has("flow_neutral", left[-60:] + " " + right[:40]):
+        return "inflow"
+    return None
+
+
+def not_flow(c: Candidate, text: str) -> tuple[str, str] | None:
+    """Why the amount is not a flow, as (reason, rule); None when it can be one."""
+    left = text[max(c.sent.start_char, c.start - 50):c.start].lower()
+    right = text[c.end:min(c.sent.end_char, c.end + 45)]
+    rl = right.lower()
+    # "the $12 billion iShares ... ETF", "The $7.9 billion fund": assets under management
+    if re.match(r"\s*(?:[A-Z]|i[A-Z]|fund\b|etf\b|etn\b|product\b|portfolio\b|vehicle\b|exchange-traded|"
+                r"bond fund|stock fund|equity fund)", right) and re.search(
+            r"\b(?:the|a|an|nearly|about|its|roughly|some|approximately|almost|over|than|record)\s*$", left):
+        return "a fund's size (“the $12 billion iShares … ETF”)", "rules:fund-size"
+    flow_verb_before = re.search(r"(?:took in|taking in|take in|brought in|pulled in|accumulated|amassed|attracted|"
+                                 r"gathered|added|drew|raked in|received|inflows? of|outflows? of)\s(?:\w+\s){0,2}$", left)
+    if re.search(r"\bassets\b[^$.;]{0,25}\bto\s(?:about\s|roughly\s|nearly\s|some\s)?$", left):
+        return "assets rising to a level (“boosted assets to $3.6 billion”)", "rules:assets-to"
+    m = None if flow_verb_before else re.match(
+        r"\s*(?:in\s(?:assets|aum|total assets)|of assets|in trading|in volume|worth of (?:shares|stock|trades)|"
+        r"a share|per share|in losses|in deposits|in debt|of debt|in bonds|of bonds|of chinese|in market value|"
+        r"in market cap|in revenue|in sales|in profit|in earnings)", rl)
+    if m:
+        return f"an amount of something else (“{m.group(0).strip()}”)", "rules:not-flow-noun"
+    if re.search(r"(?:assets under management|under management|assets|aum|market value|worth|volume|"
+                 r"valued at|market cap|capitalization)(?:\sof|\snow total|\stotal|\sto|\sreached|\sof about|"
+                 r"\sof roughly|\sof nearly|\sstood at|\srose to|\sfell to|\sclimbed to)?\s*(?:about|nearly|roughly|some|~)?\s*$", left) \
+            and not re.search(r"new (?:net )?(?:investment )?assets", left):
+        return "assets, volume or market value, not a flow", "rules:aum"
+    if re.search(r"\b(?:to|at)\s(?:about\s|roughly\s|nearly\s)?$", left) and not re.search(r"(?:outflows?|inflows?|redemptions|flows?)\b.{0,40}$", left):
+        return "a price or a level (“slid 12% to $44.45”)", "rules:level"
+    if re.search(r"\b(?:transaction|trade|deal|bet|loss|losses|profit|deposits|price|worth)\b[^$]{0,20}$", left):
+        return "a trade, a loss or a price, not a flow", "rules:not-flow-context"
+    return None
+
+
+_DEFINITE_FLOW = re.compile(r"\b(?:[Tt]he|[Tt]hose|[Tt]hese|[Tt]his)\s(?:net\s)?(?:in|out)?flows?\b|"
+                            r"\b[Tt]he\s(?:redemptions?|withdrawals?|influx|exodus)\b")
+_DAILY = re.compile(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b")
+_WEEKLY = re.compile(r"\bweekly\b.{0,30}\baverag|\baverag\w*\b.{0,30}\bweekly|\bper week\b")
+_MONTHLY = re.compile(r"\bmonthly\b.{0,30}\baverag|\baverag\w*\b.{0,30}\bmonthly|\bper month\b")
+
+
+def aggregation(sentence: str) -> str:
+    s = sentence.lower()
+    if _DAILY.search(s):
+        return "daily_avg"
+    if _WEEKLY.search(s):
+        return "weekly_avg"
+    if _MONTHLY.search(s):
+        return "monthly_avg"
+    return "total"
+
+
+def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> list[Candidate]:
+    sents = sentences(doc, body_start)
+    starts = [s.start_char for s in sents]
+    out = []
+    for s in doc.spans.get(ext.MONEY, []):
+        if s.start_char < body_start:
+            continue
+        c = Candidate(s.start_char, s.end_char, s._.x_value, None, s._.x_sign, s._.x_qualifier,
+                      sent_of(sents, starts, s.start_char), s._.x_role_probs, s._.x_currency)  # type: ignore[arg-type]
+        if c.sent is not None:
+            out.append(c)
+        elif explain is not None:
+            explain.reject("flow", c, "its sentence is longer than MAX_SENTENCE (a table run together)",
+                           "limits:MAX_SENTENCE")
+    return out
+
+
+def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int,
+               explain: Explainer | None = None) -> Iterator[Flow]:
+    text = doc.text
+    ref_starts = [r.start for r in refs]
+    for group in groups(candidates(doc, body_start, explain), text):
+        targets = assign(group, refs, ref_starts, text, kinds=FUND_KINDS, prefer_prep=True)
+        for c, att in zip(group, targets):
+            if att.ref is None and _DEFINITE_FLOW.search(c.sent.text):
+                # "Yet the flows keep coming, including $1.4 billion last week.": the fund
+                # the article was just talking about.
+                prior = [r for r in refs if r.end <= c.sent.start_char and r.kind in FUND_KINDS]
+                if prior:
+                    att = Attachment(prior[-1], "“the flows”: the fund the article was just talking about",
+                                     att.others)
+            ref = att.ref
+            why = None
+            if ref is None:
+                why = (att.why, "rules:attach")
+            elif c.value < limits.MIN_FLOW_USD:
+                why = (f"less than MIN_FLOW_USD ({limits.MIN_FLOW_USD:,})", "limits:MIN_FLOW_USD")
+            else:
+                why = not_flow(c, text)
+                if why is None and vetoed(c, ("flow",), direct=direct_flow_cue(c, text)):
+                    why = (veto_reason(c, ("flow",)), "model:role-veto")
+            direction = flow_direction(c, text) if why is None else None
+            if why is None and direction is None:
+                why = ("no inflow or outflow cue near it", "rules:no-direction")
+            if why is not None:
+                if explain is not None:
+                    explain.reject("flow", c, *why, ticker=ref, ticker_why=att.why, others=att.others)
+                continue
+            own = window_for(c, times, text)
+            window = own or times.inherited(c.start, text) or fallback(c, times, text)
+            ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.start
+            ev_end = max(ref.end, c.end) if ref.end <= c.sent.end_char else c.end
+            if explain is not None:
+                explain.keep("flow", c, f"{direction}: a flow cue governs it", "rules" + (
+                    "+model" if c.role_probs else ""), ref.symbol, att.why, att.others, window,
+                    window_why(window, own is not None, text))
+            yield Flow(ticker=ref.symbol, direction=direction, amount_usd=c.value, start=ev_start, end=ev_end,
+                       qualifier=c.qualifier, aggregation=aggregation(c.sent.text), window=window,
+                       source="model" if c.role_probs else "rules", confidence=role_confidence(c, ("flow",)))
+
+
+def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Flow]:
+    seen, out = set(), []
+    for f in items:
+        key = (f.ticker, f.direction, round(f.amount_usd, -3), f.aggregation)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+        elif explain is not None:
+            for d in explain.decisions:
+                if d.kind == "flow" and d.kept and d.ticker == f.ticker and f.start <= d.start and d.end <= f.end:
+                    d.kept, d.reason, d.rule = False, "the same flow said again", "rules:dedupe"
+                    break
+    return out

@@ -1,0 +1,292 @@
+"""Percent returns: a percent is a return when a movement cue ("fell", "up", "+")
+governs it and no non-return cue ("expense ratio", "of assets", "yield") does.
+
+``iter_returns`` yields Return records; with an ``Explainer`` every percent it looked
+at is recorded as kept or rejected, with the rule that decided.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from ..cues import cues, has
+from ..references import Ref
+from ..rules import extensions as ext
+from ..schema import Anchor, Return, Window
+from ..windows import TimeIndex
+from . import limits
+from .attach import assign
+from .candidates import (Candidate, clean_left, decimals, groups, in_table_row, quote_chip, right_of,
+                         role_confidence, sent_of, sentences, veto_reason, vetoed)
+from .explain import Explainer
+from .timing import DAY_MOVE, borrowed, fallback, intraday, window_for, window_why
+
+RETURN_ROLES = ("return", "forecast")
+
+# "annualized return of Ark Innovation totaled only 6.01%"
+_RETURN_NOUN_GOVERNS = re.compile(
+    r"\b(?:returns?|performance|gains?|loss(?:es)?|declines?|drops?|advances?)\b[^.;%$]{0,45}?\b(?:totall?ed|"
+    r"was|were|is|are|of|stood at|came to|reached|amounted to|by)\s(?:only\s|just\s|about\s|roughly\s|nearly\s|"
+    r"almost\s|some\s|around\s)?$", re.IGNORECASE)
+_NOUN_COMPLEMENT = re.compile(r"\s*(?:of|in)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def move_re() -> re.Pattern:
+    words = sorted(set(cues()["return_up"]) | set(cues()["return_down"]), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+
+
+_DOWN = frozenset(w.lower() for w in cues()["return_down"])
+# "8% below its July 31 record close", "13 per cent above its June 16 low"
+ABOVE_BELOW = re.compile(r"\s*(above|below|off)\s(?:its|their|the|a)\b[^.;,]{0,30}?\b(?:low|high|peak|record|"
+                         r"close|level|average|top|bottom)\b", re.IGNORECASE)
+
+
+def moves(text: str) -> list[tuple[int, int]]:
+    """(position, +1/-1) of every movement cue, longest cue first, so "gave up" is
+    one falling cue and not a rising "up"."""
+    return [(m.start(), -1 if m.group(0).lower() in _DOWN else 1) for m in move_re().finditer(text)]
+
+
+def direct_return_cue(c: Candidate, text: str) -> bool:
+    """A movement cue within three words before the number ("added 1.8%", "is still up
+    roughly 40%"), a signed number, a cue right after it ("a 5% gain", "8% below its
+    high"), or a return noun whose verb takes the number ("return ... totaled 6.01%")."""
+    if c.sign is not None:
+        return True
+    left = text[max(c.sent.start_char, c.start - limits.RETURN_CUE_LEFT):c.start]
+    right = text[c.end:min(c.sent.end_char, c.end + limits.RETURN_CUE_RIGHT)]
+    if move_re().search(" ".join(left.split()[-3:])) or ABOVE_BELOW.match(right):
+        return True
+    first = " ".join(right.split()[:1])
+    if move_re().match(first) or re.match(r"(?:gain|loss|decline|drop|advance|return|rise|fall)s?\b", first, re.I):
+        return True
+    return bool(_RETURN_NOUN_GOVERNS.search(left))
+
+
+def return_sign(left: str, right: str) -> int:
+    """The movement cue nearest the number decides the sign."""
+    ab = ABOVE_BELOW.match(right)
+    if ab:
+        return 1 if ab.group(1).lower() in ("above", "over") else -1
+    r = moves(right[:25])
+    if r and r[0][0] <= 14:
+        return r[0][1]  # "closed 14% lower", "a 2.93% fall"
+    lm = moves(left)
+    if lm:
+        return lm[-1][1]
+    return r[0][1] if r else 1
+
+
+_NOT_RETURN_SUBJECT = re.compile(
+    r"\b(?:futures|shares outstanding|share count|yields?|short interest|assets|volume|holdings|weight(?:ing)?s?|"
+    r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
+_PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
+_RATIO_NOUN = re.compile(
+    r"\s*(?:\d+-month\s|\d+-year\s|annual\s|trailing\s)?(?:yield|expense ratio|stake|weight|weighting|"
+    r"allocation|share\b|discount|premium|coupon|dividend|interest|rate|fee|chance|probability|odds|"
+    r"margin|tariff|annualized yield|distribution)", re.IGNORECASE)
+_LEVEL = re.compile(r"\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$")
+
+
+def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_start: int | None = None,
+               prev_end: int = 0) -> tuple[str, str] | None:
+    """Why the percent is not a return, as (reason, rule); None when it is one."""
+    if ref_start is not None and _NOT_RETURN_SUBJECT.search(text[max(c.sent.start_char, ref_start - 30):ref_start]):
+        return "its subject is not the price (futures, yield, assets, volume …)", "rules:not-return-subject"
+    left_full = clean_left(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    if re.search(r"(?:\b(?:not|never)|n['’]t)\s(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")",
+                 left_full + " " + right_of(c, text)) \
+            or re.search(r"\b(?:not|never)\s(?:[\w-]+\s){0,2}?(?:suffered|seen|posted|had)\b", left_full):
+        return "a negated move (“has not suffered a 5% pullback”)", "rules:negated"
+    if _HYPOTHETICAL.search(text[max(c.sent.start_char, ref_end, prev_end):c.start]) or \
+            re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", c.sent.text):
+        return "a hypothetical move (“can fall 30%”, “would take”)", "rules:hypothetical"
+    left = left_full[-70:]
+    right = text[c.end:min(c.sent.end_char, c.end + limits.RETURN_CUE_RIGHT)]
+    near_left = " ".join(left.split()[-4:])
+    if _PART_OF.match(right):
+        return f"a share of something (“{right.strip()[:20]}”)", "rules:part-of"
+    m = _RATIO_NOUN.match(right)
+    if m:
+        return f"a ratio, not a move (“{m.group(0).strip()}”)", "rules:ratio-noun"
+    if has("not_return", near_left + " " + right[:12]) or has("not_return", left[-40:]):
+        return "a non-return cue near it (vocabulary not_return)", "rules:not-return-cue"
+    if _LEVEL.search(left):
+        return "a level (“to 2.9%”, “at 35 percent”), not a move", "rules:level"
+    if c.sign is not None or grouped_signed:
+        return None
+    if ABOVE_BELOW.match(right):
+        return None  # "8% below its July 31 record close"
+    anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
+    wide = clean_left(text[max(c.sent.start_char, prev_end, anchor_pos - limits.RETURN_SUBJECT_REACH):c.start])
+    if moves(wide) or re.match(r"\s*(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")", right):
+        return None
+    return "no movement cue between its ticker and it, nor right after it", "rules:no-move-cue"
+
+
+def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
+    """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
+    increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
+    lo = max(c.sent.start_char, min(ref_start, c.start) - limits.FORECAST_LEFT)
+    left = text[lo:c.start]
+    cut = None
+    for m in re.finditer(r"\bwhile\b|\bbut\b|\bwhereas\b|;|\bafter\b|\bsince\b", left):
+        if lo + m.end() <= min(ref_start, c.start):
+            cut = m.end()
+    if cut is not None:
+        left = left[cut:]
+    right = text[c.end:c.sent.end_char]
+    if has("forecast", left) or re.search(r"out of the question|in the cards", right[:80]):
+        return True
+    if published and window.end and window.end > published:
+        return True
+    return False
+
+
+def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> list[Candidate]:
+    text = doc.text
+    sents = sentences(doc, body_start)
+    starts = [s.start_char for s in sents]
+    out = []
+    for s in doc.spans.get(ext.PERCENT, []):
+        if s.start_char < body_start:
+            continue
+        c = Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign,
+                      s._.x_qualifier, None, s._.x_role_probs)  # type: ignore[arg-type]
+        if s._.x_kind == "pp":
+            why = ("percentage points: a change of a rate, not a return", "rules:pp")
+        elif quote_chip(text, s.start_char, s.end_char):
+            why = ("a web page's live quote chip beside a symbol", "rules:quote-chip")
+        else:
+            c.sent = sent_of(sents, starts, s.start_char)
+            why = None if c.sent is not None else ("its sentence is longer than MAX_SENTENCE (a table run "
+                                                   "together)", "limits:MAX_SENTENCE")
+        if why is None:
+            out.append(c)
+        elif explain is not None:
+            explain.reject("return", c, *why)
+    return out
+
+
+def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int,
+                 explain: Explainer | None = None) -> Iterator[Return]:
+    text = doc.text
+    ref_starts = [r.start for r in refs]
+    cands = candidates(doc, body_start, explain)
+    last_fc: Window | None = None
+    prev_end = 0
+    for group in groups(cands, text):
+        targets = assign(group, refs, ref_starts, text, kinds=None, prefer_prep=False)
+        grouped_signed = len(group) > 1 and any(c.sign is not None for c in group)
+        subj = min((a.ref.start for a in targets if a.ref is not None), default=None)
+        g_prev_end = prev_end
+        prev_end = group[-1].end
+        lead_sign: int | None = None
+        for i, (c, att) in enumerate(zip(group, targets)):
+            ref = att.ref
+            if i == 0:
+                lead_direct = direct_return_cue(c, text)
+            # "are down 3.2% and 3.1%": a bare list member shares the lead's cue; "5 percent,
+            # while 32 percent of its assets ..." has its own complement and does not
+            bare = i > 0 and not _NOUN_COMPLEMENT.match(text[c.end:c.end + 10])
+            direct = direct_return_cue(c, text) or (lead_direct and (i == 0 or bare))
+            why = None
+            if ref is None:
+                why = (att.why, "rules:attach")
+            elif in_table_row(text, c.start):
+                why = ("a cell of a pipe table the prose rules do not read", "rules:table-row")
+            elif vetoed(c, RETURN_ROLES, direct=direct):
+                rules = not_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
+                                   ref.start) if explain is not None else None
+                why = (veto_reason(c, RETURN_ROLES) + (f" (the rules agree: {rules[0]})" if rules else ""),
+                       "model:role-veto")
+            follows_lead = i > 0 and lead_sign is not None
+            if why is None and not follows_lead:
+                why = not_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
+                                 subj if len(group) > 1 else ref.start,
+                                 g_prev_end if g_prev_end >= c.sent.start_char else 0)
+            if why is not None:
+                if explain is not None:
+                    explain.reject("return", c, *why, ticker=ref, ticker_why=att.why, others=att.others)
+                continue
+            left = text[max(c.sent.start_char, ref.end if ref.end <= c.start else c.sent.start_char):c.start]
+            right = text[c.end:min(c.sent.end_char, c.end + limits.RETURN_CUE_RIGHT)]
+            sign = c.sign if c.sign is not None else (lead_sign if follows_lead else
+                                                      return_sign(left[-limits.RETURN_CUE_LEFT:], right))
+            if i == 0:
+                lead_sign = sign
+            lo_v = sign * c.value
+            hi_v = sign * c.value_high if c.value_high is not None else None
+            own = window_for(c, times, text)
+            window = own or fallback(c, times, text)
+            fc = is_forecast(c, text, window, anchor.published, ref.start)
+            if own is None:
+                took = replace(last_fc, source=borrowed(last_fc, c.start, text, times)) if fc and last_fc else None
+                if took is None and times.frame is not None and not times.under_heading(c.start, text) \
+                        and DAY_MOVE.search(text, c.sent.start_char, c.end + 40):
+                    took = times.frame  # "slid 634.76 points, or 5.6 percent, to 10,809.85": the day's move
+                window = took or times.inherited(c.start, text) or window
+            if fc:
+                window = times.as_forecast(window)
+                last_fc = window
+            window = intraday(c, window, text, anchor, fc)
+            ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
+            ev_end = max(ref.end, c.end)
+            qual = c.qualifier
+            if qual is None and re.search(r"\bannuali[sz]ed\b", text[c.sent.start_char:c.end]):
+                qual = "annualized"
+            if explain is not None:
+                reason = ("a list member after a move" if follows_lead else
+                          "a movement cue governs it") + (f", sign {'+' if sign > 0 else '-'}"
+                                                          f"{' (written)' if c.sign is not None else ' from the cue'}")
+                explain.keep("return", c, ("forecast: " if fc else "realized: ") + reason,
+                             "rules" + ("+model" if c.role_probs else ""), ref.symbol, att.why, att.others,
+                             window, window_why(window, own is not None, text))
+            yield Return(ticker=ref.symbol, value_pct=round(lo_v, 4), start=ev_start, end=ev_end,
+                         value_pct_high=round(hi_v, 4) if hi_v is not None else None,
+                         kind="forecast" if fc else "realized", qualifier=qual, window=window,
+                         source="model" if c.role_probs else "rules",
+                         confidence=role_confidence(c, RETURN_ROLES))
+
+
+def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> list[Return]:
+    """One record per claim: the same ticker and figure said twice (or rounded: 2.75 and
+    2.8) is one, keeping the more precise figure."""
+    out: list[Return] = []
+    for r in items:
+        dup = None
+        for i, o in enumerate(out):
+            if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high:
+                continue
+            if o.value_pct == r.value_pct:
+                dup = i
+                break
+            a, b = sorted((o, r), key=lambda x: decimals(x.value_pct))
+            if (a.value_pct > 0) == (b.value_pct > 0) and round(b.value_pct, decimals(a.value_pct)) == a.value_pct:
+                dup = i
+                out[i] = b if b is r else o  # keep the more precise figure
+                break
+        if dup is None:
+            out.append(r)
+    if explain is not None:
+        kept = {(r.start, r.end, r.ticker, r.value_pct) for r in out}
+        for r in items:
+            if (r.start, r.end, r.ticker, r.value_pct) not in kept:
+                explain.drop_later("return", *_number_span(r, explain), reason="the same claim said again "
+                                   "(same ticker and figure)", rule="rules:dedupe")
+    return out
+
+
+def _number_span(record, explain: Explainer) -> tuple[int, int]:
+    """The candidate number inside a record's evidence (the kept decision it came from)."""
+    for d in explain.decisions:
+        if d.kept and d.ticker == record.ticker and record.start <= d.start and d.end <= record.end:
+            return d.start, d.end
+    return record.start, record.end
