@@ -236,7 +236,7 @@ def _explain(files: tuple[Path, ...]) -> None:
             error(str(article))
             continue
         try:
-            facts, decisions = explain_article(article)
+            facts, decisions, notes = explain_article(article)
         except TooComplex as exc:
             failed += 1
             error(f"{article.path}: {exc}")
@@ -246,7 +246,7 @@ def _explain(files: tuple[Path, ...]) -> None:
                    f"{a.asof or '(unknown)'}: {article.asof_reason or 'no sign in the text'}")
         kept = sum(d.kept for d in decisions)
         click.echo(f"   {len(decisions)} candidate numbers: {kept} kept, {len(decisions) - kept} not claims")
-        for line in format_decisions(decisions, article.text):
+        for line in notes + format_decisions(decisions, article.text):
             click.echo("   " + line)
     if failed:
         sys.exit(1)

@@ -102,15 +102,16 @@ def extract_article(article: Article, nlp=None) -> ArticleFacts:
 
 
 def explain_article(article: Article, nlp=None):
-    """The article's facts and the decision behind every candidate number (kept or
-    rejected, with the rule or model that decided): ``extractor extract --explain``."""
+    """The article's facts, the decision behind every candidate number (kept or
+    rejected, with the rule or model that decided) and notes on the tables read:
+    ``extractor extract --explain``."""
     from .facts import Explainer, assemble
 
     check_size(article)
     nlp = nlp or default_nlp()
     explain = Explainer()
     doc = nlp(_make_doc(nlp, article))
-    return assemble(doc, article, explain=explain), explain.decisions
+    return assemble(doc, article, explain=explain), explain.decisions, explain.notes
 
 
 class TooComplex(Exception):

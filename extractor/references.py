@@ -111,7 +111,8 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
         if _is_org_mention(doc, s, text):
             continue
         mentions.append(Mention(symbol=s._.x_symbol, start=s.start_char, end=s.end_char, text=s.text,
-                                kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol"))
+                                kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol",
+                                symbol_source=s._.x_symbol_source or "table"))
         refs.append(Ref(s._.x_symbol, s._.x_kind or "unknown", s.start_char, s.end_char))
     text = doc.text
     anaphors: list[Ref] = []

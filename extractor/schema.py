@@ -96,14 +96,15 @@ class Mention:
     text: str
     kind: str = "unknown"  # index | etf | etn | stock | fund | unknown
     name: str | None = None
-    via: str = "symbol"  # exchange | paren | cashtag | symbol | name | alias | anaphor
+    via: str = "symbol"  # exchange | paren | cashtag | symbol | name | alias | anaphor | table
+    symbol_source: str = "table"  # table: in the symbol table; pattern: recognised by its form only
 
 
 @dataclass(frozen=True)
 class Flow:
     ticker: str
     direction: str  # inflow | outflow
-    amount_usd: float
+    amount_usd: float | None  # US dollars; None when the text wrote another currency
     start: int
     end: int
     qualifier: str | None = None
@@ -111,6 +112,8 @@ class Flow:
     window: Window = field(default_factory=Window)
     source: str = "rules"
     confidence: float = 1.0
+    currency: str = "USD"  # ISO code of the currency the text wrote
+    amount: float | None = None  # the amount in ``currency`` (= amount_usd for USD)
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def to_gold(facts: ArticleFacts, name: str | None = None) -> dict[str, Any]:
                 "ticker": f.ticker,
                 "direction": f.direction,
                 "amount_usd": f.amount_usd,
+                **({"currency": f.currency, "amount": f.amount} if f.currency != "USD" else {}),
                 "qualifier": f.qualifier,
                 "aggregation": f.aggregation,
                 "window": window_gold(f.window),

@@ -310,9 +310,23 @@ DROP INDEX IF EXISTS idx_quotes_ticker;
 """)
 
 
+def m006_symbol_source_and_currency(db: Database) -> None:
+    """Where a symbol came from (``mentions.symbol_source``: table = in the symbol table,
+    pattern = recognised by its form alone, e.g. a fund table's Ticker column), and the
+    currency a flow was written in (``flows.currency``, ``flows.amount`` in it;
+    ``amount_usd`` stays NULL unless the text wrote dollars)."""
+    db.executescript("""
+ALTER TABLE mentions ADD COLUMN symbol_source TEXT NOT NULL DEFAULT 'table';
+ALTER TABLE flows ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+ALTER TABLE flows ADD COLUMN amount REAL;          -- in ``currency``, as written
+UPDATE flows SET amount = amount_usd WHERE amount IS NULL;
+""")
+
+
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
 MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks,
-                                                m003_review, m004_window_sources, m005_identity]
+                                                m003_review, m004_window_sources, m005_identity,
+                                                m006_symbol_source_and_currency]
 
 
 class _Migrations(Migrations):
@@ -446,6 +460,8 @@ def fact_key(table: str, row: dict[str, Any]) -> str:
     """
     if table == "flows":
         parts = [_canon(row.get("ticker")), row.get("direction"), _num(row.get("amount_usd"))]
+        if (row.get("currency") or "USD") != "USD":
+            parts += [row.get("currency"), _num(row.get("amount"))]
     elif table == "returns":
         parts = [_canon(row.get("ticker")), _num(row.get("value_pct")), row.get("kind") or "realized"]
     elif table == "quotes":
@@ -481,9 +497,11 @@ def fact_rows(facts: ArticleFacts) -> dict[str, list[dict[str, Any]]]:
                 "extractor_version": version, **extra}
 
     rows = {
-        "mentions": [common(m, symbol=m.symbol, name=m.name, kind=m.kind, text=m.text, via=m.via)
+        "mentions": [common(m, symbol=m.symbol, name=m.name, kind=m.kind, text=m.text, via=m.via,
+                            symbol_source=m.symbol_source)
                      for m in facts.mentions],
         "flows": [common(f, ticker=f.ticker, direction=f.direction, amount_usd=f.amount_usd,
+                         currency=f.currency, amount=f.amount if f.amount is not None else f.amount_usd,
                          qualifier=f.qualifier, aggregation=f.aggregation, **_window(f.window))
                   for f in facts.flows],
         "returns": [common(r, ticker=r.ticker, value_pct=r.value_pct, value_pct_high=r.value_pct_high,

@@ -22,7 +22,7 @@ def run(*args):
 
 def test_every_candidate_number_is_kept_or_rejected_with_a_reason(tmp_path: Path):
     article = article_from_text(STORY, published=date(2017, 8, 18), path="s.txt")
-    facts, decisions = explain_article(article)
+    facts, decisions, _ = explain_article(article)
     numbers = {article.text[d.start:d.end]: d for d in decisions}
     assert set(numbers) >= {"2.7 percent", "11 percent", "$700 million", "32 percent", "0.19 percent"}
     assert all(d.reason and d.rule for d in decisions)

@@ -25,6 +25,7 @@ from .explain import Decision, Explainer, format_decisions
 from .flows import dedupe_flows, iter_flows
 from .quotes import with_stance
 from .returns import dedupe_returns, iter_returns
+from .tables import read_tables
 from .timing import flow_data_anchor
 
 __all__ = ["assemble", "Decision", "Explainer", "format_decisions", "iter_flows", "iter_returns"]
@@ -59,13 +60,19 @@ def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer 
     times = build_time_index(doc, article.anchor, body_start, since_close=True)
     title_end = doc._.x_title_end or 0
     text = doc.text
-    returns = dedupe_returns(_titlelast(list(iter_returns(doc, refs, times, article.anchor, body_start, explain)),
-                                        title_end, text), explain)
     flow_anchor = flow_data_anchor(article.anchor)
+    tables = read_tables(text, refs, article.anchor, body_start, times)
+    skip = tables.covers if tables.spans else None
+    returns = dedupe_returns(_titlelast(list(iter_returns(doc, refs, times, article.anchor, body_start, explain,
+                                                          skip)) + tables.returns, title_end, text), explain)
     flow_times = build_time_index(doc, flow_anchor, body_start)
-    flows = dedupe_flows(_titlelast(list(iter_flows(doc, refs, flow_times, flow_anchor, body_start, explain)),
-                                    title_end, text), explain)
+    flows = dedupe_flows(_titlelast(list(iter_flows(doc, refs, flow_times, flow_anchor, body_start, explain,
+                                                    skip)) + tables.flows, title_end, text), explain)
+    if explain is not None:
+        explain.tables(tables, text)
     quotes = tuple(with_stance(list(iter_quotes(doc)), classifier))
+    if tables.mentions:
+        mentions = sorted([*mentions, *tables.mentions], key=lambda m: m.start)
     tickers: list[str] = []
     for m in mentions:
         if m.symbol not in tickers:

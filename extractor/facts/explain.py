@@ -31,6 +31,7 @@ class Explainer:
     """Collects decisions while facts are assembled (``assemble(..., explain=...)``)."""
 
     decisions: list[Decision] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # tables read, rows left alone
 
     def reject(self, kind: str, c, reason: str, rule: str, ticker=None, ticker_why=None,
                others: Iterable[str] = ()) -> None:
@@ -41,6 +42,21 @@ class Explainer:
              others: Iterable[str], window, window_why: str) -> None:
         self.decisions.append(Decision(kind, c.start, c.end, True, reason, rule, ticker, ticker_why,
                                        tuple(others), describe_window(window), window_why))
+
+    def tables(self, found, text: str) -> None:
+        """Each table read: its columns, and every figure it gave, as kept decisions."""
+        for t in found.tables:
+            cols = "; ".join(f"{c.concept}: “{c.heading}”" + (f" ×{c.scale:g}" if c.scale else "") +
+                             (f" → {describe_window(c.window)}" if c.concept not in ("other", "date") else "")
+                             for c in t.columns)
+            self.notes.append(f"table at {t.start}: {len(t.rows)} rows read; columns {cols}")
+            self.notes.extend("  " + n for n in t.notes)
+        for rec in [*found.flows, *found.returns]:
+            kind = "flow" if hasattr(rec, "direction") else "return"
+            self.decisions.append(Decision(kind, rec.start, rec.end, True, "a cell under a "
+                                           f"{kind} column of a table", "rules:table", rec.ticker,
+                                           "the fund of the row", (), describe_window(rec.window),
+                                           "the column's heading, else the table's caption"))
 
     def drop_later(self, kind: str, start: int, end: int, reason: str, rule: str) -> None:
         """A kept candidate removed after assembly (a duplicate, a headline repeat)."""

@@ -129,7 +129,7 @@ def aggregation(sentence: str) -> str:
     return "total"
 
 
-def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> list[Candidate]:
+def candidates(doc: Doc, body_start: int, explain: Explainer | None = None, skip=None) -> list[Candidate]:
     sents = sentences(doc, body_start)
     starts = [s.start_char for s in sents]
     out = []
@@ -138,7 +138,10 @@ def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> l
             continue
         c = Candidate(s.start_char, s.end_char, s._.x_value, None, s._.x_sign, s._.x_qualifier,
                       sent_of(sents, starts, s.start_char), s._.x_role_probs, s._.x_currency)  # type: ignore[arg-type]
-        if c.sent is not None:
+        if skip is not None and skip(c.start):
+            if explain is not None:
+                explain.reject("flow", c, "a table cell, read by the table reader", "rules:table")
+        elif c.sent is not None:
             out.append(c)
         elif explain is not None:
             explain.reject("flow", c, "its sentence is longer than MAX_SENTENCE (a table run together)",
@@ -147,10 +150,12 @@ def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> l
 
 
 def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int,
-               explain: Explainer | None = None) -> Iterator[Flow]:
+               explain: Explainer | None = None, skip=None) -> Iterator[Flow]:
+    """Flows in the prose (``skip(pos)``: True where a table reader already read the
+    amount)."""
     text = doc.text
     ref_starts = [r.start for r in refs]
-    for group in groups(candidates(doc, body_start, explain), text):
+    for group in groups(candidates(doc, body_start, explain, skip), text):
         targets = assign(group, refs, ref_starts, text, kinds=FUND_KINDS, prefer_prep=True)
         for c, att in zip(group, targets):
             if att.ref is None and _DEFINITE_FLOW.search(c.sent.text):
@@ -165,7 +170,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
             if ref is None:
                 why = (att.why, "rules:attach")
             elif c.value < limits.MIN_FLOW_USD:
-                why = (f"less than MIN_FLOW_USD ({limits.MIN_FLOW_USD:,})", "limits:MIN_FLOW_USD")
+                why = (f"less than MIN_FLOW_USD ({limits.MIN_FLOW_USD:,}): a price, not a flow", "limits:MIN_FLOW_USD")
             else:
                 why = not_flow(c, text)
                 if why is None and vetoed(c, ("flow",), direct=direct_flow_cue(c, text)):
@@ -185,15 +190,18 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 explain.keep("flow", c, f"{direction}: a flow cue governs it", "rules" + (
                     "+model" if c.role_probs else ""), ref.symbol, att.why, att.others, window,
                     window_why(window, own is not None, text))
-            yield Flow(ticker=ref.symbol, direction=direction, amount_usd=c.value, start=ev_start, end=ev_end,
-                       qualifier=c.qualifier, aggregation=aggregation(c.sent.text), window=window,
-                       source="model" if c.role_probs else "rules", confidence=role_confidence(c, ("flow",)))
+            currency = c.currency or "USD"
+            yield Flow(ticker=ref.symbol, direction=direction, amount_usd=c.value if currency == "USD" else None,
+                       start=ev_start, end=ev_end, qualifier=c.qualifier, aggregation=aggregation(c.sent.text),
+                       window=window, source="model" if c.role_probs else "rules",
+                       confidence=role_confidence(c, ("flow",)), currency=currency, amount=c.value)
 
 
 def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Flow]:
     seen, out = set(), []
     for f in items:
-        key = (f.ticker, f.direction, round(f.amount_usd, -3), f.aggregation)
+        key = (f.ticker, f.direction, f.currency, round(f.amount if f.amount is not None else f.amount_usd or 0, -3),
+               f.aggregation)
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -150,7 +150,7 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
     return False
 
 
-def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> list[Candidate]:
+def candidates(doc: Doc, body_start: int, explain: Explainer | None = None, skip=None) -> list[Candidate]:
     text = doc.text
     sents = sentences(doc, body_start)
     starts = [s.start_char for s in sents]
@@ -160,7 +160,9 @@ def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> l
             continue
         c = Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign,
                       s._.x_qualifier, None, s._.x_role_probs)  # type: ignore[arg-type]
-        if s._.x_kind == "pp":
+        if skip is not None and skip(s.start_char):
+            why = ("a table cell, read by the table reader", "rules:table")
+        elif s._.x_kind == "pp":
             why = ("percentage points: a change of a rate, not a return", "rules:pp")
         elif quote_chip(text, s.start_char, s.end_char):
             why = ("a web page's live quote chip beside a symbol", "rules:quote-chip")
@@ -176,10 +178,12 @@ def candidates(doc: Doc, body_start: int, explain: Explainer | None = None) -> l
 
 
 def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int,
-                 explain: Explainer | None = None) -> Iterator[Return]:
+                 explain: Explainer | None = None, skip=None) -> Iterator[Return]:
+    """Returns in the prose (``skip(pos)``: True where a table reader already read the
+    number)."""
     text = doc.text
     ref_starts = [r.start for r in refs]
-    cands = candidates(doc, body_start, explain)
+    cands = candidates(doc, body_start, explain, skip)
     last_fc: Window | None = None
     prev_end = 0
     for group in groups(cands, text):

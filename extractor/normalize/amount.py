@@ -44,11 +44,44 @@ _QUAL_CANON = {"an estimated": "about", "a record": None, "a net": None, "only":
 _SIGN = r"(?P<sign>[+\-−–](?=\s?[$\dU~]|\s?US)|minus\s+|plus\s+)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)"
 _SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn|mm|tn|[BbMmKkTt])\b)?"
+# The currency as written before the number: "US$", "$US", "A$", "$AU", "C$", "€", "EUR ",
+# "£"; a bare "$" is the US dollar (the genre's default). Longest first, so "$AU" is not "$".
+CURRENCY_MARKS = {
+    "US$": "USD", "$US": "USD", "USD": "USD", "U.S.$": "USD", "$": "USD",
+    "A$": "AUD", "AU$": "AUD", "$AU": "AUD", "$A": "AUD", "AUD": "AUD",
+    "C$": "CAD", "CA$": "CAD", "$CA": "CAD", "CAD": "CAD", "NZ$": "NZD", "NZD": "NZD",
+    "HK$": "HKD", "HKD": "HKD", "S$": "SGD", "SGD": "SGD",
+    "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "¥": "JPY", "JPY": "JPY", "CHF": "CHF",
+}
+# ... or as a word after it: "1.2 billion euros", "500 million pounds"
+CURRENCY_WORDS = {"dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+                  "sterling": "GBP", "yen": "JPY", "swiss francs": "CHF", "francs": "CHF",
+                  "australian dollars": "AUD", "canadian dollars": "CAD"}
+_MARK = "|".join((r"\$\s?" + re.escape(m[1:])) if m.startswith("$") else
+                 (r"(?<![A-Za-z])" + re.escape(m).replace(r"\$", r"\s?\$") + (r"\s?" if m.isalpha() else ""))
+                 for m in sorted(CURRENCY_MARKS, key=len, reverse=True))
+# "$378.3 and $7.4 million": a bare amount listed before a scaled one shares its scale;
+# "$US1.2 ($AU1.7) billion": the scale after a parenthesised conversion is both amounts'
+_SHARED_SCALE = re.compile(r"\s?(?:,\s?|\sand\s|\sor\s|\sto\s|\s?[-–]\s?|\s?\()")
+_SCALE_AFTER_PAREN = re.compile(r"\)\s?(trillion|billion|million)\b", re.IGNORECASE)
+_WORDS = "|".join(re.escape(w) for w in sorted(CURRENCY_WORDS, key=len, reverse=True))
 MONEY_RE = re.compile(
-    _SIGN + r"(?P<tilde>~\s?)?(?:US\s?\$|\$\s?US\s?|USD\s?|\$)\s?" + _NUM + _SCALE
-    + r"|" + _SIGN.replace("sign", "sign2") + r"(?P<num2>(?<![\d.])\d+(?:\.\d+)?)\s(?P<scale2>trillion|billion|million)\s(?:US\s)?dollars\b",
+    _SIGN + r"(?P<tilde>~\s?)?(?P<cur>" + _MARK + r")\s?" + _NUM + _SCALE
+    + r"|" + _SIGN.replace("sign", "sign2") + r"(?P<num2>(?<![\d.])\d+(?:\.\d+)?)\s(?P<scale2>trillion|billion|million)"
+    r"\s(?P<cur2>" + _WORDS + r")\b",
     re.IGNORECASE,
 )
+
+
+def currency_of(mark: str | None) -> str:
+    """ISO code of a written currency mark or word ("$AU" -> "AUD", "euros" -> "EUR")."""
+    if not mark:
+        return "USD"
+    key = "".join(mark.split())
+    for k, v in CURRENCY_MARKS.items():
+        if k.lower() == key.lower():
+            return v
+    return CURRENCY_WORDS.get(" ".join(mark.lower().split()), "USD")
 _WORD_NUMS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _FRACS = "|".join(sorted(FRACTION_WORDS, key=len, reverse=True))
 PERCENT_RE = re.compile(
@@ -75,11 +108,12 @@ MAX_PERCENT = 1e6
 class Quantity:
     start: int
     end: int
-    value: float  # USD for money, percentage points for percent
+    value: float  # money: in its currency (USD unless written otherwise); percent: percentage points
     sign: int | None = None  # +1/-1 when written in the text
     qualifier: str | None = None
     value_high: float | None = None  # second bound of a range
     unit: str = "usd"  # usd | pct | pp (percentage points)
+    currency: str | None = None  # money: ISO code of the currency written ("USD", "AUD", "EUR")
 
 
 def parse_number(text: str) -> float | None:
@@ -130,15 +164,29 @@ def qualifier_before(text: str, pos: int) -> tuple[str | None, int]:
 
 def find_money(text: str) -> list[Quantity]:
     """Every dollar amount in ``text`` with its written sign and qualifier."""
-    out = []
-    for m in MONEY_RE.finditer(text):
+    out: list[Quantity] = []
+    found = list(MONEY_RE.finditer(text))
+    for i, m in enumerate(found):
         if m.group("num2"):
-            num, scale, sign = m.group("num2"), m.group("scale2"), m.group("sign2")
+            num, scale, sign, cur = m.group("num2"), m.group("scale2"), m.group("sign2"), m.group("cur2")
         else:
-            num, scale, sign = m.group("num"), m.group("scale"), m.group("sign")
+            num, scale, sign, cur = m.group("num"), m.group("scale"), m.group("sign"), m.group("cur")
         value = parse_number(num)
         if value is None:
             continue
+        end = m.end()
+        if not scale and i + 1 < len(found) and not found[i + 1].group("num2") and found[i + 1].group("scale") \
+                and _SHARED_SCALE.fullmatch(text, m.end(), found[i + 1].start()):
+            scale = found[i + 1].group("scale")
+            if text[m.end():found[i + 1].start()].strip().startswith("("):
+                after = _SCALE_AFTER_PAREN.match(text, found[i + 1].end())
+                scale = None if after is None else scale
+        if not scale and (after := _SCALE_AFTER_PAREN.match(text, m.end())) is not None:
+            scale = after.group(1)  # the "$AU1.7" of "$US1.2 ($AU1.7) billion"
+        if not scale and i + 1 < len(found) and text[m.end():found[i + 1].start()].strip() == "(":
+            after = _SCALE_AFTER_PAREN.match(text, found[i + 1].end())
+            if after is not None:
+                scale = after.group(1)  # "$US1.2 ($AU1.7) billion"
         if scale:
             s = scale.lower()
             # a bare capital "M"/"B" after a number is a scale; "m"/"b" only when glued
@@ -148,7 +196,7 @@ def find_money(text: str) -> list[Quantity]:
         qual, _ = qualifier_before(text, m.start())
         if m.group("tilde"):
             qual = qual or "about"
-        out.append(Quantity(m.start(), m.end(), value, _sign(sign), qual, unit="usd"))
+        out.append(Quantity(m.start(), end, value, _sign(sign), qual, unit="usd", currency=currency_of(cur)))
     return out
 
 

@@ -30,7 +30,8 @@ _SPAN = {
     "x_value_high": None,
     "x_qualifier": None,
     "x_sign": None,         # +1 / -1 when the text writes a sign ("+$2.1 billion", "-3.05%")
-    "x_currency": None,     # money spans: ISO code of the currency written ("USD", "AUD", "EUR")
+    "x_currency": None,
+    "x_symbol_source": None,  # ticker spans: "table" (in the symbol table) | "pattern" (by form alone)     # money spans: ISO code of the currency written ("USD", "AUD", "EUR")
     "x_time": None,
     "x_role": None,         # money/percent spans: the classifier's role (labels.ROLES)
     "x_role_probs": None,   # ... and {role: probability} over all roles

@@ -21,6 +21,7 @@ def _to_span(doc: Doc, q: Quantity, label: str):
     span._.x_sign = q.sign
     span._.x_qualifier = q.qualifier
     span._.x_kind = q.unit
+    span._.x_currency = q.currency
     return span
 
 

@@ -105,6 +105,7 @@ class TickerRecognizer:
             span._.x_kind = info.kind if info else "unknown"
             span._.x_name = info.name if info else None
             span._.x_via = c.via
+            span._.x_symbol_source = "table" if info else "pattern"
             spans.append(span)
         return spans
 
