@@ -130,3 +130,56 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
             why = "no ticker in its clause" if not in_sent else "no ticker before it in its clause fits"
         out.append(Attachment(target, why, _others(in_sent, target, reasons)))
     return out
+
+
+# "GILD and CELG have both fallen 16.3%", "GLD and IAU each finished lower by 1.1%",
+# "gains of about 3.8 percent each": one figure said of every coordinated subject
+_DISTRIBUTIVE = re.compile(r"\b(?:each|both|all three|all four|all of them|apiece)\b", re.IGNORECASE)
+_COORDINATED = re.compile(r",|\band\b|&|\bas well as\b")
+_NOT_COORDINATED = re.compile(r"[;.]|\b(?:while|but|which|who|said|says|than|versus|vs)\b|\d")
+# "Both funds are higher by just over 2%", "the two ETFs fell 29%": the last funds named
+_PLURAL_ANAPHOR = re.compile(r"\b(?:[Bb]oth|[Tt]he two|[Tt]hese two|[Tt]hose two|[Tt]he pair of|[Aa]ll three|"
+                             r"[Tt]he three)\s(?:[\w-]+\s)?(?P<noun>funds|ETFs|ETNs|products|indexes|indices|"
+                             r"stocks|banks|names)\b")
+_HOW_MANY = {"both": 2, "two": 2, "pair": 2, "three": 3}
+
+
+def distributed(c: Candidate, att: Attachment, refs: list[Ref], ref_starts: list[int], text: str) -> list[Ref]:
+    """The other subjects a figure is said of ("X and Y each rose 2%"), in text order;
+    [] for a figure of one subject."""
+    sent = c.sent
+    lo, _ = clause_bounds(sent, c.start, c.end)
+    near = text[lo:min(sent.end_char, c.end + 12)]
+    m = _PLURAL_ANAPHOR.search(text, lo, c.start)
+    if m is not None and (att.ref is None or att.ref.start < m.start() or att.ref.start >= c.end or att.ref.anaphor):
+        n = _HOW_MANY.get(m.group(0).split()[-2].lower() if m.group(0).split()[0].lower() in ("the", "these", "those")
+                          else m.group(0).split()[0].lower(), 2)
+        funds = m.group("noun").lower() in ("funds", "etfs", "etns", "products")
+        prior: list[Ref] = []
+        for r in reversed(refs[:bisect_right(ref_starts, m.start()) ]):
+            if r.end > m.start() or (funds and r.kind not in ("etf", "etn", "fund", "unknown")) or r.anaphor:
+                continue
+            if all(p.symbol != r.symbol for p in prior):
+                prior.insert(0, r)
+            if len(prior) == n:
+                break
+        return prior if len(prior) == n else []
+    if att.ref is None or not _DISTRIBUTIVE.search(near):
+        return []
+    chain = [att.ref]
+    left = [r for r in refs[bisect_right(ref_starts, lo - 1):bisect_right(ref_starts, att.ref.start - 1)]
+            if r.end <= att.ref.start and not r.anaphor]
+    for r in reversed(left):
+        head = chain[0]
+        gap = text[r.end:head.start]
+        if r.symbol == head.symbol and len(gap) <= 20:
+            chain[0] = r  # "SPDR Gold Shares (NYSEArca: GLD)": a name and its symbol, one subject
+            continue
+        if len(gap) > 70 or not _COORDINATED.search(gap) or _NOT_COORDINATED.search(gap):
+            break
+        chain.insert(0, r)
+    out: list[Ref] = []
+    for r in chain:
+        if all(o.symbol != r.symbol for o in out):
+            out.append(r)
+    return out if len(out) >= 2 else []

@@ -80,8 +80,9 @@ def clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-_LIST_GAP = re.compile(r"[\s,]*(?:\w+\s)?(?:YTD\s)?(?:and|versus|vs\.?|compared with|compared to|while|or|,)\s?[\s,]*",
-                       re.IGNORECASE)
+_LIST_GAP = re.compile(r"[\s,]*(?:\w+\s)?(?:YTD\s)?(?:and|versus|vs\.?|compared with|compared to|while|or|,)\s?[\s,]*"
+                       r"(?:(?:nearly|almost|about|roughly|around|some|approximately|just over|just under|over|"
+                       r"more than|less than|close to)\s)?", re.IGNORECASE)
 
 
 def groups(cands: list[Candidate], text: str) -> list[list[Candidate]]:

@@ -19,7 +19,7 @@ from ..rules import extensions as ext
 from ..schema import Anchor, Return, Window
 from ..windows import TimeIndex
 from . import limits
-from .attach import assign
+from .attach import Attachment, assign, distributed
 from .candidates import (Candidate, clean_left, decimals, groups, in_table_row, quote_chip, right_of,
                          role_confidence, sent_of, sentences, veto_reason, vetoed)
 from .explain import Explainer
@@ -194,6 +194,10 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
         prev_end = group[-1].end
         lead_sign: int | None = None
         for i, (c, att) in enumerate(zip(group, targets)):
+            shared = distributed(c, att, refs, ref_starts, text) if len(group) == 1 else []
+            if shared and (att.ref is None or all(s.symbol != att.ref.symbol for s in shared)):
+                att = Attachment(shared[0], f"“{'”, “'.join(s.symbol for s in shared)}”: the funds a plural "
+                                 "(“both funds”) points back to", att.others)
             ref = att.ref
             if i == 0:
                 lead_direct = direct_return_cue(c, text)
@@ -253,11 +257,19 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 explain.keep("return", c, ("forecast: " if fc else "realized: ") + reason,
                              "rules" + ("+model" if c.role_probs else ""), ref.symbol, att.why, att.others,
                              window, window_why(window, own is not None, text))
-            yield Return(ticker=ref.symbol, value_pct=round(lo_v, 4), start=ev_start, end=ev_end,
-                         value_pct_high=round(hi_v, 4) if hi_v is not None else None,
-                         kind="forecast" if fc else "realized", qualifier=qual, window=window,
-                         source="model" if c.role_probs else "rules",
-                         confidence=role_confidence(c, RETURN_ROLES))
+            record = Return(ticker=ref.symbol, value_pct=round(lo_v, 4), start=ev_start, end=ev_end,
+                            value_pct_high=round(hi_v, 4) if hi_v is not None else None,
+                            kind="forecast" if fc else "realized", qualifier=qual, window=window,
+                            source="model" if c.role_probs else "rules",
+                            confidence=role_confidence(c, RETURN_ROLES))
+            yield record
+            for other in shared:
+                if other.symbol != ref.symbol:
+                    if explain is not None:
+                        explain.keep("return", c, "the same figure said of each coordinated subject (“each”, "
+                                     "“both”)", "rules:distributive", other.symbol, "coordinated with "
+                                     + ref.symbol, (), window, window_why(window, own is not None, text))
+                    yield replace(record, ticker=other.symbol, start=min(other.start, record.start))
 
 
 def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> list[Return]:

@@ -34,7 +34,9 @@ def _compile():
     exchange_re = re.compile(r"\b(?:" + exchanges + r")\s?:\s?\$?" + sym + r"(?![A-Za-z])")
     cue = "|".join(re.escape(c) for c in p["paren_cue"])
     # "(IWM)", "(SPY, +$2.1 billion)", "(SPY | A-97)", "(ticker TLT)", "(VXX, Expense Ratio 0.89%)"
-    paren_re = re.compile(r"\(\s?(?:(?:" + cue + r")\s?:?\s?)?\$?" + sym + r"\s?(?=[),|;:]|\s[+\-−–]|\s(?:and|or)\s)")
+    # "(LON:BARC)": an exchange code before a colon is not itself the symbol
+    paren_re = re.compile(r"\(\s?(?:(?:" + cue + r")\s?:?\s?)?\$?" + sym
+                          + r"\s?(?=[),|;]|:(?!\s?[A-Z]{1,5}\b)|\s[+\-−–]|\s(?:and|or)\s)")
     paren_list_re = re.compile(r"\(\s?(?P<list>[A-Z]{2,5}(?:\s?(?:,|and|&|/)\s?[A-Z]{2,5})+)\s?\)")
     cashtag_re = re.compile(r"(?<![\w$])\$" + sym + r"(?![\w])")
     return exchange_re, paren_re, paren_list_re, cashtag_re
