@@ -111,6 +111,18 @@ def not_flow(c: Candidate, text: str) -> tuple[str, str] | None:
     return None
 
 
+def conversion(c: Candidate, text: str) -> bool:
+    """One of two figures for one amount in two currencies: the one in another currency
+    than dollars, whether it stands in parentheses after the dollars ("$US1.2 ($AU1.7)
+    billion") or before them ("£40m ($52m)"). The dollar figure is the claim."""
+    if (c.currency or "USD") == "USD":
+        return False
+    before = text[max(c.sent.start_char, c.start - 30):c.start]
+    after = text[c.end:c.end + 30]
+    return bool(re.search(r"\d[\d.,]*\s?(?:[a-z]+\s?)?\(\s?$", before, re.IGNORECASE)
+                or re.match(r"\s?\(\s?(?:US\s?\$|\$\s?US|\$)\s?\d", after))
+
+
 _DEFINITE_FLOW = re.compile(r"\b(?:[Tt]he|[Tt]hose|[Tt]hese|[Tt]his)\s(?:net\s)?(?:in|out)?flows?\b|"
                             r"\b[Tt]he\s(?:redemptions?|withdrawals?|influx|exodus)\b")
 _DAILY = re.compile(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b")
@@ -157,7 +169,8 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
     ref_starts = [r.start for r in refs]
     for group in groups(candidates(doc, body_start, explain, skip), text):
         targets = assign(group, refs, ref_starts, text, kinds=FUND_KINDS, prefer_prep=True)
-        for c, att in zip(group, targets):
+        lead_kept = False
+        for i, (c, att) in enumerate(zip(group, targets)):
             if att.ref is None and _DEFINITE_FLOW.search(c.sent.text):
                 # "Yet the flows keep coming, including $1.4 billion last week.": the fund
                 # the article was just talking about.
@@ -171,8 +184,12 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 why = (att.why, "rules:attach")
             elif c.value < limits.MIN_FLOW_USD:
                 why = (f"less than MIN_FLOW_USD ({limits.MIN_FLOW_USD:,}): a price, not a flow", "limits:MIN_FLOW_USD")
+            elif conversion(c, text):
+                why = ("a conversion of the amount before it (“$US1.2 ($AU1.7) billion”)", "rules:conversion")
             else:
-                why = not_flow(c, text)
+                # "lost $378.3 and $7.4 million in assets, respectively": a list member shares
+                # the lead's verb, whatever complement ends the list
+                why = None if i > 0 and lead_kept else not_flow(c, text)
                 if why is None and vetoed(c, ("flow",), direct=direct_flow_cue(c, text)):
                     why = (veto_reason(c, ("flow",)), "model:role-veto")
             direction = flow_direction(c, text) if why is None else None
@@ -182,6 +199,8 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 if explain is not None:
                     explain.reject("flow", c, *why, ticker=ref, ticker_why=att.why, others=att.others)
                 continue
+            if i == 0:
+                lead_kept = True
             own = window_for(c, times, text)
             window = own or times.inherited(c.start, text) or fallback(c, times, text)
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.start

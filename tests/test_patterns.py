@@ -1,0 +1,174 @@
+"""Patterns of real market news the extractor must read (issue #12), each on sentences
+we wrote in the corpus's styles: tables, lists, currencies, coordinated subjects."""
+from datetime import date
+
+import pytest
+
+import extractor
+
+
+def ex(text, published=date(2019, 6, 14)):
+    return extractor.extract(text, published=published)
+
+
+def flows(f):
+    return {(x.ticker, x.direction, None if x.amount_usd is None else round(x.amount_usd, -3)) for x in f.flows}
+
+
+def returns(f):
+    return {(x.ticker, x.value_pct) for x in f.returns}
+
+
+# ------------------------------------------------------------------ tables
+
+SPACED = """Fund flows roundup
+
+ Top ETF Inflows--May 2019
+
+Est Net
+In-Flow ($Mil)
+
+AUM
+($Mil)
+1 Month
+% Change (May)
+YTD %
+Change
+Acme Gold Miners (XGDX) 812.4 2,377.7 -4.25 11.80
+SPDRs (SPY) 594.9 269,439.9 -6.35 9.84
+
+Gold led the month.
+"""
+
+
+def test_a_spaced_table_under_a_stacked_heading_gives_flows_and_returns_per_column():
+    f = ex(SPACED)
+    assert flows(f) == {("XGDX", "inflow", 812.4e6), ("SPY", "inflow", 594.9e6)}
+    assert returns(f) == {("XGDX", -4.25), ("XGDX", 11.8), ("SPY", -6.35), ("SPY", 9.84)}
+    by = {(r.ticker, r.value_pct): r.window for r in f.returns}
+    # "% Change (May)" under a caption naming May 2019; "YTD" runs to the caption's end
+    assert (by[("SPY", -6.35)].start, by[("SPY", -6.35)].end) == (date(2019, 4, 30), date(2019, 5, 31))
+    assert (by[("SPY", 9.84)].start, by[("SPY", 9.84)].end) == (date(2018, 12, 31), date(2019, 5, 31))
+    # the AUM column is no claim, and a symbol the table lacks is recognised by its place
+    assert all(x.amount_usd < 1e9 for x in f.flows)
+    assert "XGDX" in f.tickers
+
+
+PIPES = """Here are the top asset gatherers among U.S. ETFs for May 2019:
+Ticker |
+Name |
+May 2019 Net Flows ($,M) |
+% AUM CHANGE From APRIL 30, 2019 |
+IVV |
+iShares Core S&P 500 ETF |
+2,104.94 |
+1.56% |
+AGG |
+iShares Core U.S. Aggregate Bond ETF |
+-672.35 |
+-0.88% |
+"""
+
+
+def test_a_table_flattened_one_cell_per_line_reads_its_heading_units_and_signs():
+    f = ex(PIPES)
+    assert flows(f) == {("IVV", "inflow", 2104.94e6), ("AGG", "outflow", 672.35e6)}
+    assert f.returns == ()  # "% AUM change" is the fund's size, not its price
+    assert all(x.window.end == date(2019, 5, 31) for x in f.flows)
+
+
+RUN_TOGETHER = """Multifactor funds gather assets
+
+Top Multifactor ETFs Have Seen Big YTD Inflows
+TickerFundIssuerAUMExpense RatioYTD ReturnYTD FlowsLargest 1-Day InflowDate Of Inflow
+XQLCAcme ActiveBeta U.S. Large Cap Equity ETFAcme Funds$4.50B0.09%12.15%$395 $98 1/29/2019
+XMFDExample Dividend Low Volatility ETFExample$1.38B0.61%13.87%-($8)$11 1/31/2019
+"""
+
+
+def test_run_together_cells_are_split_and_amounts_read_in_millions():
+    f = ex(RUN_TOGETHER, published=date(2019, 3, 19))
+    got = {(x.ticker, x.direction, x.amount_usd, x.window.end) for x in f.flows}
+    assert ("XQLC", "inflow", 395e6, date(2019, 3, 18)) in got
+    assert ("XMFD", "outflow", 8e6, date(2019, 3, 18)) in got
+    # the largest one-day inflow took the day its row names
+    assert ("XQLC", "inflow", 98e6, date(2019, 1, 29)) in got
+    assert returns(f) == {("XQLC", 12.15), ("XMFD", 13.87)}
+    sources = {m.symbol: m.symbol_source for m in f.mentions}
+    assert sources["XQLC"] == "pattern"
+
+
+def test_a_named_list_with_a_ticker_column_reads_single_letter_symbols():
+    text = ("The 2018 performance of large US banks is listed below:\n\nBank Ticker 2018 Returns\n"
+            "Citibank C -20.50%\nBank Of America BAC 2.10%\nClick to enlarge\n")
+    f = ex(text)
+    assert returns(f) == {("C", -20.5), ("BAC", 2.1)}
+    assert all((r.window.start, r.window.end) == (date(2017, 12, 29), date(2018, 12, 31)) for r in f.returns)
+
+
+def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
+    text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
+    assert ex(text).flows == () and ex(text).returns == ()
+
+
+# ------------------------------------------------------------------ lists and subjects
+
+def test_respectively_lists_with_qualifiers_on_members():
+    f = ex("This year the Dow, S&P and Nasdaq were up almost 8.2 percent, 5.9 percent and nearly "
+           "4.6 percent, respectively.")
+    assert returns(f) == {("^DJI", 8.2), ("^GSPC", 5.9), ("^IXIC", 4.6)}
+    assert {r.qualifier for r in f.returns} == {"almost", None, "nearly"}
+
+
+def test_respectively_amounts_share_the_last_scale():
+    f = ex("Last week, GLD and IAU lost $378.3 and $7.4 million in assets, respectively.")
+    assert flows(f) == {("GLD", "outflow", 378.3e6), ("IAU", "outflow", 7.4e6)}
+
+
+@pytest.mark.parametrize("text", [
+    "The SPDR Gold Shares (NYSEArca: GLD) and the iShares Gold Trust (NYSEArca: IAU) each finished lower "
+    "by about 1.1% on Monday.",
+    "Gilead (GILD) and Celgene (CELG) have both fallen 1.1% on Monday.",
+])
+def test_one_figure_said_of_coordinated_subjects_belongs_to_each(text):
+    f = ex(text)
+    assert len({r.ticker for r in f.returns}) == 2
+    assert {abs(r.value_pct) for r in f.returns} == {1.1}
+    assert all(r.value_pct < 0 for r in f.returns)
+
+
+def test_both_funds_points_back_to_the_last_two_funds():
+    f = ex("HYG saw $1.5 billion of outflows last month. JNK suffered $424 million in outflows. "
+           "Both funds are higher by just over 2% for the year.")
+    assert returns(f) == {("HYG", 2.0), ("JNK", 2.0)}
+
+
+def test_two_figures_of_two_subjects_are_not_distributed():
+    f = ex("Both VOO and IVV are up 12.0% and 11.5% respectively this year.")
+    assert returns(f) == {("VOO", 12.0), ("IVV", 11.5)}
+
+
+def test_an_exchange_code_before_a_colon_is_not_a_symbol():
+    f = ex("The SPDR Bloomberg Barclays (LON:BARC) High Yield Bond ETF (NYSEARCA:JNK) suffered $424M in outflows.")
+    assert "LON" not in f.tickers
+    assert flows(f) == {("JNK", "outflow", 424e6)}
+
+
+# ------------------------------------------------------------------ currency
+
+def test_money_keeps_the_currency_it_was_written_in():
+    f = ex("Investors pulled A$250 million from the iShares Core S&P/ASX 200 ETF (ASX: IOZ) last week, "
+           "while the iShares Core S&P 500 ETF (IVV) took in US$1.2 billion.")
+    by = {x.ticker: x for x in f.flows}
+    assert (by["IOZ"].currency, by["IOZ"].amount, by["IOZ"].amount_usd) == ("AUD", 250e6, None)
+    assert (by["IVV"].currency, by["IVV"].amount_usd) == ("USD", 1.2e9)
+
+
+def test_a_conversion_in_parentheses_shares_the_scale():
+    f = ex("The fund saw $US1.2 ($AU1.7) billion in outflows from IVV last week.")
+    assert flows(f) == {("IVV", "outflow", 1.2e9)}
+
+
+def test_a_pound_figure_with_its_dollar_conversion_is_one_flow_in_dollars():
+    f = ex("Investors pulled £40m ($52m) from the iShares Core FTSE 100 ETF (LSE: ISF) last week.")
+    assert [(x.ticker, x.currency, x.amount_usd) for x in f.flows] == [("ISF", "USD", 52e6)]
