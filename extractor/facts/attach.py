@@ -20,7 +20,17 @@ from .candidates import RELATIVE, Candidate, clause_bounds
 # "the best performer among the Dow's 30 components, up 47%": the owner, not the mover
 MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|"
                         r"biggest|best|worst|top|largest|leading|laggards?|gainers?|losers?)\b", re.IGNORECASE)
-_PREP = re.compile(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in|out of|exited|vacated|left|to)\b")
+_PREP = re.compile(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in(?!\s(?:net\s|new\s)?(?:in|out)?flows?\b|\s"
+                   r"(?:net\s)?(?:redemptions|new\sassets|new\smoney|assets|creations))|out of|exited|vacated|left|to)\b")
+# "TLT ranks second (behind SPY), with $2.1 billion": a ticker named in a comparison
+# in parentheses is not the subject
+_ASIDE = re.compile(r"\((?:behind|ahead of|after|trailing|versus|vs\.?|compared with|compared to|like|such as|"
+                    r"including|excluding|ex)\b[^()]{0,80}\)", re.IGNORECASE)
+# "sending its stock up 4 percent and lifting the Dow", "helping the S&P 500": the index a
+# move helped is not the one that moved
+_HELPED = re.compile(r"\b(?:lifting|helping|dragging|boosting|pushing|pulling|weighing on|sending|propelling|"
+                     r"leading|driving|lifted|helped|dragged|boosted|pushed)\s(?:down\s|up\s)?(?:the\s)?$",
+                     re.IGNORECASE)
 _FOR_OF = re.compile(r"\s?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?")
 
 
@@ -107,6 +117,14 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                     if r not in outside:
                         reasons[id(r)] = "inside a relative clause (“, which …,”)"
                 lefts = outside
+            asides = [(sent.start_char + m.start(), sent.start_char + m.end())
+                      for m in _ASIDE.finditer(sent.text) if sent.start_char + m.end() <= c.start]
+            beside = [r for r in lefts if not any(a <= r.start < b for a, b in asides)]
+            if beside:
+                for r in lefts:
+                    if r not in beside:
+                        reasons[id(r)] = "named in a comparison in parentheses (“(behind SPY)”)"
+                lefts = beside
             owners = [r for r in lefts if MEMBERS_OF.match(text, r.end)]
             for r in owners:
                 reasons[id(r)] = "named as the owner of what moved (“the Dow's components”, “IWM's largest sector”)"
@@ -120,7 +138,9 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
         if target is None and right:
             r = right[0]
             gap = text[c.end:r.start]
-            if len(gap) <= limits.RIGHT_REACH and not re.search(r"\b(?:though|although|while|whereas|but)\b|;", gap):
+            if _HELPED.search(gap):
+                reasons[id(r)] = f"what the move helped or hurt (“{_HELPED.search(gap).group(0).strip()}”), not its owner"
+            elif len(gap) <= limits.RIGHT_REACH and not re.search(r"\b(?:though|although|while|whereas|but)\b|;", gap):
                 target, why = r, "the first ticker after the number in its clause (none before it)"
             else:
                 reasons[id(r)] = "after the number, past a clause break or too far"

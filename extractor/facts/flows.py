@@ -217,12 +217,17 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
 
 
 def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Flow]:
-    seen, out = set(), []
+    """One record per flow: the same ticker, direction and aggregation with amounts
+    within 0.5 % ("$4.10 billion" in the prose and "4,104.94" in its table) is one, the
+    first said."""
+    out: list[Flow] = []
     for f in items:
-        key = (f.ticker, f.direction, f.currency, round(f.amount if f.amount is not None else f.amount_usd or 0, -3),
-               f.aggregation)
-        if key not in seen:
-            seen.add(key)
+        amount = f.amount if f.amount is not None else f.amount_usd or 0
+        dup = any(o.ticker == f.ticker and o.direction == f.direction and o.aggregation == f.aggregation
+                  and o.currency == f.currency and abs((o.amount if o.amount is not None else o.amount_usd or 0)
+                                                       - amount) <= 0.005 * max(abs(amount), 1.0)
+                  for o in out)
+        if not dup:
             out.append(f)
         elif explain is not None:
             for d in explain.decisions:

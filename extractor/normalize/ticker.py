@@ -92,6 +92,9 @@ class SymbolInfo:
 # --------------------------------------------------------------------------- pure helpers
 
 
+_LISTING_SUFFIX = re.compile(r"(?<=[A-Z])(?:[-\s]US|\.(?:N|O|OQ|K))$")
+
+
 def normalize_symbol(s: str) -> str:
     """The table's spelling of a symbol as written anywhere.
 
@@ -99,13 +102,17 @@ def normalize_symbol(s: str) -> str:
     sources disagree: Yahoo writes ``BRK-B``, some brokers ``BRK/B``, the exchange
     ``BRK.B``. Index carets stay (``^gspc`` -> ``^GSPC``).
 
-    >>> normalize_symbol("brk-b"), normalize_symbol("$spy"), normalize_symbol("^gspc")
-    ('BRK.B', 'SPY', '^GSPC')
+    A listing suffix is dropped: ``IVV-US`` (FactSet) and ``C.N`` (Reuters) are IVV and C.
+
+    >>> normalize_symbol("brk-b"), normalize_symbol("$spy"), normalize_symbol("^gspc"), normalize_symbol("IVV-US")
+    ('BRK.B', 'SPY', '^GSPC', 'IVV')
     """
     out = s.strip()
     if out.startswith("$"):
         out = out[1:].strip()
     out = out.upper()
+    # a listing's place written onto the symbol: FactSet's "IVV-US", Reuters' "C.N" / "AAPL.O"
+    out = _LISTING_SUFFIX.sub("", out)
     m = _CLASS_SHARE.match(out)
     if m:
         out = f"{m.group(1)}.{m.group(2)}"
