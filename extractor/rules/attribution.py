@@ -264,6 +264,7 @@ def _title_org_left(doc: Doc, start: int, lo: int, v) -> tuple[str | None, str |
 def _clean_org(org: str | None) -> str | None:
     if not org:
         return None
+    org = re.sub(r"^[\d.,%$]+\s+", "", org)  # "17 Citi": a number run into the name
     org = re.split(r"\s+(?:in|who|which|and|based in)\s+", org)[0].strip(" ,.;:")
     words = org.split()
     # "San Francisco-based research firm ETF.com", "data provider VettaFi": last capitalised run
@@ -296,6 +297,9 @@ def _title_org_right(doc: Doc, end: int, hi: int, v) -> tuple[str | None, str | 
     text = appos.text
     text = re.sub(r"^(?:the|a|an)\s+", "", text)
     m = re.search(r"\s(?:at|with|for)\s+(.+)$", text) or re.search(r"\sof\s+((?:the\s+)?[A-Z].+)$", text)
+    if m and m.group(0).lstrip().startswith("of") and re.search(r"\s[a-z][\w-]*$", " " + m.group(1)) and \
+            not re.search(r"\b(?:firm|company|bank|in|based)\b", m.group(1)):
+        m = None  # "head of U.S. fixed-income asset allocation": a department, part of the title
     if m:
         title = text[:m.start()].strip()
         org = m.group(1)
@@ -306,13 +310,18 @@ def _title_org_right(doc: Doc, end: int, hi: int, v) -> tuple[str | None, str | 
     words = text.split()
     caps = 0
     while caps < len(words) and (words[caps][:1].isupper() or words[caps] in ("&",)) and \
-            words[caps] not in v["title_head"] and words[caps] not in v["title_word"]:
+            words[caps] not in v["title_head"] and (words[caps] not in v["title_word"] or words[caps] in _ORG_LIKE):
         caps += 1
     if caps and caps < len(words):  # "S&P Global portfolio manager", "iiTrader senior market strategist"
         return " ".join(words[caps:]), " ".join(words[:caps])
     if re.match(r"^[a-z]+[A-Z]", words[0]) and len(words) > 1:
         return " ".join(words[1:]), words[0]
     return text, None
+
+
+# capitalised words that end a firm's name more often than they start a title:
+# "S&P Global portfolio manager"
+_ORG_LIKE = frozenset({"Global", "International", "Capital", "Securities", "Research", "Wealth", "Asset"})
 
 
 def _org_run_right(doc: Doc, start: int, hi: int) -> str | None:
@@ -348,6 +357,40 @@ def _quoted_text(doc: Doc, sent: Span) -> str | None:
     return best
 
 
+def _clean_title(title: str | None) -> str | None:
+    """"Cincinnati-based chief investment officer" -> "chief investment officer"; "the
+    firm's head of U.S. fixed-income" -> "head of U.S. fixed-income"; "who helps manage
+    $430 million as president" -> "president"; "credit strategists" (said of two
+    people) -> "credit strategist"."""
+    if not title:
+        return None
+    t = " ".join(title.split())
+    m = re.search(r"\bas\s+(?:its\s+|the\s+|a\s+)?([a-z][\w .&-]*)$", t)
+    if m and re.match(r"who\b", t):
+        t = m.group(1)
+    t = re.sub(r"^(?:the|a|an)\s+", "", t)
+    t = re.sub(r"^(?:[\w.]+-based|longtime|veteran|former|noted|well-known)\s+", "", t)
+    t = re.sub(r"^(?:the\s+)?(?:firm|company|bank|fund|group)['’]s\s+", "", t)
+    t = re.sub(r"\b(strategist|analyst|economist|manager|officer|director|trader)s$", r"\1", t)
+    return t.strip(" ,") or None
+
+
+def _described_elsewhere(doc: Doc, name: str, persons: list[Span], v) -> tuple[str | None, str | None]:
+    """The title and firm an article gives a speaker where it introduces them, which
+    is often not the sentence with the quote ("Deutsche Bank AG's Binky Chadha, once
+    one of the biggest bulls, ..." then "Chadha said")."""
+    for p in persons:
+        if p.text != name:
+            continue
+        sent = p.sent
+        title, org = _title_org_left(doc, p.start, sent.start, v)
+        rt, ro = _title_org_right(doc, p.end, sent.end, v)
+        title, org = _clean_title(title or rt), _clean_org(org) or ro
+        if title or org:
+            return title, org
+    return None, None
+
+
 def iter_quotes(doc: Doc) -> Iterator[Quote]:
     """One Quote per person the article attributes words or a view to; repeated
     attributions of the same person are merged (first evidence span, filled fields)."""
@@ -368,7 +411,7 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
             for sp in speakers:
                 title, org = _title_org_left(doc, sp.start, max(sent.start, ce if ce <= sp.start else sent.start), v)
                 rt, ro = _title_org_right(doc, sp.end, sent.end, v)
-                title, org = title or rt, _clean_org(org) or ro
+                title, org = _clean_title(title or rt), _clean_org(org) or ro
                 if title and title.lower() in ("the firm", "firm"):
                     title = None
                 lo = min(sp.start, cs)
@@ -385,5 +428,9 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
                 rec["text"] = rec["text"] or _quoted_text(doc, sent)
     for name in order:
         r = found[name]
+        if r["title"] is None or r["organization"] is None:
+            title, org = _described_elsewhere(doc, name, persons, v)
+            r["title"] = r["title"] or title
+            r["organization"] = r["organization"] or org
         yield Quote(speaker=r["speaker"], start=r["start"], end=r["end"], title=r["title"],
                     organization=r["organization"], text=r["text"])
