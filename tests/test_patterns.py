@@ -172,3 +172,45 @@ def test_a_conversion_in_parentheses_shares_the_scale():
 def test_a_pound_figure_with_its_dollar_conversion_is_one_flow_in_dollars():
     f = ex("Investors pulled £40m ($52m) from the iShares Core FTSE 100 ETF (LSE: ISF) last week.")
     assert [(x.ticker, x.currency, x.amount_usd) for x in f.flows] == [("ISF", "USD", 52e6)]
+
+
+# ------------------------------------------------------------------ quotes
+
+def quote(f, last):
+    (q,) = [q for q in f.quotes if q.speaker.split()[-1] == last]
+    return q.title, q.organization
+
+
+def test_a_speaker_introduced_earlier_keeps_the_firm_given_there():
+    f = ex("Example Bank AG's Jane Roe, once one of the biggest bulls, cut her target. "
+           "“We see more downside,” Roe said in a note.")
+    assert quote(f, "Roe")[1] == "Example Bank AG"
+
+
+def test_a_speaker_whose_title_and_firm_follow_a_first_mention():
+    f = ex("John Doe, the chief U.S. equity strategist at Example Securities & Co., expects a rally. "
+           "“Stocks are cheap,” Doe said.")
+    assert quote(f, "Doe") == ("chief U.S. equity strategist", "Example Securities & Co.")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("“Rates will fall,” said Jane Roe, Cincinnati-based chief investment officer at Example Asset Management.",
+     ("chief investment officer", "Example Asset Management")),
+    ("“Rates will fall,” said Jane Roe, who helps manage more than $430 million as president of Example "
+     "Counsel Corp. in Charlottesville.", ("president", "Example Counsel Corp.")),
+    ("“Rates will fall,” Roe, the firm’s head of U.S. fixed-income asset allocation, said.",
+     ("head of U.S. fixed-income asset allocation", None)),
+    ("“Rates will fall,” Jane Roe, Example Global portfolio manager, wrote Friday.",
+     ("portfolio manager", "Example Global")),
+])
+def test_titles_are_cleaned_and_the_firm_split_off(sentence, expected):
+    f = ex("Jane Roe spoke.\n\n" + sentence if sentence.startswith("“Rates will fall,” Roe") else sentence)
+    assert quote(f, "Roe") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "“Outflows will continue,” reports Zero Hedge.",
+    "Bond funds lost $2 billion, according to Refinitiv Lipper.",
+])
+def test_data_vendors_and_blogs_are_not_speakers(text):
+    assert ex(text).quotes == ()

@@ -265,7 +265,9 @@ def _clean_org(org: str | None) -> str | None:
     if not org:
         return None
     org = re.sub(r"^[\d.,%$]+\s+", "", org)  # "17 Citi": a number run into the name
-    org = re.split(r"\s+(?:in|who|which|and|based in)\s+", org)[0].strip(" ,.;:")
+    org = re.split(r"\s+(?:in|who|which|and|based in)\s+", org)[0].strip(" ,;:")
+    if org.endswith(".") and not re.search(r"\b(?:Co|Corp|Inc|Ltd|Plc|Cos|Bros|Jr|L\.P|S\.A|N\.V)\.$", org):
+        org = org.rstrip(".")
     words = org.split()
     # "San Francisco-based research firm ETF.com", "data provider VettaFi": last capitalised run
     lower_idx = [i for i, w in enumerate(words) if w[:1].islower() and w not in ("of", "&", "de")]
