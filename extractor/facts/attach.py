@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..references import Ref
 from . import limits
 from .candidates import RELATIVE, Candidate, clause_bounds
+from .ranker import rank
 
 # "the best performer among the Dow's 30 components, up 47%": the owner, not the mover
 MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|"
@@ -146,6 +147,11 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                 reasons[id(r)] = "after the number, past a clause break or too far"
         for r in right:
             reasons.setdefault(id(r), "after the number")
+        picked, model_why = rank(c, in_sent, lo, hi, text, target, flow=prefer_prep)
+        if model_why is not None:
+            if target is not None:
+                reasons[id(target)] = f"the rules' choice ({why}), outscored by the model"
+            target, why = picked, model_why
         if target is None:
             why = "no ticker in its clause" if not in_sent else "no ticker before it in its clause fits"
         out.append(Attachment(target, why, _others(in_sent, target, reasons)))
