@@ -30,9 +30,10 @@ _ANAPHOR_RE = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s(?:(?:~|nearly |about |roughly )?\$[\d.,]+\s(?:billion|million|trillion)\s)?"
     r"(?:(?:leveraged|inverse|largest|biggest|smaller|small-cap|large-cap|mid-cap|blue-chip|tech-heavy|broad|broader|"
     r"benchmark|junior|miners|oil|gold|bond|equity|stock|sector|flagship|popular|underlying|Japanese|British|German|"
-    r"European|Asian|Chinese|UK|U\.S\.|US|main|wider|whole)\s){0,2}"
+    r"European|Asian|Chinese|UK|U\.S\.|US|main|wider|whole|silver|copper|[a-z]+-(?:levered|leveraged|"
+    r"cap|yield|term|duration|grade))\s){0,2}"
     r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|ETP|index|gauge|benchmark|"
-    r"product|trust|stock|bank|measure|barometer)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
+    r"product|trust|stock|bank|measure|barometer|bet)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
     r"|(?<![\w'’])(?P<it>[Ii]t)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
 )
 
@@ -63,6 +64,8 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
                       text[span.end_char:span.end_char + 30])
     moves = re.match(r"\W*(?:shares\s|stock\s|was\s|were\s|is\s|has\s)?(?:" + "|".join(
         re.escape(w) for w in c["return_up"] + c["return_down"]) + r")\b", text[span.end_char:span.end_char + 40])
+    if speaks and re.match(r"[^.;]{0,120}\bits\s(?:stock|shares)\b", text[span.end_char:span.end_char + 150]):
+        return False  # "Boeing said orders rose, sending its stock up 4 percent": the company whose stock moved
     if speaks and not moves:
         return True  # "UBS AG see", "Goldman Sachs expects": the firm as a forecaster
     after = doc[span.end:span.end + 4]
@@ -135,7 +138,7 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
                 if in_s:
                     target = in_s[0]
         else:
-            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund", "etp"):
+            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund", "etp", "bet"):
                 kinds = FUND_KINDS
             elif noun in ("stock", "bank"):
                 kinds = ("stock",)

@@ -214,3 +214,45 @@ def test_titles_are_cleaned_and_the_firm_split_off(sentence, expected):
 ])
 def test_data_vendors_and_blogs_are_not_speakers(text):
     assert ex(text).quotes == ()
+
+
+# ------------------------------------------------------------------ owners and cues
+
+def test_the_wire_day_move_is_a_return_whatever_the_classifier_says(register_fake):
+    register_fake({"0.3 percent": "other"})
+    f = ex("The Dow Jones industrial average was up 43 points, or 0.3 percent, to 16,548 as of 1:20 p.m.")
+    assert returns(f) == {("^DJI", 0.3)}
+
+
+def test_a_subject_before_an_aside_between_dashes_owns_the_amount():
+    f = ex("The iShares iBoxx $ High Yield Corporate Bond ETF (ticker HYG) -- the largest junk ETF -- took in "
+           "$1.3 billion on Wednesday.")
+    assert flows(f) == {("HYG", "inflow", 1.3e9)}
+
+
+def test_a_symbol_the_article_defined_counts_when_written_bare_later():
+    f = ex("The iShares TIPS Bond ETF (TIP) saw outflows in January. Over 2021, TIP took in $12 billion.")
+    assert ("TIP", "inflow", 12e9) in flows(f)
+
+
+def test_close_to_is_a_qualifier_not_a_level():
+    f = ex("The Direxion Daily 20+ Year Treasury Bear 3X (TMV) has shed close to 40% so far this year.")
+    assert returns(f) == {("TMV", -40.0)}
+
+
+def test_coordinated_subjects_of_one_move_share_it():
+    f = ex("VXX and VIXY jumped a little over 30% year-to-date while UVXY surged 62%.")
+    assert returns(f) == {("VXX", 30.0), ("VIXY", 30.0), ("UVXY", 62.0)}
+
+
+def test_a_fund_called_a_bet_still_takes_in_money():
+    f = ex("SOXL tracks chip stocks. The triple-levered bet has taken in $4.2 billion in new assets year to date.")
+    assert flows(f) == {("SOXL", "inflow", 4.2e9)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("TLT ranks second (behind SPY) after it rose 2.1% this week.", {("TLT", 2.1)}),
+    ("Boeing said orders rose, sending its stock up 4 percent on Monday and lifting the Dow.", {("BA", 4.0)}),
+])
+def test_the_owner_of_a_figure_is_not_a_comparison_or_what_it_helped(text, expected):
+    assert returns(ex(text)) == expected

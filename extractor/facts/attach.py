@@ -32,7 +32,7 @@ _ASIDE = re.compile(r"\((?:behind|ahead of|after|trailing|versus|vs\.?|compared 
 _HELPED = re.compile(r"\b(?:lifting|helping|dragging|boosting|pushing|pulling|weighing on|sending|propelling|"
                      r"leading|driving|lifted|helped|dragged|boosted|pushed)\s(?:down\s|up\s)?(?:the\s)?$",
                      re.IGNORECASE)
-_FOR_OF = re.compile(r"\s?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?")
+_FOR_OF = re.compile(r"\s?(?:in\s(?:net\s)?(?:in|out)flows\s)?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?")
 
 
 @dataclass
@@ -161,6 +161,10 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
 # "GILD and CELG have both fallen 16.3%", "GLD and IAU each finished lower by 1.1%",
 # "gains of about 3.8 percent each": one figure said of every coordinated subject
 _DISTRIBUTIVE = re.compile(r"\b(?:each|both|all three|all four|all of them|apiece)\b", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(r"[\s)]*(?:(?:have|has|were|are|each|both|all|have\sboth|were\sboth)\s)?"
+                           r"(?:rose|fell|gained|lost|jumped|slumped|slid|climbed|dropped|rallied|declined|surged|"
+                           r"plunged|tumbled|soared|sank|advanced|slipped|added|shed|fallen|risen|gained|been\sup|"
+                           r"been\sdown|up|down|higher|lower)\s(?:by\s)?(?:[a-z]+\s){0,3}", re.IGNORECASE)
 _COORDINATED = re.compile(r",|\band\b|&|\bas well as\b")
 _NOT_COORDINATED = re.compile(r"[;.]|\b(?:while|but|which|who|said|says|than|versus|vs)\b|\d")
 # "Both funds are higher by just over 2%", "the two ETFs fell 29%": the last funds named
@@ -190,7 +194,13 @@ def distributed(c: Candidate, att: Attachment, refs: list[Ref], ref_starts: list
             if len(prior) == n:
                 break
         return prior if len(prior) == n else []
-    if att.ref is None or not _DISTRIBUTIVE.search(near):
+    if att.ref is None or att.ref.end > c.start:
+        return []
+    cue = _DISTRIBUTIVE.search(near) is not None
+    # "VXX and VIXY jumped a little over 30%": coordinated subjects right before the
+    # verb of one figure share it, with or without "each"
+    verb = text[att.ref.end:c.start]
+    if not cue and not (len(verb) <= 45 and _SUBJECT_VERB.fullmatch(verb)):
         return []
     chain = [att.ref]
     left = [r for r in refs[bisect_right(ref_starts, lo - 1):bisect_right(ref_starts, att.ref.start - 1)]

@@ -89,7 +89,7 @@ def not_flow(c: Candidate, text: str) -> tuple[str, str] | None:
                 r"bond fund|stock fund|equity fund)", right) and re.search(
             r"\b(?:the|a|an|nearly|about|its|roughly|some|approximately|almost|over|than|record)\s*$", left):
         return "a fund's size (“the $12 billion iShares … ETF”)", "rules:fund-size"
-    flow_verb_before = re.search(r"(?:took in|taking in|take in|brought in|pulled in|accumulated|amassed|attracted|"
+    flow_verb_before = re.search(r"(?:took in|taking in|take in|taken in|takes in|brought in|pulled in|accumulated|amassed|attracted|"
                                  r"gathered|added|drew|raked in|received|inflows? of|outflows? of)\s(?:\w+\s){0,2}$", left)
     if re.search(r"\bassets\b[^$.;]{0,25}\bto\s(?:about\s|roughly\s|nearly\s|some\s)?$", left):
         return "assets rising to a level (“boosted assets to $3.6 billion”)", "rules:assets-to"
@@ -106,7 +106,7 @@ def not_flow(c: Candidate, text: str) -> tuple[str, str] | None:
         return "assets, volume or market value, not a flow", "rules:aum"
     if re.search(r"\b(?:to|at)\s(?:about\s|roughly\s|nearly\s)?$", left) and not re.search(r"(?:outflows?|inflows?|redemptions|flows?)\b.{0,40}$", left):
         return "a price or a level (“slid 12% to $44.45”)", "rules:level"
-    if re.search(r"\b(?:transaction|trade|deal|bet|loss|losses|profit|deposits|price|worth)\b[^$]{0,20}$", left):
+    if not flow_verb_before and re.search(r"\b(?:transaction|trade|deal|bet|loss|losses|profit|deposits|price|worth)\b[^$]{0,20}$", left):
         return "a trade, a loss or a price, not a flow", "rules:not-flow-context"
     return None
 

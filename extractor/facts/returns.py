@@ -32,6 +32,7 @@ _RETURN_NOUN_GOVERNS = re.compile(
     r"\b(?:returns?|performance|gains?|loss(?:es)?|declines?|drops?|advances?)\b[^.;%$]{0,45}?\b(?:totall?ed|"
     r"was|were|is|are|of|stood at|came to|reached|amounted to|by)\s(?:only\s|just\s|about\s|roughly\s|nearly\s|"
     r"almost\s|some\s|around\s)?$", re.IGNORECASE)
+_POINTS_OR = re.compile(r"\d[\d,.]*\s+points?,?\s+or\s+(?:about\s|nearly\s|almost\s)?$", re.IGNORECASE)
 _NOUN_COMPLEMENT = re.compile(r"\s*(?:of|in)\b", re.IGNORECASE)
 
 
@@ -63,6 +64,8 @@ def direct_return_cue(c: Candidate, text: str) -> bool:
     right = text[c.end:min(c.sent.end_char, c.end + limits.RETURN_CUE_RIGHT)]
     if move_re().search(" ".join(left.split()[-3:])) or ABOVE_BELOW.match(right):
         return True
+    if _POINTS_OR.search(left):
+        return True  # "rose 214.33 points, or 2.61 percent": the wire's day move
     first = " ".join(right.split()[:1])
     if move_re().match(first) or re.match(r"(?:gain|loss|decline|drop|advance|return|rise|fall)s?\b", first, re.I):
         return True
@@ -92,7 +95,7 @@ _RATIO_NOUN = re.compile(
     r"\s*(?:\d+-month\s|\d+-year\s|annual\s|trailing\s)?(?:yield|expense ratio|stake|weight|weighting|"
     r"allocation|share\b|discount|premium|coupon|dividend|interest|rate|fee|chance|probability|odds|"
     r"margin|tariff|annualized yield|distribution)", re.IGNORECASE)
-_LEVEL = re.compile(r"\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$")
+_LEVEL = re.compile(r"(?<!close )(?<!up )(?<!next )\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$")
 
 
 def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_start: int | None = None,

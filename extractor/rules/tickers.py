@@ -129,7 +129,9 @@ class TickerRecognizer:
             if not known and "." in sym:
                 continue  # "(M-F, 3PM-5PM ET)" is no class share
             cue = m.group(0)[1:].lstrip()[:1].islower()  # "(ticker TLT)"
-            if known or cue or (not self.table.is_not_ticker(sym) and len(sym) >= 2
+            # "iShares TIPS Bond ETF (TIP)": a stoplisted word is a symbol in parentheses
+            # after a capitalised name
+            if known or cue or (len(sym) >= 2 and (sym in self.table or not self.table.is_not_ticker(sym))
                                 and self._accept_unknown_paren(text, m.start())):
                 out.append(Cand(m.start("sym"), m.end("sym"), sym, "paren"))
         for m in self.paren_list_re.finditer(text):
@@ -144,7 +146,10 @@ class TickerRecognizer:
                 out.append(Cand(m.start(), m.end(), sym, "cashtag"))
         return out
 
-    def _bare_spans(self, doc: Doc) -> list[Cand]:
+    def _bare_spans(self, doc: Doc, defined: frozenset[str] = frozenset()) -> list[Cand]:
+        """Bare all-caps words that are symbols: in the table and not a common word
+        ("CEO", "TIP"), or written by this article in an explicit form before or after
+        ("(NYSEArca: DUST)", "(ASHS)"): a symbol the article defined is one everywhere."""
         out = []
         for sent in doc.sents:
             alpha = [t for t in sent if t.is_alpha]
@@ -154,7 +159,7 @@ class TickerRecognizer:
                 t = tok.text
                 if len(t) < 2 or not t[0].isalpha() or t.upper() != t or not any(c.isalpha() for c in t):
                     continue
-                if t not in self.table or self.table.is_not_ticker(t):
+                if (t not in self.table or self.table.is_not_ticker(t)) and t not in defined:
                     continue
                 out.append(Cand(tok.idx, tok.idx + len(t), t, "symbol"))
         return out
@@ -250,7 +255,8 @@ class TickerRecognizer:
         names = self._name_spans(doc, defs)
         # Text-defined aliases win over the table at the same offsets; symbols over both.
         names.sort(key=lambda c: c.via != "alias")
-        cands = _unique(symbols + names + self._bare_spans(doc))
+        defined = frozenset(c.symbol for c in symbols if c.via in ("exchange", "paren", "cashtag") and len(c.symbol) >= 3)
+        cands = _unique(symbols + names + self._bare_spans(doc, defined))
         # A name immediately followed by "(SYMBOL)" takes the symbol the text gives.
         ordered = sorted(cands, key=lambda c: c.start)
         text = doc.text
