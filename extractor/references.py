@@ -42,6 +42,8 @@ def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
     return [s for s in doc.spans.get(ext.TICKERS, []) if s.start_char >= body_start]
 
 
+_SPONSOR_BEFORE = ("manager", "sponsor", "issuer", "provider", "owner", "parent", "operator")
+_FUND_FAMILY = ("core", "suite", "fund", "funds", "etf", "etfs", "products", "lineup", "family", "unit")
 _LEGAL_SUFFIXES = ("AG", "Plc", "Plc.", "PLC", "Inc", "Inc.", "Co", "Co.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC",
                    "SA", "NV", "SE", "LP", "LLP")
 _TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist", "economists", "manager",
@@ -75,8 +77,9 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     if len(after) and after[0].lower_ in ("'s", "’s", "’", "'"):
         nxt = doc[span.end + 1:span.end + 3]
         if len(nxt) and (nxt[0].text[:1].isupper() or nxt[0].lower_ in c["org_context_after"]
-                         or nxt[0].lower_ in _TITLE_HEADS):
-            return True
+                         or nxt[0].lower_ in _TITLE_HEADS or re.match(r"i[A-Z]", nxt[0].text)
+                         or nxt[0].lower_ in _FUND_FAMILY):
+            return True  # "BlackRock's iShares Core suite", "Vanguard's core funds": the sponsor
     # "Bank of America Merrill Lynch credit strategist", "Barclays analyst", "Lipper data"
     k = span.end
     while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3 \
@@ -96,6 +99,8 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     prev2 = doc[max(0, span.start - 2):span.start].text.lower()
     if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
         return True
+    if prev in _SPONSOR_BEFORE:
+        return True  # "iShares manager BlackRock (BLK.N)": the fund's sponsor
     if prev == "on" and (span.end >= len(doc) or doc[span.end].text in (".", "@") or doc[span.end].text.startswith("@")):
         return True  # "Follow her on Twitter @..."
     if prev in ("of", "from") and span.start >= 2 and (doc[span.start - 2].lower_ in _TITLE_HEADS
@@ -110,9 +115,15 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
     mentions: list[Mention] = []
     refs: list[Ref] = []
     text = doc.text
+    dropped: tuple[int, str] | None = None  # (end, symbol) of the last firm named as an org
     for s in _article_mentions(doc, body_start):
         if _is_org_mention(doc, s, text):
+            if s.start and doc[s.start - 1].lower_ in _SPONSOR_BEFORE:
+                dropped = (s.end_char, s._.x_symbol)
             continue
+        if dropped and dropped[1] == s._.x_symbol and re.fullmatch(r"\s?\(\s?(?:[A-Za-z]+\s?:\s?)?",
+                                                                   text[dropped[0]:s.start_char]):
+            continue  # "BlackRock (BLK.N)" after "iShares manager": the org's own symbol
         mentions.append(Mention(symbol=s._.x_symbol, start=s.start_char, end=s.end_char, text=s.text,
                                 kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol",
                                 symbol_source=s._.x_symbol_source or "table"))

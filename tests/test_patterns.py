@@ -256,3 +256,31 @@ def test_a_fund_called_a_bet_still_takes_in_money():
 ])
 def test_the_owner_of_a_figure_is_not_a_comparison_or_what_it_helped(text, expected):
     assert returns(ex(text)) == expected
+
+
+# ------------------------------------------------------------------ symbols
+
+def test_a_tag_line_lists_the_articles_symbols_even_ones_the_table_lacks():
+    f = ex("Junk bonds slip\n\n- ETFs: HYG, JNK, XQZH, HYLD\n\nHigh-yield funds lost ground this week.")
+    assert {"HYG", "JNK", "XQZH", "HYLD"} <= set(f.tickers)
+    assert {m.symbol: m.symbol_source for m in f.mentions}["XQZH"] == "pattern"
+
+
+@pytest.mark.parametrize("text", [
+    "BlackRock’s iShares Core suite won the battle for inflows in July.",
+    "Investors pulled $1.6 billion from SLV, according to iShares manager BlackRock (BLK.N).",
+])
+def test_a_funds_sponsor_is_not_a_ticker_of_the_article(text):
+    assert "BLK" not in ex(text).tickers
+
+
+def test_an_alias_written_as_a_symbol_in_parentheses_is_the_index():
+    f = ex("Strategists agree that the Standard & Poor’s 500 Index (SPX) will reach an all-time high.")
+    assert f.tickers == ("^GSPC",)
+
+
+def test_percents_in_parentheses_after_names_in_a_ranking_are_their_returns(register_fake):
+    register_fake({"76%": "rate"})
+    f = ex("Fellow chipmakers Palo Alto Networks (up 83%) and Advanced Micro Devices (76%) are the sixth "
+           "and eighth-best performers on the index this year.")
+    assert returns(f) == {("PANW", 83.0), ("AMD", 76.0)}

@@ -33,6 +33,20 @@ _RETURN_NOUN_GOVERNS = re.compile(
     r"was|were|is|are|of|stood at|came to|reached|amounted to|by)\s(?:only\s|just\s|about\s|roughly\s|nearly\s|"
     r"almost\s|some\s|around\s)?$", re.IGNORECASE)
 _POINTS_OR = re.compile(r"\d[\d,.]*\s+points?,?\s+or\s+(?:about\s|nearly\s|almost\s)?$", re.IGNORECASE)
+_PAREN_AFTER_NAME = re.compile(r"[A-Za-z.’')]\s?\(\s?(?:up\s|down\s|\+|-)?$")
+_PERFORMANCE = re.compile(r"\b(?:perform(?:er|ers|ing|ance)|best|worst|gainers?|losers?|leaders?|laggards?|"
+                          r"rallied|rose|fell|gained|lost|jumped|surged|soared|plunged|up|down)\b", re.IGNORECASE)
+
+
+def ranked_in_parentheses(c: Candidate, text: str) -> bool:
+    """A percent alone in parentheses right after a name, in a sentence about how names
+    performed: "Palo Alto Networks (up 83%) and Advanced Micro Devices (76%) are the
+    sixth and eighth-best performers"."""
+    return bool(_PAREN_AFTER_NAME.search(text, max(0, c.start - 12), c.start)
+                and text[c.end:c.end + 2].lstrip().startswith(")")
+                and _PERFORMANCE.search(text, c.sent.start_char, c.sent.end_char))
+
+
 _NOUN_COMPLEMENT = re.compile(r"\s*(?:of|in)\b", re.IGNORECASE)
 
 
@@ -66,6 +80,8 @@ def direct_return_cue(c: Candidate, text: str) -> bool:
         return True
     if _POINTS_OR.search(left):
         return True  # "rose 214.33 points, or 2.61 percent": the wire's day move
+    if ranked_in_parentheses(c, text):
+        return True  # "Palo Alto Networks (up 83%) and Advanced Micro Devices (76%) are the best performers"
     first = " ".join(right.split()[:1])
     if move_re().match(first) or re.match(r"(?:gain|loss|decline|drop|advance|return|rise|fall)s?\b", first, re.I):
         return True
@@ -125,8 +141,8 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return "a level (“to 2.9%”, “at 35 percent”), not a move", "rules:level"
     if c.sign is not None or grouped_signed:
         return None
-    if ABOVE_BELOW.match(right):
-        return None  # "8% below its July 31 record close"
+    if ABOVE_BELOW.match(right) or ranked_in_parentheses(c, text):
+        return None  # "8% below its July 31 record close", "Advanced Micro Devices (76%)"
     anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
     wide = clean_left(text[max(c.sent.start_char, prev_end, anchor_pos - limits.RETURN_SUBJECT_REACH):c.start])
     if moves(wide) or re.match(r"\s*(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")", right):

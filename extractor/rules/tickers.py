@@ -56,6 +56,8 @@ class TickerRecognizer:
     def __init__(self, nlp: Language, table: SymbolTable | None = None):
         self.table = table or load_symbols()
         self.exchange_re, self.paren_re, self.paren_list_re, self.cashtag_re = _compile()
+        self.tagline_re = re.compile(r"(?m)^[\s\-•*]*(?:ETFs?|Tickers?|Symbols?|Related(?: tickers| ETFs)?|Funds?)\s?:\s*"
+                                     r"(?P<list>[A-Z]{1,5}(?:\s?,\s?[A-Z]{1,5}){1,40})\s*$")
         pats = ticker_patterns()
         self.name_guard = set(pats["name_guard"])
         self.not_after = set(pats["exchange_context"])
@@ -123,8 +125,16 @@ class TickerRecognizer:
         text, out = doc.text, []
         for m in self.exchange_re.finditer(text):
             out.append(Cand(m.start("sym"), m.end("sym"), normalize_symbol(m.group("sym")), "exchange"))
+        for m in self.tagline_re.finditer(text):
+            # "ETFs: HYG, JNK, HIX, DHY": a tag line lists the symbols the article is about
+            for sm in re.finditer(r"(?<![\w.])([A-Z]{1,5})(?![\w.])", m.group("list")):
+                sym = sm.group(1)
+                s0 = m.start("list") + sm.start(1)
+                out.append(Cand(s0, s0 + len(sym), sym, "tagline"))
         for m in self.paren_re.finditer(text):
             sym = normalize_symbol(m.group("sym"))
+            if sym not in self.table and sym.lower() in self.alias_symbol:
+                sym = self.alias_symbol[sym.lower()]  # "(SPX)": an alias written as a symbol
             known = sym in self.table and not self.table.is_not_ticker(sym)
             if not known and "." in sym:
                 continue  # "(M-F, 3PM-5PM ET)" is no class share
@@ -255,7 +265,8 @@ class TickerRecognizer:
         names = self._name_spans(doc, defs)
         # Text-defined aliases win over the table at the same offsets; symbols over both.
         names.sort(key=lambda c: c.via != "alias")
-        defined = frozenset(c.symbol for c in symbols if c.via in ("exchange", "paren", "cashtag") and len(c.symbol) >= 3)
+        defined = frozenset(c.symbol for c in symbols if c.via in ("exchange", "paren", "cashtag", "tagline")
+                            and len(c.symbol) >= 3)
         cands = _unique(symbols + names + self._bare_spans(doc, defined))
         # A name immediately followed by "(SYMBOL)" takes the symbol the text gives.
         ordered = sorted(cands, key=lambda c: c.start)
