@@ -284,3 +284,41 @@ def test_percents_in_parentheses_after_names_in_a_ranking_are_their_returns(regi
     f = ex("Fellow chipmakers Palo Alto Networks (up 83%) and Advanced Micro Devices (76%) are the sixth "
            "and eighth-best performers on the index this year.")
     assert returns(f) == {("PANW", 83.0), ("AMD", 76.0)}
+
+
+def speakers(f):
+    return {q.speaker: (q.title, q.organization) for q in f.quotes}
+
+
+def test_officials_are_speakers_with_their_title_and_institution():
+    f = ex("Federal Reserve chief Ben Bernanke said the central bank would keep short-term rates near zero.")
+    assert speakers(f) == {"Ben Bernanke": ("chief", "Federal Reserve")}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("“Stocks are cheap,” said J.J. Roe, chief strategist with Example Ameritrade.", "J.J. Roe"),
+    ("JJ Roe, chief market strategist at Example Ameritrade in Chicago, said stocks were cheap.", "JJ Roe"),
+])
+def test_initials_start_a_name_where_the_context_says_a_person_stands(text, name):
+    assert speakers(ex(text))[name][1] == "Example Ameritrade"
+
+
+def test_two_reporters_share_their_outlet_and_two_strategists_their_title():
+    f = ex("Gold funds bled, report Megan Roe and Lydia Doe for Bloomberg. Example credit strategists "
+           "Jeffrey Poe and Bradley Moe, though, argue the selling is overdone.")
+    got = speakers(f)
+    assert got["Megan Roe"][1] == got["Lydia Doe"][1] == "Bloomberg"
+    assert got["Jeffrey Poe"] == got["Bradley Moe"] == ("credit strategist", "Example")
+
+
+def test_speakers_named_in_an_aside_between_dashes_and_after_a_firm_and_appositive():
+    f = ex("Two strategists—Example Stanley’s Mike Roe and Sample’s Francois Doe—predict the market to fall. "
+           "Even Binky Poe at Example Bank, one of the biggest bulls, expects stocks to drop.")
+    got = speakers(f)
+    assert {"Mike Roe", "Francois Doe", "Binky Poe"} <= set(got)
+    assert got["Binky Poe"][1] == "Example Bank"
+
+
+def test_a_manager_of_money_at_a_firm_gives_the_firm():
+    f = ex("“Gold is insurance,” said Michael Roe, who manages more than $15 billion at Example Funds Inc.")
+    assert speakers(f)["Michael Roe"][1] == "Example Funds Inc."

@@ -49,7 +49,8 @@ def _person_at(doc: Doc, i: int, v, structural: bool) -> int | None:
     """End index of a person name starting at token i, or None. ``structural``: the
     context already says a name stands here (after "strategist", "'s", "said")."""
     tok = doc[i]
-    if not _is_name_token(tok) or tok.text.endswith("."):
+    initials = bool(re.fullmatch(r"(?:[A-Z]\.){2,3}|[A-Z]{2}", tok.text)) and structural  # "J.J. Kinahan", "JJ Kinahan"
+    if not initials and (not _is_name_token(tok) or tok.text.endswith(".")):
         return None
     if not structural and tok.text not in v["first_name"]:
         return None
@@ -71,7 +72,8 @@ def _appositive_title_follows(doc: Doc, i: int, v) -> bool:
     """"Renata Okafor, head of credit strategy at ...": two or three capitalised words
     followed by a comma and a job title read as a person even with an unknown first name."""
     j = i
-    while j < len(doc) and j - i < 3 and _is_name_token(doc[j]):
+    while j < len(doc) and j - i < 3 and (_is_name_token(doc[j]) or j == i and re.fullmatch(
+            r"(?:[A-Z]\.){2,3}|[A-Z]{2}", doc[j].text)):
         j += 1
     if j - i < 2 or j >= len(doc) or doc[j].text != ",":
         return False
@@ -162,7 +164,11 @@ def _speakers_after(doc: Doc, cue_end: int, sent_end: int, by_start: dict[int, S
     while k < sent_end and k - cue_end < 12:
         if k in by_start:
             p = by_start[k]
-            return [_Speaker(p.text, p.start, p.end)]
+            out = [_Speaker(p.text, p.start, p.end)]
+            if p.end + 1 < sent_end and doc[p.end].lower_ == "and" and p.end + 1 in by_start:
+                q = by_start[p.end + 1]  # "report Megan Durisin and Lydia Mulvany for Bloomberg"
+                out.append(_Speaker(q.text, q.start, q.end))
+            return out
         tok = doc[k]
         if tok.text in registry and (k + 1 >= sent_end or not _is_name_token(doc[k + 1])):
             return [_Speaker(registry[tok.text], k, k + 1)]
@@ -187,6 +193,11 @@ def _gap_ok(doc: Doc, start: int, end: int, v) -> bool:
     if len(toks) <= 10 and toks[0].lower_ in ("at", "of", "from", "with") and all(
             t.text[:1].isupper() or t.text in ("&", ".", "of", "'s", "’s") or t.lower_ in _ADVERBS for t in toks[1:]):
         return True
+    if text in ("—", "--", "–"):
+        return True  # "Morgan Stanley’s Mike Wilson and UBS’s Francois Trahan—predict": an aside closes
+    m = re.fullmatch(r"(?:at|of|from|with)\s(?:[A-Z][\w.&’']*\s?){1,5},[^“”\"]{0,120},", text)
+    if m and len(toks) <= 30:
+        return True  # "Binky Chadha at Deutsche Bank, one of the biggest bulls, expects"
     return False
 
 
@@ -218,6 +229,9 @@ def _speakers_before(doc: Doc, cue_start: int, sent_start: int, persons: list[Sp
                     between = doc[d.end:c.start]
                     if 1 <= len(between) <= 4 and between[0].lower_ == "and":
                         out.append(d)
+                    elif 2 <= len(between) <= 6 and between[0].lower_ == "and" and between[-1].lower_ in (
+                            "'s", "’s", "’") and all(t.text[:1].isupper() or t.text in ("&", ".") for t in between[1:-1]):
+                        out.append(d)  # "Morgan Stanley’s Mike Wilson and UBS’s Francois Trahan"
             return out
     return []
 
@@ -258,7 +272,15 @@ def _title_org_left(doc: Doc, start: int, lo: int, v) -> tuple[str | None, str |
             org = _org_run_left(doc, k - 1, lo, v)
         elif doc[k - 1].text[:1].isupper() and doc[k - 1].lower_ not in v["speech_verb"]:
             org = _org_run_left(doc, k, lo, v)
+        elif title and re.fullmatch(r"[a-z]+\.(?:com|net|org|io)", doc[k - 1].text):
+            org = doc[k - 1].text  # "etf.com analyst Sumit Roy"
+    if org and " " not in org and org.lower() in _NOT_ORG_WORDS:
+        org = None  # "Even Binky Chadha at Deutsche Bank": a sentence's first word
     return title, org
+
+
+_NOT_ORG_WORDS = frozenset({"even", "but", "and", "also", "still", "meanwhile", "however", "now", "yet", "so", "then",
+                            "last", "this", "that", "the", "while", "when", "as", "if", "says", "said", "according"})
 
 
 def _clean_org(org: str | None) -> str | None:
@@ -294,6 +316,10 @@ def _title_org_right(doc: Doc, end: int, hi: int, v) -> tuple[str | None, str | 
     while k < hi and doc[k].text not in (",", ";", "“", "”", '"', ")") and k - end < 25:
         k += 1
     appos = doc[end + 1:k]
+    m = re.match(r"who\s(?:helps\s)?(?:manages?|oversees?|runs?|invests?)\b.*?\b(?:at|for)\s+(?:the\s)?([A-Z].+)$",
+                 appos.text) if len(appos) else None
+    if m and not any(t.text in v["title_head"] for t in appos):
+        return None, _clean_org(m.group(1))  # "who manages more than $15 billion at Permanent Portfolio ..."
     if not len(appos) or not any(t.text in v["title_head"] for t in appos):
         return None, None
     text = appos.text
@@ -410,10 +436,18 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
             speakers = _speakers_after(doc, ce, sent.end, by_start, registry, v)
             if not speakers and doc[cs].lower_ != "according":
                 speakers = _speakers_before(doc, cs, sent.start, persons, registry, v)
+            described = []
             for sp in speakers:
                 title, org = _title_org_left(doc, sp.start, max(sent.start, ce if ce <= sp.start else sent.start), v)
                 rt, ro = _title_org_right(doc, sp.end, sent.end, v)
-                title, org = _clean_title(title or rt), _clean_org(org) or ro
+                described.append((_clean_title(title or rt), _clean_org(org) or ro))
+            if len(speakers) > 1:
+                # "Barclays credit strategists Jeffrey Meli and Bradley Rogoff", "report Megan
+                # Durisin and Lydia Mulvany for Bloomberg": a pair shares its title and firm
+                shared_title = next((t for t, _ in described if t), None)
+                shared_org = next((o for _, o in described if o), None)
+                described = [(t or shared_title, o or shared_org) for t, o in described]
+            for sp, (title, org) in zip(speakers, described):
                 if title and title.lower() in ("the firm", "firm"):
                     title = None
                 lo = min(sp.start, cs)
