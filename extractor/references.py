@@ -137,6 +137,9 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
         target = None
         prior = [r for r in refs if r.end <= m.start()]
         if m.group("it"):
+            # "The fund has seen inflows. It added $2 billion": an anaphor resolved in the
+            # sentence before is that sentence's subject too
+            prior = sorted(prior + [a for a in anaphors if a.end <= m.start()], key=lambda r: r.start)
             # the first reference of the nearest earlier sentence that has one
             sb = next((b for b in sent_bounds if b[0] <= m.start() < b[1]), None)
             if sb is None:

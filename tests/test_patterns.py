@@ -322,3 +322,30 @@ def test_speakers_named_in_an_aside_between_dashes_and_after_a_firm_and_appositi
 def test_a_manager_of_money_at_a_firm_gives_the_firm():
     f = ex("“Gold is insurance,” said Michael Roe, who manages more than $15 billion at Example Funds Inc.")
     assert speakers(f)["Michael Roe"][1] == "Example Funds Inc."
+
+
+def test_it_follows_a_fund_the_sentence_before_named_by_an_anaphor():
+    f = ex("BIL is the biggest T-bill ETF. The fund has seen inflows in the past three months. "
+           "It added over $2 billion in August followed by $1.1 billion in September.")
+    assert flows(f) == {("BIL", "inflow", 2e9), ("BIL", "inflow", 1.1e9)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The United States Natural Gas Fund (UNG) is down 47% this year, while natural gas has fallen 40% on "
+     "the Nymex.", {("UNG", -47.0)}),
+    ("TUR has dropped like a stone because the Turkish Lira fell 8.8%.", set()),
+    ("EWU was down 0.1% Monday while U.S. markets jumped 1.5%.", {("EWU", -0.1)}),
+])
+def test_a_commodity_or_market_in_its_own_clause_does_not_lend_its_move_to_a_fund(text, expected):
+    assert returns(ex(text)) == expected
+
+
+def test_a_plus_after_a_number_is_more_than():
+    (r,) = ex("Gold miners slumped, while GDXJ is actually down 6+ percent this month.").returns
+    assert (r.ticker, r.value_pct, r.qualifier) == ("GDXJ", -6.0, "more than")
+
+
+def test_a_sentence_opening_with_net_inflow_is_about_the_fund_just_discussed():
+    f = ex("Investors have yanked $1.6 billion from SLV over the past two weeks. Net inflow of $2 billion "
+           "over the past 12 months represented less than 1 percent of mined silver.")
+    assert ("SLV", "inflow", 2e9) in flows(f)

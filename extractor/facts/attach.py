@@ -35,6 +35,15 @@ _HELPED = re.compile(r"\b(?:lifting|helping|dragging|boosting|pushing|pulling|we
 _FOR_OF = re.compile(r"\s?(?:in\s(?:net\s)?(?:in|out)flows\s)?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?")
 
 
+# a new clause with its own subject: "while natural gas has fallen", "because the Turkish
+# Lira fell", "while U.S. markets jumped" (not "while gaining", "while it", "but the fund")
+_OTHER_SUBJECT = re.compile(r"\b(?:while|whereas|but|although|because|as)\s+(?!it\b|its\b|they\b|their\b|"
+                            r"the\s(?:fund|etf|index|gauge|stock|shares)\b|[a-z]+ing\b|also\b|still\b|up\b|down\b|"
+                            r"much\b|many\b|of\b|a\b|an\b)(?:the\s)?[A-Za-z][\w.-]*\s(?:[\w.-]+\s){0,2}?"
+                            r"(?:has|have|had|was|were|is|are|fell|rose|dropped|jumped|gained|lost|slid|climbed|"
+                            r"declined|surged|plunged|tumbled|soared|sank|advanced|slipped|added)\b")
+
+
 @dataclass
 class Attachment:
     ref: Ref | None
@@ -130,6 +139,14 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
             for r in owners:
                 reasons[id(r)] = "named as the owner of what moved (“the Dow's components”, “IWM's largest sector”)"
             lefts = [r for r in lefts if r not in owners]
+            if lefts:
+                m_other = _OTHER_SUBJECT.search(text, lefts[-1].end, c.start)
+                if m_other and not any(m_other.end() <= r.start for r in in_sent if r.end <= c.start):
+                    # "It's down 47% this year, while natural gas has fallen 40%": the number
+                    # belongs to the new clause's subject, which is no ticker
+                    for r in lefts:
+                        reasons[id(r)] = f"in another clause than the number (“{m_other.group(0).strip()} …”)"
+                    lefts = []
             if lefts:
                 target = lefts[-1]
                 why = "the anaphor “" + text[target.start:target.end] + "” (the latest fitting subject)" \

@@ -124,7 +124,8 @@ def conversion(c: Candidate, text: str) -> bool:
 
 
 _DEFINITE_FLOW = re.compile(r"\b(?:[Tt]he|[Tt]hose|[Tt]hese|[Tt]his)\s(?:net\s)?(?:in|out)?flows?\b|"
-                            r"\b[Tt]he\s(?:redemptions?|withdrawals?|influx|exodus)\b")
+                            r"\b[Tt]he\s(?:redemptions?|withdrawals?|influx|exodus)\b|"
+                            r"^\W*(?:[Nn]et\s)?(?:[Ii]n|[Oo]ut)flows?\sof\b")  # "Net inflow of $2 billion over ..."
 _DAILY = re.compile(r"\bdaily\b.{0,40}\baverag|\baverag\w*\b.{0,30}\bdaily|\ba day on average|\bper day\b")
 _WEEKLY = re.compile(r"\bweekly\b.{0,30}\baverag|\baverag\w*\b.{0,30}\bweekly|\bper week\b")
 _MONTHLY = re.compile(r"\bmonthly\b.{0,30}\baverag|\baverag\w*\b.{0,30}\bmonthly|\bper month\b")

@@ -87,7 +87,7 @@ _FRACS = "|".join(sorted(FRACTION_WORDS, key=len, reverse=True))
 PERCENT_RE = re.compile(
     r"(?P<sign>[+\-−–](?=\s?\d)|minus\s+|plus\s+)?"
     r"(?:(?P<num>(?<![\d.])\d+(?:\.\d+)?)|(?P<frac>\b(?:" + _FRACS + r"))|(?P<word>\b(?:" + _WORD_NUMS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
-    r"\s?(?P<unit>%|per\s?cent\b|pct\b|percentage points?\b|percent\b)(?P<plus>\+)?",
+    r"(?P<plus0>\+)?\s?(?P<unit>%|per\s?cent\b|pct\b|percentage points?\b|percent\b)(?P<plus>\+)?",
     re.IGNORECASE,
 )
 # "3 to 5 percent", "3%-5%", "between 3 and 5 percent": one range, two bounds.
@@ -231,8 +231,8 @@ def find_percents(text: str) -> list[Quantity]:
             continue
         unit = "pp" if "point" in m.group("unit").lower() else "pct"
         qual, _ = qualifier_before(text, m.start())
-        if m.group("plus"):
-            qual = qual or "more than"
+        if m.group("plus") or m.group("plus0"):
+            qual = qual or "more than"  # "10%+", "down 6+ percent"
         out.append(Quantity(m.start(), m.end(), value, _sign(m.group("sign")), qual, unit=unit))
     out.sort(key=lambda q: q.start)
     return out
