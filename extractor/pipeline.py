@@ -89,6 +89,7 @@ def _count_and_renew(n: int) -> None:
 
 def _make_doc(nlp, article: Article):
     doc = nlp.make_doc(article.text)
+    doc.user_data["x_text"] = article.text  # rules.extensions.text_of: Doc.text rebuilt is slow
     doc._.x_anchor = article.anchor
     doc._.x_body_start = article.body_start
     _, title_end = guess_title(article.text, article.body_start)

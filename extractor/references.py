@@ -57,7 +57,7 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     if span._.x_kind not in ("stock",) or span._.x_via not in ("name", "alias", "symbol"):
         return False
     c = cues()
-    text = doc.text if text is None else text
+    text = ext.text_of(doc) if text is None else text
     if "</a>" in text[span.end_char:span.end_char + 20] or "<a " in text[max(0, span.start_char - 60):span.start_char]:
         return True  # share buttons and link boilerplate
     speaks = re.match(r"\W*(?:also\s)?(?:say|says|said|see|sees|saw|expects?|predicts?|forecasts?|estimates?|"
@@ -114,7 +114,7 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
     anaphors ("the fund", "the index", "it") resolved to the latest fitting subject."""
     mentions: list[Mention] = []
     refs: list[Ref] = []
-    text = doc.text
+    text = ext.text_of(doc)
     dropped: tuple[int, str] | None = None  # (end, symbol) of the last firm named as an org
     for s in _article_mentions(doc, body_start):
         if _is_org_mention(doc, s, text):
@@ -128,7 +128,7 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
                                 kind=s._.x_kind or "unknown", name=s._.x_name, via=s._.x_via or "symbol",
                                 symbol_source=s._.x_symbol_source or "table"))
         refs.append(Ref(s._.x_symbol, s._.x_kind or "unknown", s.start_char, s.end_char))
-    text = doc.text
+    text = ext.text_of(doc)
     anaphors: list[Ref] = []
     # The subject of each sentence (its first reference) is what "it" points back to.
     sent_bounds = [(s.start_char, s.end_char) for s in doc.sents if s.end_char > body_start]

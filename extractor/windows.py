@@ -212,7 +212,7 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
     (returns) starts "since April 29" at that day's close; flows count that day."""
     out: list[tuple[int, int, Window]] = []
     headings: list[int] = []
-    text = doc.text  # Doc.text joins every token again on each access
+    text = ext.text_of(doc)  # Doc.text joins every token again on each access
     scopes = note_scopes(text, body_start, anchor)
     parsed: dict[int, tuple] = {}
     flow_weeks = anchor.published is not None and _FLOW_WEEK.search(text, body_start) is not None

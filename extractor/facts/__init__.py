@@ -18,6 +18,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..references import build_refs
+from ..rules import extensions as ext
 from ..rules.attribution import iter_quotes
 from ..schema import Article, ArticleFacts
 from ..windows import build_time_index
@@ -59,7 +60,7 @@ def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer 
     refs, mentions = doc._.x_refs or build_refs(doc, body_start)
     times = build_time_index(doc, article.anchor, body_start, since_close=True)
     title_end = doc._.x_title_end or 0
-    text = doc.text
+    text = ext.text_of(doc)
     flow_anchor = flow_data_anchor(article.anchor)
     tables = read_tables(text, refs, article.anchor, body_start, times)
     skip = tables.covers if tables.spans else None

@@ -166,7 +166,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                explain: Explainer | None = None, skip=None) -> Iterator[Flow]:
     """Flows in the prose (``skip(pos)``: True where a table reader already read the
     amount)."""
-    text = doc.text
+    text = ext.text_of(doc)
     ref_starts = [r.start for r in refs]
     for group in groups(candidates(doc, body_start, explain, skip), text):
         targets = assign(group, refs, ref_starts, text, kinds=FUND_KINDS, prefer_prep=True)

@@ -170,7 +170,7 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
 
 
 def candidates(doc: Doc, body_start: int, explain: Explainer | None = None, skip=None) -> list[Candidate]:
-    text = doc.text
+    text = ext.text_of(doc)
     sents = sentences(doc, body_start)
     starts = [s.start_char for s in sents]
     out = []
@@ -200,7 +200,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                  explain: Explainer | None = None, skip=None) -> Iterator[Return]:
     """Returns in the prose (``skip(pos)``: True where a table reader already read the
     number)."""
-    text = doc.text
+    text = ext.text_of(doc)
     ref_starts = [r.start for r in refs]
     cands = candidates(doc, body_start, explain, skip)
     last_fc: Window | None = None

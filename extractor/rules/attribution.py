@@ -38,11 +38,17 @@ def vocab() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+_INITIAL = re.compile(r"[A-Z]\.")
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|Mc[A-Z][a-z]+")
+
+
 def _is_name_token(tok: Token) -> bool:
     t = tok.text
-    if re.fullmatch(r"[A-Z]\.", t):  # middle initial
+    if not t[:1].isupper():
+        return False
+    if _INITIAL.fullmatch(t):  # middle initial
         return True
-    return bool(re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|Mc[A-Z][a-z]+", t))
+    return bool(_NAME_WORD.fullmatch(t))
 
 
 def _person_at(doc: Doc, i: int, v, structural: bool) -> int | None:
@@ -96,6 +102,9 @@ def find_persons(doc: Doc) -> list[Span]:
     while i < len(doc):
         if i in taken:
             i += 1
+            continue
+        if not doc[i].text[:1].isupper():
+            i += 1  # a name starts with a capital: most tokens are out at once
             continue
         prev = doc[i - 1] if i else None
         structural = _appositive_title_follows(doc, i, v) or prev is not None and (
@@ -369,9 +378,7 @@ def _quoted_text(doc: Doc, sent: Span) -> str | None:
     """The quotation nearest the attribution, within its paragraph and 3,000 characters
     either side (a quotation is never longer; scanning the whole paragraph once per
     attribution made a paragraph of "said" after "said" quadratic)."""
-    text = doc.user_data.get("x_text")
-    if text is None:  # Doc.text joins every token again on each access: read it once
-        text = doc.user_data["x_text"] = doc.text
+    text = ext.text_of(doc)
     lo, hi = max(0, sent.start_char - 3000), min(len(text), sent.end_char + 3000)
     para_start = max(text.rfind("\n", lo, sent.start_char) + 1, lo)
     para_end = text.find("\n", sent.end_char, hi)

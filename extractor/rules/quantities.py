@@ -30,7 +30,7 @@ def _to_span(doc: Doc, q: Quantity, label: str):
     assigns=["doc.spans"],
 )
 def quantities_component(doc: Doc) -> Doc:
-    text = doc.text
+    text = ext.text_of(doc)
     doc.spans[ext.MONEY] = [s for q in find_money(text) if (s := _to_span(doc, q, "MONEY"))]
     doc.spans[ext.PERCENT] = [s for q in find_percents(text) if (s := _to_span(doc, q, "PERCENT"))]
     return doc

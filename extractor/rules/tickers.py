@@ -122,7 +122,7 @@ class TickerRecognizer:
 
     # ------------------------------------------------------------------ passes
     def _symbol_spans(self, doc: Doc) -> list[Cand]:
-        text, out = doc.text, []
+        text, out = ext.text_of(doc), []
         for m in self.exchange_re.finditer(text):
             out.append(Cand(m.start("sym"), m.end("sym"), normalize_symbol(m.group("sym")), "exchange"))
         for m in self.tagline_re.finditer(text):
@@ -177,7 +177,7 @@ class TickerRecognizer:
     def _definitions(self, doc: Doc, symbol_spans: list[Cand]) -> dict[str, str]:
         """Names the article defines next to a symbol: "NAME (TICKER)" and
         "TICKER (NAME)". Returns {name variant: symbol}."""
-        text, defs = doc.text, {}
+        text, defs = ext.text_of(doc), {}
         for span in symbol_spans:
             if span.via not in ("paren", "exchange"):
                 continue
@@ -213,7 +213,7 @@ class TickerRecognizer:
                 if symbol is None or self._guarded(doc, span, symbol):
                     continue
                 out.append(Cand(span.start_char, span.end_char, symbol, "name"))
-        text = doc.text
+        text = ext.text_of(doc)
         for name, symbol in defs.items():
             for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
                 out.append(Cand(m.start(), m.end(), symbol, "alias"))
@@ -270,7 +270,7 @@ class TickerRecognizer:
         cands = _unique(symbols + names + self._bare_spans(doc, defined))
         # A name immediately followed by "(SYMBOL)" takes the symbol the text gives.
         ordered = sorted(cands, key=lambda c: c.start)
-        text = doc.text
+        text = ext.text_of(doc)
         for a in ordered:
             if a.via not in ("name", "alias"):
                 continue

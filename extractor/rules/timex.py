@@ -576,7 +576,7 @@ def make_timex(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
     def timex(doc: Doc) -> Doc:
         spans = []
-        for tp in find_time_phrases(doc.text):
+        for tp in find_time_phrases(extensions.text_of(doc)):
             span = doc.char_span(tp.start, tp.end, alignment_mode="expand")
             if span is not None:
                 span._.x_time = tp
