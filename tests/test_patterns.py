@@ -349,3 +349,16 @@ def test_a_sentence_opening_with_net_inflow_is_about_the_fund_just_discussed():
     f = ex("Investors have yanked $1.6 billion from SLV over the past two weeks. Net inflow of $2 billion "
            "over the past 12 months represented less than 1 percent of mined silver.")
     assert ("SLV", "inflow", 2e9) in flows(f)
+
+
+@pytest.mark.parametrize("text", [
+    "The Dow ended down 4.51% for the week, its worst weekly decline since May 7, when it fell 5.7%.",
+    "Gold rose in May. In May GLD gained 3% on inflows.",
+])
+def test_the_month_may_is_not_the_modal_verb_of_a_forecast(text):
+    assert all(r.kind == "realized" for r in ex(text).returns)
+
+
+def test_the_modal_may_still_marks_a_forecast():
+    (r,) = ex("Strategists say the S&P 500 may rise 10% next year.").returns
+    assert r.kind == "forecast"

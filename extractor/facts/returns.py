@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..cues import cues, has
+from ..cues import cue_re, cues, has
 from ..references import Ref
 from ..rules import extensions as ext
 from ..schema import Anchor, Return, Window
@@ -150,6 +150,16 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
     return "no movement cue between its ticker and it, nor right after it", "rules:no-move-cue"
 
 
+# "since May 7", "in May": the month, not the modal verb of a forecast
+_MONTH_MAY = re.compile(r"May(?=\s\d|\s(?:and|to|through)\b|[,.]|\s\w+\s\d{4})")
+_MONTH_BEFORE = re.compile(r"\b(?:in|since|on|of|until|from|early|late|mid-)\s$")
+
+
+def _is_month_may(text: str, pos: int) -> bool:
+    return text.startswith("May", pos) and (bool(_MONTH_MAY.match(text, pos))
+                                            or bool(_MONTH_BEFORE.search(text[max(0, pos - 8):pos])))
+
+
 def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
     """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
     increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
@@ -162,7 +172,8 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
     if cut is not None:
         left = left[cut:]
     right = text[c.end:c.sent.end_char]
-    if has("forecast", left) or re.search(r"out of the question|in the cards", right[:80]):
+    if any(not _is_month_may(left, m.start()) for m in cue_re("forecast").finditer(left)) or \
+            re.search(r"out of the question|in the cards", right[:80]):
         return True
     if published and window.end and window.end > published:
         return True
