@@ -152,7 +152,7 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
 
 # "since May 7", "in May": the month, not the modal verb of a forecast
 _MONTH_MAY = re.compile(r"May(?=\s\d|\s(?:and|to|through)\b|[,.]|\s\w+\s\d{4})")
-_MONTH_BEFORE = re.compile(r"\b(?:in|since|on|of|until|from|early|late|mid-)\s$")
+_MONTH_BEFORE = re.compile(r"\b(?:in|since|on|of|until|from|early|late|mid-)\s$", re.IGNORECASE)
 
 
 def _is_month_may(text: str, pos: int) -> bool:
