@@ -38,6 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of labelled sentiment and number sets that `extractor train` and `evaluate` read."),
     Setting("classifier", "model", "EXTRACTOR_CLASSIFIER",
             "`model` (the transformer classifier) or `lexicon` (rules only: no model needed)."),
+    Setting("attach", None, "EXTRACTOR_ATTACH",
+            "Which ticker a number is about: `rules`, or `model` (the learned ranker of "
+            "models/attach-v1); default: whichever its card says measured better."),
     Setting("reviewer", None, "EXTRACTOR_REVIEWER",
             "Name written with each correction in the review app (`extractor review --reviewer`); "
             "default: your login name."),

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .. import settings
 from ..references import Ref
 from .candidates import RELATIVE, Candidate
 
@@ -153,7 +153,7 @@ def _shipped() -> Ranker | None:
     if not path.exists():
         return None
     d = json.loads(path.read_text(encoding="utf-8"))
-    if not d.get("use", False) and os.environ.get("EXTRACTOR_ATTACH", "").lower() != "model":
+    if not d.get("use", False) and str(settings.get("attach") or "").lower() != "model":
         return None  # the card's measurement chose the rules
     return Ranker.from_json(d)
 
@@ -161,7 +161,7 @@ def _shipped() -> Ranker | None:
 def active() -> Ranker | None:
     if _active:
         return _active[0]
-    if os.environ.get("EXTRACTOR_ATTACH", "").lower() == "rules":
+    if str(settings.get("attach") or "").lower() == "rules":
         return None
     return _shipped()
 
