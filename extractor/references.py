@@ -43,17 +43,34 @@ def _article_mentions(doc: Doc, body_start: int) -> list[Span]:
 
 
 _SPONSOR_BEFORE = ("manager", "sponsor", "issuer", "provider", "owner", "parent", "operator")
-_FUND_FAMILY = ("core", "suite", "fund", "funds", "etf", "etfs", "products", "lineup", "family", "unit")
+_FUND_FAMILY = ("core", "suite", "fund", "funds", "etf", "etfs", "products", "lineup", "family", "unit",
+                "proprietary", "model", "measure", "team", "note", "index", "indicator", "gauge", "survey")
 _LEGAL_SUFFIXES = ("AG", "Plc", "Plc.", "PLC", "Inc", "Inc.", "Co", "Co.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC",
                    "SA", "NV", "SE", "LP", "LLP")
 _TITLE_HEADS = ("analyst", "analysts", "strategist", "strategists", "economist", "economists", "manager",
                 "managers", "officer", "director", "president", "head", "chief", "executive", "trader", "traders")
 
 
+def _news_dow_jones(doc: Doc, span: Span) -> bool:
+    """"economists surveyed by Dow Jones", "Dow Jones Market Data": the news company, not
+    the index (which is "the Dow", "the Dow Jones industrial average")."""
+    if span.text != "Dow Jones":
+        return False
+    nxt = doc[span.end].text if span.end < len(doc) else ""
+    prev = doc[span.start - 1].lower_ if span.start else ""
+    if nxt.lower() in ("industrial", "industrials", "transportation", "transports", "utility", "u.s.", "total",
+                       "index", "average", "composite"):
+        return False
+    return prev in ("by", "from", "to", "of", "at", "according") or nxt in ("Newswires", "Market", "data", "said",
+                                                                             "reported", "News")
+
+
 def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     """A company named as an employer, a data source or a platform, not as a security:
     "Deutsche Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to
     Morgan Stanley", "Barclays credit strategists", "Yahoo Finance", "on Twitter"."""
+    if span._.x_kind == "index" and _news_dow_jones(doc, span):
+        return True
     if span._.x_kind not in ("stock",) or span._.x_via not in ("name", "alias", "symbol"):
         return False
     c = cues()
@@ -62,7 +79,8 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
         return True  # share buttons and link boilerplate
     speaks = re.match(r"\W*(?:also\s)?(?:say|says|said|see|sees|saw|expects?|predicts?|forecasts?|estimates?|"
                       r"reported|reports|wrote|writes|noted|notes|argues|argued|believes?|warned|warns|told|"
-                      r"projects?|recommends?|strategists|analysts|economists)\b",
+                      r"projects?|recommends?|strategists|analysts|economists|asks|asked|seeing|projecting|"
+                      r"forecasting|predicting|expecting|estimating|saying|calling for|calls for)\b",
                       text[span.end_char:span.end_char + 30])
     moves = re.match(r"\W*(?:shares\s|stock\s|was\s|were\s|is\s|has\s)?(?:" + "|".join(
         re.escape(w) for w in c["return_up"] + c["return_down"]) + r")\b", text[span.end_char:span.end_char + 40])
@@ -99,6 +117,10 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     prev2 = doc[max(0, span.start - 2):span.start].text.lower()
     if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
         return True
+    if "according to" in doc[max(0, span.start - 4):span.start].text.lower():
+        return True  # "according to the BlackRock data"
+    if prev == "from" and span.start >= 2 and doc[span.start - 2].text == ")":
+        return True  # "the iShares Core S&P 500 ETF (IVV) from BlackRock": its sponsor
     if prev in _SPONSOR_BEFORE:
         return True  # "iShares manager BlackRock (BLK.N)": the fund's sponsor
     if prev == "on" and (span.end >= len(doc) or doc[span.end].text in (".", "@") or doc[span.end].text.startswith("@")):

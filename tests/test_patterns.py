@@ -362,3 +362,24 @@ def test_the_month_may_is_not_the_modal_verb_of_a_forecast(text):
 def test_the_modal_may_still_marks_a_forecast():
     (r,) = ex("Strategists say the S&P 500 may rise 10% next year.").returns
     assert r.kind == "forecast"
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("The iShares Core S&P 500 ETF (IVV) from BlackRock led the industry in inflows.", "BLK"),
+    ("XLF leads with $4.9 billion of inflows, according to the BlackRock data.", "BLK"),
+    ("Retail sales fell 1.1%, steeper than the 0.3% dip expected by economists surveyed by Dow Jones.", "^DJI"),
+    ("ETF volume hit $17.1 billion in May, according to the National Stock Exchange (NSX).", "NSX"),
+    ("There is a big divergence, from Deutsche Bank seeing the S&P 500 rallying 16% to Barclays "
+     "projecting another down year.", "BCS"),
+])
+def test_sponsors_news_companies_institutions_and_forecasting_firms_are_not_tickers(text, gone):
+    assert gone not in ex(text).tickers
+
+
+@pytest.mark.parametrize("text", [
+    "That’s even though the VIX remains about 70 percent higher than its average for 2014.",
+    "By March 12, HYD tumbled to a record 19% below its net-asset value.",
+    "S&P 500 stocks are issued upside of 8% to 15% by analysts.",
+])
+def test_distances_from_an_average_or_nav_and_members_upside_are_not_returns(text):
+    assert ex(text).returns == ()

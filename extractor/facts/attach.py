@@ -20,7 +20,8 @@ from .ranker import rank
 
 # "the best performer among the Dow's 30 components, up 47%": the owner, not the mover
 MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|"
-                        r"biggest|best|worst|top|largest|leading|laggards?|gainers?|losers?)\b", re.IGNORECASE)
+                        r"biggest|best|worst|top|largest|leading|laggards?|gainers?|losers?)\b"
+                        r"|\s(?:stocks|companies|members|constituents|components|names)\b", re.IGNORECASE)
 _PREP = re.compile(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in(?!\s(?:net\s|new\s)?(?:in|out)?flows?\b|\s"
                    r"(?:net\s)?(?:redemptions|new\sassets|new\smoney|assets|creations))|out of|exited|vacated|left|to)\b")
 # "TLT ranks second (behind SPY), with $2.1 billion": a ticker named in a comparison

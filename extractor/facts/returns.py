@@ -59,7 +59,11 @@ def move_re() -> re.Pattern:
 _DOWN = frozenset(w.lower() for w in cues()["return_down"])
 # "8% below its July 31 record close", "13 per cent above its June 16 low"
 ABOVE_BELOW = re.compile(r"\s*(above|below|off)\s(?:its|their|the|a)\b[^.;,]{0,30}?\b(?:low|high|peak|record|"
-                         r"close|level|average|top|bottom)\b", re.IGNORECASE)
+                         r"close|level|top|bottom)\b", re.IGNORECASE)
+# "about 70 percent higher than its average for 2014", "19% below its net-asset value": a
+# distance from an average or from the fund's NAV, not a move over a window
+_VERSUS_AVERAGE = re.compile(r"\s*(?:higher|lower|above|below|over|under)\s+(?:than\s+)?(?:its|their|the|a)\s+"
+                             r"(?:[\w-]+\s+){0,2}?(?:average|mean|norm|net[- ]asset[- ]value|nav)\b", re.IGNORECASE)
 
 
 def moves(text: str) -> list[tuple[int, int]]:
@@ -135,6 +139,9 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
     m = _RATIO_NOUN.match(right)
     if m:
         return f"a ratio, not a move (“{m.group(0).strip()}”)", "rules:ratio-noun"
+    m = _VERSUS_AVERAGE.match(right)
+    if m:
+        return f"a distance from an average or NAV (“{m.group(0).strip()}”)", "rules:versus-average"
     if has("not_return", near_left + " " + right[:12]) or has("not_return", left[-40:]):
         return "a non-return cue near it (vocabulary not_return)", "rules:not-return-cue"
     if _LEVEL.search(left):

@@ -42,6 +42,12 @@ def _compile():
     return exchange_re, paren_re, paren_list_re, cashtag_re
 
 
+_INSTITUTION_WORDS = frozenset({"exchange", "association", "institute", "board", "commission", "council",
+                                "authority", "bureau", "agency", "administration", "department", "ministry",
+                                "investor", "investors", "programme", "program", "scheme", "act", "organization",
+                                "organisation", "federation", "committee", "office", "university", "reserve"})
+
+
 @dataclass
 class Cand:
     start: int
@@ -115,10 +121,13 @@ class TickerRecognizer:
 
     def _accept_unknown_paren(self, text: str, pos: int) -> bool:
         """An unknown "(XYZ)" is a ticker when a capitalised name stands right before it
-        ("Silvergate Capital (SI)"), not after lowercase prose ("emerging markets (EM)")."""
+        ("Silvergate Capital (SI)"), not after lowercase prose ("emerging markets (EM)")
+        nor after the name of an institution or a programme, whose acronym it is
+        ("National Stock Exchange (NSX)", "Qualified Foreign Institutional Investor (RQFII)")."""
         before = text[max(0, pos - 60):pos].rstrip()
         words = before.split()
-        return bool(words) and words[-1][:1].isupper() and words[-1].lower() not in {"the", "a"}
+        return bool(words) and words[-1][:1].isupper() and words[-1].lower() not in {"the", "a"} \
+            and words[-1].strip(",.").lower() not in _INSTITUTION_WORDS
 
     # ------------------------------------------------------------------ passes
     def _symbol_spans(self, doc: Doc) -> list[Cand]:
