@@ -414,9 +414,13 @@ def _described_elsewhere(doc: Doc, name: str, persons: list[Span], v) -> tuple[s
     """The title and firm an article gives a speaker where it introduces them, which
     is often not the sentence with the quote ("Deutsche Bank AG's Binky Chadha, once
     one of the biggest bulls, ..." then "Chadha said")."""
+    tried = 0
     for p in persons:
+        if tried >= 3:
+            break  # an article introduces a speaker in one of the first mentions
         if p.text != name:
             continue
+        tried += 1
         sent = p.sent
         title, org = _title_org_left(doc, p.start, sent.start, v)
         rt, ro = _title_org_right(doc, p.end, sent.end, v)
@@ -464,11 +468,13 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
                     found[sp.name] = rec = {"speaker": sp.name, "start": doc[lo].idx,
                                             "end": doc[hi - 1].idx + len(doc[hi - 1].text),
                                             "title": None, "organization": None,
-                                            "text": _quoted_text(doc, sent)}
+                                            "text": _quoted_text(doc, sent), "looked": 1}
                     order.append(sp.name)
                 rec["title"] = rec["title"] or title
                 rec["organization"] = rec["organization"] or org
-                rec["text"] = rec["text"] or _quoted_text(doc, sent)
+                if rec["text"] is None and rec["looked"] < 3:  # the words are near its first attributions
+                    rec["looked"] += 1
+                    rec["text"] = _quoted_text(doc, sent)
     for name in order:
         r = found[name]
         if r["title"] is None or r["organization"] is None:

@@ -62,7 +62,7 @@ class TickerRecognizer:
     def __init__(self, nlp: Language, table: SymbolTable | None = None):
         self.table = table or load_symbols()
         self.exchange_re, self.paren_re, self.paren_list_re, self.cashtag_re = _compile()
-        self.tagline_re = re.compile(r"(?m)^[\s\-•*]*(?:ETFs?|Tickers?|Symbols?|Related(?: tickers| ETFs)?|Funds?)\s?:\s*"
+        self.tagline_re = re.compile(r"(?m)^[ \t\-•*]*(?:ETFs?|Tickers?|Symbols?|Related(?: tickers| ETFs)?|Funds?)\s?:\s*"
                                      r"(?P<list>[A-Z]{1,5}(?:\s?,\s?[A-Z]{1,5}){1,40})\s*$")
         pats = ticker_patterns()
         self.name_guard = set(pats["name_guard"])
