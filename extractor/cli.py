@@ -761,12 +761,15 @@ def _has_prices(db: Any) -> bool:
               help="Output format [default: table, or csv with --out].")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of the terminal.")
+@click.option("--min-relevance", type=click.IntRange(0, 100), default=0, show_default=True,
+              help="Only stances from articles at least this much about the ticker (0-100).")
 def signals(db_path: Path, tickers: tuple[str, ...], start: str | None, end: str | None,
-            fmt: str | None, out: Path | None) -> None:
+            fmt: str | None, out: Path | None, min_relevance: int) -> None:
     """Per-ticker daily signals: sentiment and claimed fund flows per publication day.
 
     One row per ticker and day: articles, mean sentiment score over the bullish and
-    bearish rows (> 0 leans bullish), bullish/bearish/neutral counts, flow claims and
+    bearish rows (> 0 leans bullish; each weighted by how much its article is about the
+    ticker, 0-100), bullish/bearish/neutral counts, flow claims and
     those used, inflows, outflows and net flow in US dollars. Flow claims are taken
     shortest window first and one whose window overlaps a claim already taken is left
     out, so no money is counted twice; averages ("$4 million a day") are multiplied
@@ -790,7 +793,7 @@ def signals(db_path: Path, tickers: tuple[str, ...], start: str | None, end: str
                 raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
     try:
         db = open_db(db_path, readonly=True)
-        columns, rows = as_rows(daily_signals(db, tickers, start=start, end=end))
+        columns, rows = as_rows(daily_signals(db, tickers, start=start, end=end, min_relevance=min_relevance))
         db.close()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None

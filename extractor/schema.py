@@ -152,6 +152,21 @@ class Sentiment:
     end: int
     sentence: str = ""
     source: str = "rules"
+    relevance: int = 0  # how much the article is about the ticker, 0..100 (relevance.py)
+
+
+@dataclass(frozen=True)
+class TickerRelevance:
+    """How much an article is about one ticker (``relevance.py``)."""
+
+    ticker: str
+    relevance: int  # 0..100
+    mentions: int
+    sentences: int
+    claims: int
+    headline: bool
+    lead: bool
+    role: str  # subject | mentioned | passing | benchmark
 
 
 @dataclass(frozen=True)
@@ -163,6 +178,7 @@ class ArticleFacts:
     returns: tuple[Return, ...] = ()
     quotes: tuple[Quote, ...] = ()
     sentiment: tuple[Sentiment, ...] = ()
+    relevance: tuple[TickerRelevance, ...] = ()
     version: str = EXTRACTOR_VERSION
 
     def counts(self) -> dict[str, int]:

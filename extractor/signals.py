@@ -6,7 +6,10 @@ fund flows the articles claimed (inflows minus outflows, in US dollars). Reviewe
 decisions count: rejected claims are left out and edited values are used.
 
 Sentiment: the label decides the sign and the score the strength. The mean is taken
-over the bullish rows (+|score|) and the bearish rows (-|score|) only; a neutral row
+over the bullish rows (+|score|) and the bearish rows (-|score|) only, each weighted by
+the article's relevance to the ticker (0-100, ``relevance.py``; a row without one, from
+before 0.6.0 or added by a reviewer, weighs as 100), and rows below ``min_relevance``
+are left out; a neutral row
 (an article that names the ticker without taking a stance) is counted in ``neutral``
 but never moves the mean, whatever score it carries. A day with only neutral rows has
 mean 0.0; a day with no sentiment row has None. So the mean is > 0 only when some
@@ -46,9 +49,10 @@ COLUMNS = ("ticker", "day", "articles", "sentiment_mean", "bullish", "bearish", 
 _PER = {"daily_avg": 1, "weekly_avg": 5, "monthly_avg": 21}
 
 _SENTIMENT_SQL = """
-SELECT s.ticker, a.published, s.article_id, s.label, s.score
+SELECT s.ticker, a.published, s.article_id, s.label, s.score, coalesce(s.relevance, 100)
 FROM sentiment s JOIN articles a ON a.id = s.article_id
-WHERE s.status != 'rejected' AND s.ticker IS NOT NULL AND a.published IS NOT NULL {where}
+WHERE s.status != 'rejected' AND s.ticker IS NOT NULL AND a.published IS NOT NULL
+  AND coalesce(s.relevance, 100) >= :min_relevance {where}
 """
 _FLOWS_SQL = """
 SELECT f.ticker, a.published, f.article_id, f.id, f.status, f.direction, f.amount_usd,
@@ -132,19 +136,25 @@ def _used(claims: Iterable[_Claim]) -> list[_Claim]:
     return taken or [c for c in claims if not c.windowed]
 
 
-def _mean(rows: Sequence[tuple[str | None, float | None]]) -> float | None:
-    """Mean stance: bullish +|score|, bearish -|score|, neutral rows left out."""
+def _mean(rows: Sequence[tuple[str | None, float | None, float]]) -> float | None:
+    """Mean stance: bullish +|score|, bearish -|score|, weighted by relevance; neutral
+    rows left out."""
     if not rows:
         return None
-    signed = [abs(score) if label == "bullish" else -abs(score)
-              for label, score in rows if label in ("bullish", "bearish") and score is not None]
-    return round(sum(signed) / len(signed), 4) + 0.0 if signed else 0.0  # + 0.0: never -0.0
+    signed = [((abs(score) if label == "bullish" else -abs(score)), max(weight, 1.0))
+              for label, score, weight in rows if label in ("bullish", "bearish") and score is not None]
+    if not signed:
+        return 0.0
+    total = sum(w for _, w in signed)
+    return round(sum(v * w for v, w in signed) / total, 4) + 0.0  # + 0.0: never -0.0
 
 
 def daily_signals(db: Database, tickers: Sequence[str] = (), *, start: str | None = None,
-                  end: str | None = None) -> list[Signal]:
-    """Signals for every ticker (or those given), optionally between two ISO days."""
-    where, params = [], {}  # "{x}" is the fact table's alias in each query
+                  end: str | None = None, min_relevance: int = 0) -> list[Signal]:
+    """Signals for every ticker (or those given), optionally between two ISO days and
+    only from articles at least ``min_relevance`` (0-100) about the ticker."""
+    where: list[str] = []
+    params: dict[str, Any] = {"min_relevance": min_relevance}  # "{x}" is the fact table's alias
     if tickers:
         names = {f"t{i}": t.strip().upper() for i, t in enumerate(tickers)}
         params.update(names)
@@ -158,19 +168,20 @@ def daily_signals(db: Database, tickers: Sequence[str] = (), *, start: str | Non
     sentiment, flows = ("".join(f" AND {w.replace('{x}', x)}" for w in where) for x in "sf")
 
     articles: dict[tuple[str, str], set[str]] = {}
-    stances: dict[tuple[str, str], list[tuple[str | None, float | None]]] = {}
+    stances: dict[tuple[str, str], list[tuple[str | None, float | None, float]]] = {}
     claims: dict[tuple[str, str], list[_Claim]] = {}
-    for ticker, day, article_id, label, score in db.execute(
+    for ticker, day, article_id, label, score, weight in db.execute(
             _SENTIMENT_SQL.format(where=sentiment), params).fetchall():
         articles.setdefault((ticker, day), set()).add(article_id)
-        stances.setdefault((ticker, day), []).append((label, score))
-    for row in db.execute(_FLOWS_SQL.format(where=flows), params).fetchall():
+        stances.setdefault((ticker, day), []).append((label, score, float(weight)))
+    flow_params = {k: v for k, v in params.items() if k != "min_relevance"}
+    for row in db.execute(_FLOWS_SQL.format(where=flows), flow_params).fetchall():
         articles.setdefault((row[0], row[1]), set()).add(row[2])
         claims.setdefault((row[0], row[1]), []).append(_claim(row))
 
     out = []
     for key in sorted(articles):
-        labels = [label for label, _ in stances.get(key, [])]
+        labels = [label for label, _, _ in stances.get(key, [])]
         day_claims = claims.get(key, [])
         used = _used(day_claims)
         inflow = sum((c.signed_usd for c in used if c.signed_usd > 0), 0.0)

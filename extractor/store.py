@@ -323,10 +323,29 @@ UPDATE flows SET amount = amount_usd WHERE amount IS NULL;
 """)
 
 
+def m007_relevance(db: Database) -> None:
+    """How much each article is about each ticker it names (``article_tickers``,
+    relevance 0-100 from ``relevance.py``), and the relevance a stance row was given at."""
+    db.executescript("""
+CREATE TABLE article_tickers (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ticker TEXT NOT NULL,
+    relevance INTEGER NOT NULL,        -- 0 (passing mention) .. 100 (the story is about it)
+    role TEXT,                         -- subject | mentioned | passing | benchmark
+    mentions INTEGER, sentences INTEGER, claims INTEGER,
+    headline INTEGER NOT NULL DEFAULT 0, lead INTEGER NOT NULL DEFAULT 0,
+    extractor_version TEXT,
+    PRIMARY KEY (article_id, ticker)
+);
+CREATE INDEX idx_article_tickers_ticker ON article_tickers(ticker, relevance);
+ALTER TABLE sentiment ADD COLUMN relevance INTEGER;
+""")
+
+
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
 MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks,
                                                 m003_review, m004_window_sources, m005_identity,
-                                                m006_symbol_source_and_currency]
+                                                m006_symbol_source_and_currency, m007_relevance]
 
 
 class _Migrations(Migrations):
@@ -510,7 +529,8 @@ def fact_rows(facts: ArticleFacts) -> dict[str, list[dict[str, Any]]]:
         "quotes": [common(q, speaker=q.speaker, title=q.title, organization=q.organization,
                           quote_text=q.text, stance=q.stance)
                    for q in facts.quotes],
-        "sentiment": [common(s, ticker=s.ticker, label=s.label, score=s.score, sentence=s.sentence)
+        "sentiment": [common(s, ticker=s.ticker, label=s.label, score=s.score, sentence=s.sentence,
+                             relevance=s.relevance)
                       for s in facts.sentiment],
     }
     for table, table_rows in rows.items():
@@ -621,6 +641,13 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
             if new:
                 db[table].insert_all(new)
             result.inserted[table] = len(new)
+        db.execute("DELETE FROM article_tickers WHERE article_id = ?", [article.id])  # a gone text's: by cascade
+        if facts.relevance:
+            db["article_tickers"].insert_all(
+                [{"article_id": article.id, "ticker": t.ticker, "relevance": t.relevance, "role": t.role,
+                  "mentions": t.mentions, "sentences": t.sentences, "claims": t.claims,
+                  "headline": int(t.headline), "lead": int(t.lead), "extractor_version": facts.version}
+                 for t in facts.relevance], replace=True)
         for o in gone:
             human = any(db.execute(f"SELECT 1 FROM {t} WHERE article_id = ? LIMIT 1", [o]).fetchone()
                         for t in FACT_TABLES)

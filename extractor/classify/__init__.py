@@ -55,56 +55,52 @@ def set_default_classifier(clf: SentenceClassifier | None) -> None:
     _DEFAULT = clf
 
 
-# A ticker's stance: its sentences' scores (p(positive) - p(negative)) plus FACT_WEIGHT
-# per flow or return in the direction it moved, scaled by the number of pieces of
-# evidence; bullish / bearish beyond +-STANCE_THRESHOLD.
-FACT_WEIGHT = 0.5
-STANCE_THRESHOLD = 0.35
-
-
 def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier | None = None,
-                   body_start: int = 0) -> Iterator["Sentiment"]:
-    """Per-ticker stance: the sentences that name a ticker (or refer to it: "the fund"),
-    plus the direction of its flows and returns, summed and squashed to [-1, 1].
-    Only tickers the article says something about get a row."""
+                   body_start: int = 0, quotes=(), relevance=(), title_end: int = 0) -> Iterator["Sentiment"]:
+    """Per-ticker stance (``classify.stance``): each mention read in its own clause,
+    with the ticker's flows, returns, quotes and relevance; a row only for a relevant
+    ticker the article takes a side on, its score p(bullish) - p(bearish)."""
+    from ..rules import extensions as ext
     from ..schema import Sentiment
+    from . import stance
 
     clf = classifier if classifier is not None else default_classifier()
-    sents = [s for s in doc.sents if s.end_char > body_start]
-    by_ticker: dict[str, list[int]] = {}
+    text = ext.text_of(doc)
+    sents = [s for s in doc.sents if s.end_char > min(body_start, title_end) or s.end_char > body_start]
     sent_starts = [s.start_char for s in sents]
+    in_sent: dict[int, list] = {}
     for r in refs:  # the sentence of each reference by binary search
         i = bisect_right(sent_starts, r.start) - 1
         if i >= 0 and sents[i].start_char <= r.start < sents[i].end_char:
-            found = by_ticker.setdefault(r.symbol, [])
-            if not found or found[-1] != i and i not in found:
-                found.append(i)
-    mentions: dict[str, int] = {}
-    for r in refs:
-        mentions[r.symbol] = mentions.get(r.symbol, 0) + 1
-    needed = sorted({i for idx in by_ticker.values() for i in idx})
+            in_sent.setdefault(i, []).append(r)
     # the pipeline's classifier component, when it ran (and no other classifier was asked for)
     done = (doc._.x_sentiments or {}) if classifier is None else {}
-    preds = {i: done[sents[i].start_char] for i in needed if sents[i].start_char in done}
-    todo = [i for i in needed if i not in preds]
+    preds = {sents[i].start_char: done[sents[i].start_char] for i in in_sent if sents[i].start_char in done}
+    todo = [i for i in in_sent if sents[i].start_char not in preds]
     if todo:
-        preds.update(zip(todo, clf.predict([sents[i].text for i in todo])))
-    for symbol, idx in by_ticker.items():
-        score = sum(preds[i][1] for i in idx)
-        facts = 0.0
-        for f in flows:
-            if f.ticker == symbol:
-                facts += FACT_WEIGHT if f.direction == "inflow" else -FACT_WEIGHT
-        for r in returns:
-            if r.ticker == symbol:
-                facts += FACT_WEIGHT if r.value_pct > 0 else -FACT_WEIGHT
-        total = score + facts
-        n = len(idx) + sum(1 for f in flows if f.ticker == symbol) + sum(1 for r in returns if r.ticker == symbol)
-        norm = max(-1.0, min(1.0, total / max(1.0, n ** 0.5 * 1.5)))
-        label = "bullish" if norm >= STANCE_THRESHOLD else "bearish" if norm <= -STANCE_THRESHOLD else "neutral"
-        if mentions.get(symbol, 0) < 2:
-            label = "neutral"  # named once in passing: the article takes no stance on it
-        best = max(idx, key=lambda i: abs(preds[i][1]))
-        s = sents[best]
-        yield Sentiment(ticker=symbol, label=label, score=round(norm, 3), start=s.start_char, end=s.end_char,
-                        sentence=s.text.strip(), source="model" if getattr(clf, "analyze", None) else "rules")
+        preds.update(zip((sents[i].start_char for i in todo), clf.predict([sents[i].text for i in todo])))
+    # a sentence naming two tickers: each clause read on its own ("SPY gained while TLT fell")
+    clause_preds: dict[int, dict[tuple[int, int], tuple[str, float]]] = {}
+    wanted: list[tuple[int, tuple[int, int]]] = []
+    for i, rs in in_sent.items():
+        if len({r.symbol for r in rs}) < 2:
+            continue
+        s = sents[i]
+        parts = stance.clauses(text, s.start_char, s.end_char)
+        if len(parts) < 2:
+            continue
+        for part in parts:
+            if any(part[0] <= r.start < part[1] for r in rs):
+                wanted.append((s.start_char, part))
+    if wanted:
+        for (start, part), pred in zip(wanted, clf.predict([text[a:b] for _, (a, b) in wanted])):
+            clause_preds.setdefault(start, {})[part] = pred
+    rel = {t.ticker: t for t in relevance}
+    kinds = {r.symbol: r.kind for r in refs if not r.anaphor}
+    evidence = stance.gather(text, sents, refs, kinds, rel, preds, clause_preds, flows, returns, quotes, title_end)
+    body_sentences = sum(1 for s in sents if s.start_char >= body_start)
+    source = "model" if getattr(clf, "analyze", None) else "rules"
+    for ev, label, score in stance.decide(evidence, len(returns), body_sentences):
+        a, b = ev.best or (0, 0)
+        yield Sentiment(ticker=ev.ticker, label=label, score=score, start=a, end=b, sentence=text[a:b].strip(),
+                        source=source, relevance=ev.relevance)

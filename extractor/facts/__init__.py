@@ -78,8 +78,24 @@ def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer 
     for m in mentions:
         if m.symbol not in tickers:
             tickers.append(m.symbol)
-    sentiment = tuple(iter_sentiment(doc, refs, flows, returns, classifier=classifier, body_start=body_start))
+    rel = tuple(ticker_relevance(doc, text, refs, flows, returns, title_end, body_start))
+    sentiment = tuple(iter_sentiment(doc, refs, flows, returns, classifier=classifier, body_start=body_start,
+                                     quotes=quotes, relevance=rel, title_end=title_end))
     return ArticleFacts(article=article, tickers=tuple(tickers), mentions=tuple(mentions),
                         flows=tuple(sorted(flows, key=lambda f: f.start)),
                         returns=tuple(sorted(returns, key=lambda r: r.start)),
-                        quotes=quotes, sentiment=sentiment)
+                        quotes=quotes, sentiment=sentiment, relevance=rel)
+
+
+def ticker_relevance(doc: Doc, text: str, refs, flows, returns, title_end: int, body_start: int):
+    """Relevance (``relevance.py``) of every ticker the article refers to."""
+    from ..relevance import relevance
+
+    start = max(title_end, body_start)
+    sents = [s for s in doc.sents if s.start_char >= start]
+    lead_end = text.find("\n\n", start + 1)
+    lead_end = sents[min(1, len(sents) - 1)].end_char if sents and lead_end < 0 else max(lead_end, start)
+    claims: dict[str, int] = {}
+    for x in [*flows, *returns]:
+        claims[x.ticker] = claims.get(x.ticker, 0) + 1
+    return relevance(text, refs, [s.start_char for s in sents], len(sents), title_end, lead_end, claims)

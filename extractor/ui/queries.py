@@ -225,6 +225,17 @@ def display_title(title: str | None, lead: str | None, path: str | None = None) 
     return path or "(untitled)"
 
 
+def relevance(db: Database, article_id: str) -> list[dict[str, Any]]:
+    """The article's tickers, most relevant first, with the stance it takes (if any)."""
+    if "article_tickers" not in db.table_names():
+        return []
+    return _dicts(db.execute(
+        "SELECT t.ticker, t.relevance, t.role, t.mentions, t.claims, t.headline, "
+        "(SELECT s.label FROM sentiment s WHERE s.article_id = t.article_id AND s.ticker = t.ticker "
+        " AND s.status != 'rejected' ORDER BY s.id LIMIT 1) AS stance "
+        "FROM article_tickers t WHERE t.article_id = ? ORDER BY t.relevance DESC, t.ticker", [article_id]))
+
+
 def versions(db: Database, table: str, article_id: str) -> dict[int, str]:
     """{fact id: fact_version} of one article's claims of one kind, as stored now: what
     an action on the page carries, so a claim changed since is not overwritten."""

@@ -381,6 +381,18 @@ with claims_col:
     if rows:
         picked = quick_actions(db, kind, rows, article_id)
 
+with st.expander("What the article is about: relevance per ticker", icon=":material/target:"):
+    about = queries.relevance(db, article_id)
+    if about:
+        st.dataframe(about, hide_index=True, width="stretch", column_config={
+            "relevance": st.column_config.ProgressColumn("relevance", min_value=0, max_value=100, format="%d"),
+            "stance": st.column_config.TextColumn("stance", help="No stance: the article takes no side on it, "
+                                                  "or mentions it in passing (relevance below 20).")})
+        st.caption("0 = a passing mention, 100 = the story is about it: headline 30, lead 15, 5 per claim "
+                   "(up to 25), up to 30 for the share of sentences naming it; a ticker named once, or "
+                   "only as a benchmark, is capped at 15 or 20.")
+    else:
+        st.caption("No relevance stored for this article (ingested before 0.6.0: ingest it again with --force).")
 with st.expander("Add a claim the extractor missed", icon=":material/add:",
                  expanded=bool(st.session_state.get("selection"))):
     add_claim(db, art)
