@@ -111,3 +111,42 @@ def test_seed_000_is_about_iwm_and_takes_no_side_on_the_sp_500(real_classifier):
     assert max(r.values(), key=lambda t: t.relevance).ticker == "IWM"
     got = {s.ticker: s.label for s in f.sentiment}
     assert "^GSPC" not in got or r["^GSPC"].relevance >= stance.MIN_RELEVANCE
+
+
+def test_finentity_is_read_per_paragraph_with_its_splits_and_spans():
+    from extractor.classify.data import read_finentity
+
+    rows = read_finentity(shared_path("data"))
+    assert 960 <= len(rows) <= 979 and {e.split for e in rows} == {"train", "dev", "test"}  # equal texts merge
+    assert sum(len(e.entities) for e in rows) == 2131
+    e = next(e for e in rows if len(e.entities) > 1)
+    assert all(e.text[a:b].strip() and label in ("positive", "negative", "neutral") for a, b, label in e.entities)
+
+
+def test_evaluate_reports_phrasebank_tiers_and_entity_stance():
+    from extractor.classify.data import Example
+    from extractor.classify.metrics import evaluate
+    from extractor.classify.model import Prediction
+
+    class Fake:
+        sentiment_labels = ("negative", "neutral", "positive")
+        role_labels = ("flow", "return")
+        entity_labels = ("negative", "neutral", "positive")
+
+        def analyze(self, items, batch_size=64):
+            out = []
+            for item in items:
+                ents = item[2] if len(item) > 2 else ()
+                # "gained" right after an entity: positive; else neutral
+                probs = tuple((0.1, 0.2, 0.7) if item[0][b:b + 7] == " gained" else (0.1, 0.8, 0.1) for a, b in ents)
+                out.append(Prediction("positive", 0.5, (0.1, 0.2, 0.7), (), (), probs))
+            return out
+
+    ex = [Example("Sales rose.", "positive", source="phrasebank", split="test", meta={"agreement": "100"}),
+          Example("Sales fell.", "negative", source="phrasebank", split="test", meta={"agreement": "50"}),
+          Example("SPY gained while TLT fell.", source="finentity", split="test",
+                  entities=((0, 3, "positive"), (16, 19, "negative")))]
+    scores = {s.task: s for s in evaluate(Fake(), ex, "test")}
+    assert scores["sentiment:phrasebank@100"].accuracy == 1.0 and scores["sentiment:phrasebank@50"].accuracy == 0.0
+    assert scores["sentiment:phrasebank"].n == 2
+    assert scores["entity:finentity"].n == 2 and scores["entity:finentity"].accuracy == 0.5

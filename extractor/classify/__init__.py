@@ -97,7 +97,9 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
             clause_preds.setdefault(start, {})[part] = pred
     rel = {t.ticker: t for t in relevance}
     kinds = {r.symbol: r.kind for r in refs if not r.anaphor}
-    evidence = stance.gather(text, sents, refs, kinds, rel, preds, clause_preds, flows, returns, quotes, title_end)
+    entity = (doc._.x_entity_stance or {}) if classifier is None else {}
+    evidence = stance.gather(text, sents, refs, kinds, rel, preds, clause_preds, flows, returns, quotes, title_end,
+                             entity)
     body_sentences = sum(1 for s in sents if s.start_char >= body_start)
     source = "model" if getattr(clf, "analyze", None) else "rules"
     for ev, label, score in stance.decide(evidence, len(returns), body_sentences):

@@ -32,6 +32,7 @@ def _work(doc: Doc) -> list[tuple[object, list]]:
                      key=lambda s: s.start_char)
     number_starts = [s.start_char for s in numbers]
     starts = sorted(r.start for r in refs)
+    ordered = sorted(refs, key=lambda r: r.start)
     out = []
     for sent in doc.sents:  # binary searches: linear in the article, however many sentences
         if sent.end_char <= body_start:
@@ -39,7 +40,8 @@ def _work(doc: Doc) -> list[tuple[object, list]]:
         i = bisect_left(starts, sent.start_char)
         if i < len(starts) and starts[i] < sent.end_char:
             a, b = bisect_left(number_starts, sent.start_char), bisect_left(number_starts, sent.end_char)
-            out.append((sent, numbers[a:b]))
+            j = bisect_left(starts, sent.end_char)
+            out.append((sent, numbers[a:b], ordered[i:j]))
     return out
 
 
@@ -67,16 +69,25 @@ class ClassifierComponent:
         for doc in docs:
             doc._.x_sentiments = {}
         analyze = getattr(clf, "analyze", None)
-        work = [(doc, sent, nums) for doc in docs for sent, nums in _work(doc)]
+        work = [(doc, sent, nums, refs) for doc in docs for sent, nums, refs in _work(doc)]
         if analyze is None:  # a sentence-only classifier (the lexicon): no roles
-            preds = clf.predict([sent.text for _, sent, _ in work])
-            for (doc, sent, _), (label, score) in zip(work, preds):
+            preds = clf.predict([sent.text for _, sent, _, _ in work])
+            for (doc, sent, _, _), (label, score) in zip(work, preds):
                 doc._.x_sentiments[sent.start_char] = (label, score)
             return docs
-        items = [(sent.text, [(n.start_char - sent.start_char, n.end_char - sent.start_char) for n in nums])
-                 for _, sent, nums in work]
-        for (doc, sent, nums), p in zip(work, analyze(items, batch_size=self.batch_size)):
+        entities = bool(getattr(clf, "entity_labels", ()))
+        items = [(sent.text, [(n.start_char - sent.start_char, n.end_char - sent.start_char) for n in nums],
+                  [(r.start - sent.start_char, r.end - sent.start_char) for r in refs])
+                 if entities else (sent.text, [(n.start_char - sent.start_char, n.end_char - sent.start_char)
+                                               for n in nums])
+                 for _, sent, nums, refs in work]
+        for doc in docs:
+            doc._.x_entity_stance = {}
+        for (doc, sent, nums, refs), p in zip(work, analyze(items, batch_size=self.batch_size)):
             doc._.x_sentiments[sent.start_char] = (p.sentiment, p.score)
+            for r, probs in zip(refs if entities else (), p.entity_probs):
+                if probs:  # in the order of clf.entity_labels
+                    doc._.x_entity_stance[(r.start, r.end)] = dict(zip(clf.entity_labels, probs))
             for span, (role, _), probs in zip(nums, p.roles, p.role_probs):
                 if probs:
                     span._.x_role = role

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExtractorError
-from .labels import ROLES, SENTIMENT, STANCE_TO_SENTIMENT
+from .labels import ENTITY_STANCE, ROLES, SENTIMENT, STANCE_TO_SENTIMENT
 
 SPLITS = ("train", "dev", "test")
 
@@ -45,6 +45,7 @@ class Example:
     source: str = ""
     split: str = "train"
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+    entities: tuple[tuple[int, int, str], ...] = ()  # (start, end, stance) of entities named (FinEntity)
 
 
 class DataError(ExtractorError):
@@ -86,11 +87,36 @@ def read_sentiment_csv(path: str | Path, source: str | None = None, default_spli
                 split = (row.get("eval_split") or "").strip() or default_split or hash_split(text)
                 if split not in SPLITS:
                     raise DataError(f"{path}:{i}: eval_split {split!r} is not one of {', '.join(SPLITS)}")
+                meta = {"agreement": row["agreement"].strip()} if (row.get("agreement") or "").strip() else {}
                 out.append(Example(text, _sentiment_label(row["label"] or "", f"{path}:{i}"),
-                                   source=source, split=split))
+                                   source=source, split=split, meta=meta))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from exc
     return out
+
+
+def read_finentity(data_dir: str | Path) -> list[Example]:
+    """FinEntity (``finentity/DATASET.csv``, ODC-BY, Tang et al. 2023): one example per
+    paragraph with the stance on each entity span; its own ``eval_split``."""
+    path = Path(data_dir) / "finentity" / "DATASET.csv"
+    if not path.is_file():
+        return []
+    by: dict[str, list] = {}
+    split: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                a, b = int(row["start"]), int(row["end"])
+            except (KeyError, ValueError) as exc:
+                raise DataError(f"{path}:{i}: start/end must be integers") from exc
+            label = row.get("label", "").strip().lower()
+            if label not in ENTITY_STANCE or not 0 <= a < b <= len(row["text"]):
+                raise DataError(f"{path}:{i}: label must be one of {', '.join(ENTITY_STANCE)} and the span "
+                                "inside the text")
+            by.setdefault(row["text"], []).append((a, b, label))
+            split[row["text"]] = row.get("eval_split") or hash_split(row["text"])
+    return [Example(text, entities=tuple(sorted(spans)), source="finentity", split=split[text])
+            for text, spans in by.items()]
 
 
 def shared_sentiment(data_dir: str | Path) -> list[Example]:
@@ -206,7 +232,8 @@ def merge(examples: Iterable[Example]) -> list[Example]:
             spans.setdefault((s, e), r)
         by_key[key] = Example(ex.text, old.sentiment or ex.sentiment,
                               tuple((s, e, r) for (s, e), r in sorted(spans.items())),
-                              source=old.source if old.sentiment else ex.source, split=ex.split)
+                              source=old.source if old.sentiment else ex.source, split=ex.split,
+                              meta=old.meta or ex.meta, entities=old.entities or ex.entities)
     return list(by_key.values())
 
 
@@ -336,6 +363,7 @@ def build_examples(src: Sources) -> list[Example]:
 
     if src.data_dir:
         out += take(shared_sentiment(src.data_dir))
+        out += take(read_finentity(src.data_dir))
         if src.weak:
             out += take(weak_roles(src.data_dir, limit_per_set=src.limit))
     # the user's files are named csv:STEM / roles:STEM, so no file of theirs can take
@@ -363,6 +391,7 @@ def build_examples(src: Sources) -> list[Example]:
         copies = int(w) + (1 if int(hashlib.sha1(e.text.encode("utf-8")).hexdigest(), 16) % 1000
                            < (w - int(w)) * 1000 else 0)
         # a copy differs by trailing spaces only: the tokenizer ignores them
-        weighted += [e if i == 0 else Example(e.text + " " * i, e.sentiment, e.roles, e.source, e.split)
+        weighted += [e if i == 0 else Example(e.text + " " * i, e.sentiment, e.roles, e.source, e.split,
+                                              entities=e.entities)
                      for i in range(copies)]
     return weighted

@@ -13,3 +13,7 @@ ROLES = ("flow", "return", "forecast", "level", "aum", "weight", "rate", "other"
 # Review labels people use for stance, folded onto the sentence labels.
 STANCE_TO_SENTIMENT = {"bullish": "positive", "bearish": "negative", "neutral": "neutral",
                        "positive": "positive", "negative": "negative"}
+
+# The stance a paragraph takes on one entity it names (FinEntity's labels), read from the
+# entity's own tokens: "SPY gained while TLT fell" gives SPY and TLT each their own.
+ENTITY_STANCE = ("negative", "neutral", "positive")

@@ -51,20 +51,31 @@ def score(task: str, split: str, gold: Sequence[str], pred: Sequence[str], label
 def evaluate(clf, examples: Sequence[Example], split: str = "test") -> list[Score]:
     """Sentiment scores per source and role scores per source, on one split."""
     chosen = [e for e in examples if e.split == split]
-    preds = clf.analyze([(e.text, [(s, t) for s, t, _ in e.roles]) for e in chosen])
+    entity_labels = tuple(getattr(clf, "entity_labels", ()) or ())
+    preds = clf.analyze([(e.text, [(s, t) for s, t, _ in e.roles], [(s, t) for s, t, _ in e.entities])
+                         if entity_labels and e.entities else (e.text, [(s, t) for s, t, _ in e.roles])
+                         for e in chosen])
     by_source: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     by_role_source: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    by_entity: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for e, p in zip(chosen, preds):
         if e.sentiment:
-            g, q = by_source[e.source]
-            g.append(e.sentiment)
-            q.append(p.sentiment)
+            for key in (e.source, *((f"{e.source}@{e.meta['agreement']}",) if e.meta.get("agreement") else ())):
+                g, q = by_source[key]  # PhraseBank also per agreement tier (100/75/66/50)
+                g.append(e.sentiment)
+                q.append(p.sentiment)
+        for (_, _, stance), probs in zip(e.entities, getattr(p, "entity_probs", ()) or ()):
+            if probs:
+                g, q = by_entity[e.source]
+                g.append(stance)
+                q.append(entity_labels[max(range(len(probs)), key=probs.__getitem__)])
         for (_, _, role), (pred_role, _) in zip(e.roles, p.roles):
             g, q = by_role_source[e.source]
             g.append(role)
             q.append(pred_role)
     out = [score(f"sentiment:{src}", split, g, q, clf.sentiment_labels) for src, (g, q) in sorted(by_source.items())]
     out += [score(f"roles:{src}", split, g, q, clf.role_labels) for src, (g, q) in sorted(by_role_source.items())]
+    out += [score(f"entity:{src}", split, g, q, entity_labels) for src, (g, q) in sorted(by_entity.items())]
     return out
 
 

@@ -33,6 +33,7 @@ class Prediction:
     probs: tuple[float, ...]  # over labels.sentiment
     roles: tuple[tuple[str, float], ...]  # per requested span: (role, probability)
     role_probs: tuple[tuple[float, ...], ...] = ()
+    entity_probs: tuple[tuple[float, ...], ...] = ()  # per requested entity span, over labels.entity_stance
 
 
 def _first_line(exc: BaseException) -> str:
@@ -111,6 +112,8 @@ class TransformerClassifier:
                                f"{len(self.sentiment_labels)} sentiment and {len(self.role_labels)} roles; {REBUILD}")
         self.name = f"minilm:{self.labels.get('version', self.path.name)}"
         self._inputs = {i.name for i in self.session.get_inputs()}
+        # a model trained with FinEntity also reads the stance on each named entity
+        self.entity_labels = tuple(self.labels.get("entity_stance") or ()) if "entity_logits" in outputs else ()
 
     @staticmethod
     def _read_labels(path: Path) -> dict:
@@ -132,14 +135,14 @@ class TransformerClassifier:
     def predict(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
         return [(p.sentiment, p.score) for p in self.analyze([(s, ()) for s in sentences])]
 
-    def analyze(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]], *, batch_size: int = 64
-                ) -> list[Prediction]:
-        """For each (sentence, number spans): its sentiment and each span's role.
+    def analyze(self, items: Sequence[tuple], *, batch_size: int = 64) -> list[Prediction]:
+        """For each (sentence, number spans[, entity spans]): its sentiment, each number
+        span's role and, with a model that has the head, each entity span's stance.
         Sentences are batched by length so padding stays small (an int8 model runs
         them one by one, see ``per_sentence``)."""
         if not items:
             return []
-        encs = self.tokenizer.encode_batch([text for text, _ in items])
+        encs = self.tokenizer.encode_batch([item[0] for item in items])
         order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))
         size = 1 if self.per_sentence else batch_size
         chunks = [order[b:b + size] for b in range(0, len(order), size)]
@@ -155,8 +158,8 @@ class TransformerClassifier:
                 mask[row, :n] = 1
                 types[row, :n] = encs[i].type_ids
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            sent_logits, role_logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
-            return idx, _softmax(sent_logits), role_logits
+            outs = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+            return idx, _softmax(outs[0]), outs[1], (outs[2] if len(outs) > 2 else None)
 
         if self.workers > 1 and len(chunks) > 1:
             if self._pool is None:
@@ -165,8 +168,13 @@ class TransformerClassifier:
         else:
             results = map(run, chunks)
         out: list[Prediction | None] = [None] * len(items)
-        for idx, sent_p, role_logits in results:
+        for idx, sent_p, role_logits, entity_logits in results:
             for row, i in enumerate(idx):
+                entity_probs = []
+                for start, end in (items[i][2] if len(items[i]) > 2 else ()):
+                    toks = token_spans(encs[i].offsets, start, end)
+                    entity_probs.append(tuple(float(x) for x in _softmax(entity_logits[row, toks].mean(axis=0)))
+                                        if toks and entity_logits is not None else ())
                 p = sent_p[row]
                 roles, role_probs = [], []
                 for start, end in items[i][1]:
@@ -183,7 +191,7 @@ class TransformerClassifier:
                 pos = float(p[self.sentiment_labels.index("positive")])
                 neg = float(p[self.sentiment_labels.index("negative")])
                 out[i] = Prediction(label, round(pos - neg, 4), tuple(float(x) for x in p), tuple(roles),
-                                    tuple(role_probs))
+                                    tuple(role_probs), tuple(entity_probs))
         return out  # type: ignore[return-value]
 
 

@@ -26,7 +26,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,7 +75,8 @@ def local_cue(text: str, end: int, limit: int) -> int:
 
 FEATURES = ("bias", "relevance", "clause_mean", "clause_max", "clause_min", "sentence_mean", "local_cue",
             "flows_net", "returns_net", "forecasts_net", "headline", "headline_score", "kind_index", "kind_fund",
-            "kind_stock", "tickers_log", "wrap", "mentions_log", "quote_score")
+            "kind_stock", "tickers_log", "wrap", "mentions_log", "quote_score", "entity_mean", "entity_max",
+            "entity_min", "entity_neutral")
 
 
 @dataclass
@@ -96,12 +97,16 @@ class Evidence:
     forecasts_net: float
     quote_scores: list[float]
     best: tuple[int, int] | None  # span of the strongest clause
+    entity_scores: list[float] = field(default_factory=list)   # the classifier's entity head, per mention
+    entity_neutral: list[float] = field(default_factory=list)
 
     def features(self, n_tickers: int, wrap: float) -> list[float]:
         cs = self.clause_scores or [0.0]
         ss = self.sentence_scores or [0.0]
         hs = self.headline_scores or [0.0]
         qs = self.quote_scores or [0.0]
+        es = self.entity_scores or [0.0]
+        en = self.entity_neutral or [1.0]
         return [
             1.0,
             self.relevance / 100.0,
@@ -122,6 +127,10 @@ class Evidence:
             wrap,
             math.log1p(self.mentions) / 3.0,
             sum(qs) / len(qs),
+            sum(es) / len(es),
+            max(es),
+            min(es),
+            sum(en) / len(en),
         ]
 
 
@@ -224,8 +233,11 @@ def collect(into: list | None) -> None:
 
 
 def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict, preds: dict,
-           clause_preds: dict, flows, returns, quotes, title_end: int) -> list[Evidence]:
-    """The evidence for every ticker the article refers to."""
+           clause_preds: dict, flows, returns, quotes, title_end: int, entity: dict | None = None) -> list[Evidence]:
+    """The evidence for every ticker the article refers to. ``entity``: the classifier's
+    stance on each reference span (negative/neutral/positive probabilities), when its
+    model has the entity head; without it a mention's clause score stands in."""
+    entity = entity or {}
     starts = [s.start_char for s in sents]
     by: dict[str, Evidence] = {}
     for r in refs:
@@ -247,6 +259,13 @@ def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict,
             continue
         ev.sentence_scores.append(sent_score)
         ev.clause_scores.append(score)
+        probs = entity.get((r.start, r.end))
+        if probs:
+            ev.entity_scores.append(probs.get("positive", 0.0) - probs.get("negative", 0.0))
+            ev.entity_neutral.append(probs.get("neutral", 0.0))
+        else:
+            ev.entity_scores.append(score)
+            ev.entity_neutral.append(1.0 - abs(score))
         ev.local_cues.append(local_cue(text, r.end, (clause or (s.start_char, s.end_char))[1]))
         if ev.best is None or abs(score) > abs(_best_score(ev)):
             ev.best = clause or (s.start_char, s.end_char)

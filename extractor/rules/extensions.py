@@ -19,6 +19,7 @@ _DOC = {
     "x_body_start": 0,      # char offset where the header ends
     "x_title_end": 0,       # char offset where the title line ends (0: no title line)
     "x_sentiments": None,   # {sentence start char: (label, score)} from the classifier
+    "x_entity_stance": None,  # {(start, end) of a ticker reference: probabilities over negative/neutral/positive}
     "x_refs": None,         # (refs, mentions) from references.build_refs, once per Doc
 }
 _SPAN = {
