@@ -5,6 +5,7 @@ tokens, sentences and the span groups the components write.
 """
 from __future__ import annotations
 
+from . import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language

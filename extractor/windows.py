@@ -11,6 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from . import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc
 
 from .asof import _WEEKDAY_USE, _dateline, cue_pattern, note_day

@@ -60,9 +60,18 @@ def test_help_does_not_import_torch():
             "for args in (['--help'], ['ingest', '--help'], ['extract', '--help'], "
             "['query', '--help']):\n"
             "    assert CliRunner().invoke(cli, args).exit_code == 0\n"
-            "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n")
+            "print(sorted(m for m in ('torch', 'transformers', 'spacy', 'thinc', 'onnxruntime') "
+            "if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.strip() == "[]"  # help is read without spaCy, its ML layer or the model runtime
+
+
+def test_extraction_loads_spacy_without_torch():
+    code = ("import sys\nimport extractor\nextractor.extract('IWM is up 2.7 percent year-to-date.')\n"
+            "print('spacy' in sys.modules, 'torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "EXTRACTOR_CLASSIFIER": "lexicon"})
+    assert out.stdout.strip() == "True False"
 
 
 # --------------------------------------------------------------------------- ingest

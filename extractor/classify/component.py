@@ -13,6 +13,7 @@ from bisect import bisect_left
 
 from collections.abc import Iterable, Iterator
 
+from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.language import Language
 from spacy.tokens import Doc
 

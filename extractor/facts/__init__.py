@@ -15,6 +15,7 @@ Functions take a Doc and yield plain records; nothing here touches a database.
 """
 from __future__ import annotations
 
+from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc
 
 from ..references import build_refs

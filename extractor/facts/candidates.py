@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc, Span
 
 from . import limits

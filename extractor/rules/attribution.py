@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 

@@ -5,6 +5,7 @@ so tests can build a Doc by hand without the whole pipeline.
 """
 from __future__ import annotations
 
+from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc, Span
 
 # Span keys in doc.spans

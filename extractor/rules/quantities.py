@@ -5,6 +5,7 @@ only places them on the Doc so the fact rules can reason over tokens and sentenc
 """
 from __future__ import annotations
 
+from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.language import Language
 from spacy.tokens import Doc
 
