@@ -82,7 +82,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
     from .ingest import expand_paths, iter_articles
     from .store import ingest_articles, open_db, summary
 
-    _load_classifier()
+    _check_classifier()
     paths = paths or (Path(str(settings.get("corpus"))),)
     bar_wanted = not quiet and sys.stderr.isatty()
     total = None
@@ -97,7 +97,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
         with tqdm(total=total, unit="article", file=sys.stderr, disable=not bar_wanted,
                   leave=False) as bar:
             items = iter_articles(paths, max_bytes=int(settings.get("max_bytes")))
-            for outcome in ingest_articles(db, items, force=force):
+            for outcome in _model_errors_stop(ingest_articles(db, items, force=force)):
                 tally[outcome.status] += 1
                 bar.update(1)
                 if outcome.status == "failed":
@@ -292,6 +292,32 @@ def _load_classifier() -> None:
         default_classifier()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _model_errors_stop(outcomes):
+    """A classifier that fails to load stops the run with one line (ModelMissing)."""
+    from .errors import ModelMissing
+
+    try:
+        yield from outcomes
+    except ModelMissing as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _check_classifier() -> None:
+    """Check that the classifier can be found, without loading it (ingest loads it on
+    the first article that needs extracting: a re-scan of unchanged files never does).
+    A model that is there but broken stops the run at that first article, once."""
+    from . import settings
+
+    if str(settings.get("classifier") or "model").lower() != "model":
+        return _load_classifier()
+    from .classify.model import MODEL_FILES, REBUILD, default_model_dir
+
+    path = default_model_dir()
+    missing = [f for f in MODEL_FILES if not (path / f).is_file()]
+    if missing:
+        raise click.ClickException(f"{path}: no classifier here (missing {', '.join(missing)}); {REBUILD}")
 
 
 def data_option(fn: Callable) -> Callable:

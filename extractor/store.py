@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database, Migrations
 
-from .errors import IngestError, ReadOnlyQueryError, StoreError, printable
+from .errors import IngestError, ModelMissing, ReadOnlyQueryError, StoreError, printable
 from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
                      SOURCES, STATUSES, VERDICTS, Article, ArticleFacts, Window)
 
@@ -859,6 +859,8 @@ def extract_each(items: Iterable[Any], *, extract: Extract | None = None, batch_
         try:
             with time_budget(per_article * len(batch)):
                 done = list(extract(batch))
+        except ModelMissing:
+            raise  # the classifier cannot be loaded: one error for the run, not one per article
         except Exception:  # find the article that fails (or takes too long); keep the batch going
             for article in batch:
                 try:

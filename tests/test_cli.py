@@ -564,3 +564,37 @@ def test_json_output_is_always_valid_json(tmp_path):
     result = run("extract", f, "--format", "json")
     assert result.exit_code == 0
     json.loads(result.stdout, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+
+
+# --------------------------------------------------------------------------- the model, loaded when needed
+
+def test_a_rescan_of_unchanged_files_never_loads_the_model(corpus, db_path, fake_rules, monkeypatch):
+    assert run("ingest", corpus, "--db", db_path).exit_code == 0
+    from extractor import classify
+
+    def boom():
+        raise AssertionError("the model was loaded for files that need no extraction")
+
+    monkeypatch.setenv("EXTRACTOR_CLASSIFIER", "model")
+    monkeypatch.setattr(classify, "default_classifier", boom)
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert summary_line(result.stdout, "articles skipped") == ["3"]
+
+
+def test_a_missing_or_broken_model_is_one_error_for_the_run(corpus, db_path, tmp_path, monkeypatch):
+    from extractor.classify import set_default_classifier
+
+    set_default_classifier(None)
+    monkeypatch.setenv("EXTRACTOR_CLASSIFIER", "model")
+    monkeypatch.setenv("EXTRACTOR_MODEL", str(tmp_path / "nowhere"))
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 1 and result.stderr.count("Error:") == 1 and "no classifier here" in result.stderr
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("model.onnx", "tokenizer.json", "labels.json"):
+        (broken / name).write_text("not a model", encoding="utf-8")
+    monkeypatch.setenv("EXTRACTOR_MODEL", str(broken))
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 1 and result.stderr.count("Error:") == 1, result.stderr
+    assert "labels.json" in result.stderr or "model.onnx" in result.stderr
