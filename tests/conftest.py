@@ -127,7 +127,7 @@ def register_fake():
 
 @pytest.fixture
 def real_classifier():
-    """The shipped model (models/minilm-finance), loaded as the extractor loads it."""
+    """The shipped model (extractor/models/minilm-finance), loaded as the extractor loads it."""
     from extractor.classify import default_classifier
 
     set_default_classifier(None)

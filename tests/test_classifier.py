@@ -26,7 +26,7 @@ def _spans(text: str, *numbers: str) -> list[tuple[int, int]]:
 
 
 def test_shipped_model_loads_offline_from_models_folder(real_classifier):
-    assert default_model_dir() == ROOT / "models" / "minilm-finance"
+    assert default_model_dir() == ROOT / "extractor" / "models" / "minilm-finance"
     assert isinstance(real_classifier, TransformerClassifier)
     size = sum(f.stat().st_size for f in default_model_dir().iterdir())
     assert size < 40e6, "the artifact must stay small (int8 ONNX + tokenizer)"

@@ -55,7 +55,7 @@ def test_a_model_that_disagrees_with_the_rules_decides_and_explain_says_so(no_ra
 def test_the_shipped_ranker_loads_and_the_environment_switches_it_off(monkeypatch):
     ranker._active.clear()
     ranker._shipped.cache_clear()
-    card = json.loads((ROOT / "models" / "attach-v1" / "model.json").read_text())
+    card = json.loads((ROOT / "extractor" / "models" / "attach-v1" / "model.json").read_text())
     assert tuple(card["features"]) == ranker.FEATURES
     assert (ranker.active() is not None) == bool(card["use"])
     monkeypatch.setenv("EXTRACTOR_ATTACH", "rules")

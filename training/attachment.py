@@ -11,7 +11,7 @@
    name; each fold is extracted with a ranker trained on the other folds only, and the
    folds' outputs together are scored with ../shared/eval/score.py. The rules alone are
    scored on the same articles. Both tables are printed.
-4. With --write: trains on every article and writes models/attach-v1/model.json and its
+4. With --write: trains on every article and writes extractor/models/attach-v1/model.json and its
    card, with ``use`` set to whether the model measured better than the rules.
 """
 from __future__ import annotations
@@ -132,7 +132,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-dev")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--write", action="store_true", help="train on all articles and write models/attach-v1")
+    ap.add_argument("--write", action="store_true", help="train on all articles and write extractor/models/attach-v1")
     args = ap.parse_args(argv)
     if not args.corpus.exists():
         print(f"{args.corpus} is missing: put ../shared beside the checkout", file=sys.stderr)

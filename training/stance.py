@@ -8,7 +8,7 @@
 3. Article-level cross-validation: each fold is extracted with a model trained on the
    other folds only; the folds together are scored by ../shared/eval/score.py beside
    the rule weights on the same articles.
-4. --write trains on every article and writes models/stance-v1/model.json and its card.
+4. --write trains on every article and writes extractor/models/stance-v1/model.json and its card.
 
 --finentity scores the mention-level part on FinEntity's test split (never trained
 on): each entity span read in its clause, labelled by a softmax over the clause

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ModelMissing
 
 MODEL_FILES = ("model.onnx", "tokenizer.json", "labels.json")
-REBUILD = ("rebuild it with `extractor train` (see models/minilm-finance/README.md) or point "
+REBUILD = ("rebuild it with `extractor train` (see extractor/models/minilm-finance/README.md) or point "
            "EXTRACTOR_MODEL at a model folder")
 
 
@@ -42,13 +42,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 def default_model_dir() -> Path:
-    """EXTRACTOR_MODEL, else ``models/minilm-finance`` beside the package."""
+    """EXTRACTOR_MODEL, else ``extractor/models/minilm-finance`` beside the package."""
     from .. import settings
 
     configured = settings.get("model")
     if configured:
         return Path(str(configured))
-    return Path(__file__).resolve().parents[2] / "models" / "minilm-finance"
+    return Path(__file__).resolve().parents[1] / "models" / "minilm-finance"
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -11,11 +11,11 @@ Three steps, each plain data:
    returns, its relevance (``relevance.py``), whether it is in the headline.
 3. **A three-way decision** (bullish, bearish, none) by a softmax over those features,
    trained on the corpus gold (``training/stance.py``, article-level cross-validation,
-   ``models/stance-v1`` with its card). No row below ``MIN_RELEVANCE`` or when neither
+   ``extractor/models/stance-v1`` with its card). No row below ``MIN_RELEVANCE`` or when neither
    side reaches ``MIN_CONFIDENCE``; the score is p(bullish) - p(bearish), so label and
    score always agree.
 
-Without a trained model (``models/stance-v1/model.json`` missing) the same features go
+Without a trained model (``extractor/models/stance-v1/model.json`` missing) the same features go
 through fixed weights that say what the old rule said (sentences plus facts), gated by
 relevance.
 """
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..cues import cues
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stance-v1"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "stance-v1"
 MIN_RELEVANCE = 20  # above a passing mention (relevance.PASSING, 15): else no stance row
 MIN_CONFIDENCE = 0.4  # p(bullish) or p(bearish) below it: no row (chosen by cross-validation)
 STANCE_CLASS_WEIGHT = 3.0  # a gold stance counts this much more than "none" in training

@@ -4,7 +4,7 @@ The rules in ``attach`` choose one ticker per number and are kept as the candida
 generator; this module turns every (number, ticker) pair of a sentence into features
 (the rules' own cues, distances and clause boundaries, and the rules' choice) and a
 logistic model scores them; the best-scoring ticker wins. The weights are a small JSON
-file (``models/attach-v1/model.json``, with its card), trained on the gold of
+file (``extractor/models/attach-v1/model.json``, with its card), trained on the gold of
 ``../shared/corpus-dev`` by ``training/attachment.py`` and measured there by
 article-level cross-validation. Deterministic: no randomness in training or use.
 
@@ -24,7 +24,7 @@ from .. import settings
 from ..references import Ref
 from .candidates import RELATIVE, Candidate
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "attach-v1"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "attach-v1"
 
 FEATURES = (
     "bias", "before", "log_distance", "same_clause", "refs_between", "rules_choice", "nearest_before",
