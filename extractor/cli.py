@@ -63,8 +63,12 @@ def cli() -> None:
 @click.option("--check/--no-check", "run_check", default=None,
               help="Check the new claims against market data afterwards (default: when the "
                    "database holds prices).")
+@click.option("--dask", "dask_target", default=None, metavar="local:N|tcp://HOST:PORT",
+              help="Extract on a Dask cluster: local:N starts N worker processes on this machine, "
+                   "tcp://HOST:PORT uses a running scheduler. This process stays the one writer; "
+                   "unchanged files are skipped before anything is shipped (needs the dask extra).")
 def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
-           run_check: bool | None) -> None:
+           run_check: bool | None, dask_target: str | None) -> None:
     """Extract the claims from articles and store them in the database.
 
     PATHS are files (.txt, .md, .html, .jsonl) or folders; the default is the corpus
@@ -76,6 +80,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
 
     \b
         extractor ingest corpus/examples --db extractor.db
+        extractor ingest corpus/ --dask local:2
     """
     from tqdm import tqdm
 
@@ -92,12 +97,18 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
         total = None if any(f.suffix.lower() == ".jsonl" for f in files) else len(files)
     tally: Counter[str] = Counter()
     run_tickers: set[str] = set()
+    client = runner = None
     try:
         db = open_db(db_path)
+        if dask_target:
+            from .distributed import close, connect, extract_each_dask
+
+            client = connect(dask_target)
+            runner = lambda items: extract_each_dask(client, items)  # noqa: E731
         with tqdm(total=total, unit="article", file=sys.stderr, disable=not bar_wanted,
                   leave=False) as bar:
             items = iter_articles(paths, max_bytes=int(settings.get("max_bytes")))
-            for outcome in _model_errors_stop(ingest_articles(db, items, force=force)):
+            for outcome in _model_errors_stop(ingest_articles(db, items, force=force, runner=runner)):
                 tally[outcome.status] += 1
                 bar.update(1)
                 if outcome.status == "failed":
@@ -109,6 +120,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
                         bar.write(f"Note: {outcome.path}: its text changed; the claims reviewed on the "
                                   "earlier text stay with it (marked \"source changed\" in the review app)",
                                   file=sys.stderr)
+        if client is not None:
+            close(client)
+            client = None
         stored = summary(db)
         checked, unchecked = None, 0
         if run_check or (run_check is None and _has_prices(db)):
@@ -116,6 +130,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
         db.close()
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        if client is not None:
+            close(client)
     if not quiet:
         click.echo(_ingest_table(tally, len(run_tickers), stored))
         if checked:

@@ -211,6 +211,42 @@ def to_json(facts: ArticleFacts) -> dict[str, Any]:
     return out
 
 
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _window_from(d: dict[str, Any] | None) -> Window:
+    d = dict(d or {})
+    d["start"], d["end"] = _date(d.get("start")), _date(d.get("end"))
+    return Window(**d)
+
+
+def from_json(d: dict[str, Any], article: Article) -> ArticleFacts:
+    """The facts of ``to_json`` read back (``article``: the Article they were extracted
+    from; the JSON form leaves its text out). Used to bring results home from Dask
+    workers; ``from_json(to_json(f), f.article) == f``."""
+    def records(cls, rows, windowed=False):
+        out = []
+        for r in rows or ():
+            r = dict(r)
+            if windowed:
+                r["window"] = _window_from(r.get("window"))
+            out.append(cls(**r))
+        return tuple(out)
+
+    return ArticleFacts(
+        article=article,
+        tickers=tuple(d.get("tickers") or ()),
+        mentions=records(Mention, d.get("mentions")),
+        flows=records(Flow, d.get("flows"), windowed=True),
+        returns=records(Return, d.get("returns"), windowed=True),
+        quotes=records(Quote, d.get("quotes")),
+        sentiment=records(Sentiment, d.get("sentiment")),
+        relevance=records(TickerRelevance, d.get("relevance")),
+        version=d.get("version") or EXTRACTOR_VERSION,
+    )
+
+
 def window_gold(w: Window) -> dict[str, Any]:
     return {
         "label": w.label,

@@ -896,11 +896,15 @@ class Outcome:
 
 
 def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, force: bool = False,
-                    extract: Extract | None = None, batch_size: int = 32) -> Iterator[Outcome]:
+                    extract: Extract | None = None, batch_size: int = 32,
+                    runner: Callable[[Iterable[Any]], Iterator[tuple[Any, ArticleFacts | None, str | None]]]
+                    | None = None) -> Iterator[Outcome]:
     """The work of ``extractor ingest``: skip articles stored unchanged (same path, same
     text, same extractor version) unless ``force``, extract the rest in batches and
     write each in its own transaction. Yields one Outcome per item, not necessarily in
-    input order; raises DatabaseLocked at once (every later write would wait and fail)."""
+    input order; raises DatabaseLocked at once (every later write would wait and fail).
+    ``runner`` extracts elsewhere (``distributed.extract_each_dask``); this process stays
+    the one writer either way."""
     def unless_unchanged(items: Iterable[Article | IngestError]) -> Iterator[Any]:
         for item in items:
             if (isinstance(item, Article) and not force and item.path is not None
@@ -909,8 +913,9 @@ def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, for
             else:
                 yield item
 
-    for item, facts, error in extract_each(unless_unchanged(items), extract=extract,
-                                           batch_size=batch_size):
+    extracted = runner(unless_unchanged(items)) if runner is not None else \
+        extract_each(unless_unchanged(items), extract=extract, batch_size=batch_size)
+    for item, facts, error in extracted:
         if isinstance(item, Outcome):
             yield item
         elif error is not None:
