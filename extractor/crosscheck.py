@@ -763,16 +763,26 @@ def _text(v: Any) -> str | None:
     return str(v).strip() or None if v is not None else None
 
 
-def stored_claims(db: Database) -> Iterator[Claim]:
-    """Every flow and return not rejected by a reviewer, as stored (corrections applied)."""
-    for r in db.execute(_CLAIM_SQL["returns"]):
-        yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
-                    str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
-                    value_pct_high=_finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
-    for r in db.execute(_CLAIM_SQL["flows"]):
-        yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
-                    str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
-                    aggregation=r[9] or "total", **_window_fields(r[10:]))
+def stored_claims(db: Database, page: int = 2000) -> Iterator[Claim]:
+    """Every flow and return not rejected by a reviewer, as stored (corrections applied),
+    read ``page`` rows at a time in id order: memory stays flat however many claims are
+    stored, and no read cursor is open while the caller writes between pages."""
+    for table in ("returns", "flows"):
+        last = -1
+        while True:
+            rows = db.execute(_CLAIM_SQL[table] + " AND x.id > ? ORDER BY x.id LIMIT ?", [last, page]).fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            for r in rows:
+                if table == "returns":
+                    yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
+                                str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
+                                value_pct_high=_finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
+                else:
+                    yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
+                                str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
+                                aggregation=r[9] or "total", **_window_fields(r[10:]))
 
 
 def _window_fields(r: tuple) -> dict[str, Any]:
@@ -871,7 +881,7 @@ def check_claims(db: Database, *, recheck: bool = False, today: date | None = No
             _write(db, lambda: db.conn.executemany(sql, [[r[c] for c in cols] for r in pending]))
             pending.clear()
 
-    for claim in list(stored_claims(db)):  # read them all before writing
+    for claim in stored_claims(db, page=batch):  # a page at a time: flat memory, no cursor open over writes
         key = (claim.table, claim.id)
         live.add(key)
         stance = stances.get((claim.article_id, claim.ticker or ""))

@@ -602,3 +602,15 @@ def test_a_stored_row_whose_window_source_is_unknown_is_never_contradicted(db_co
     db.conn.commit()
     check_claims(db, today=TODAY)
     assert rows(db_copy, "SELECT verdict FROM checks WHERE fact_table = 'returns'") == [{"verdict": "contradicted"}]
+
+
+def test_claims_are_read_a_page_at_a_time_with_the_same_verdicts(db_copy, make_facts):
+    from extractor.crosscheck import stored_claims
+
+    db, _ = _article(make_facts, db_copy)
+    whole = [(c.table, c.id) for c in stored_claims(db)]
+    assert [(c.table, c.id) for c in stored_claims(db, page=1)] == whole and len(whole) == 2
+    s = check_claims(db, today=TODAY, batch=1)  # a page and a write of one claim each
+    assert sum(s.checked.values()) == 2
+    got = rows(db_copy, "SELECT fact_table, verdict FROM checks ORDER BY fact_table")
+    assert got == [{"fact_table": "flows", "verdict": "unverifiable"}, {"fact_table": "returns", "verdict": "confirmed"}]
