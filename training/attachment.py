@@ -17,20 +17,17 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import re
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import corpus_cv  # noqa: E402  (training/corpus_cv.py)
 from extractor.facts import ranker  # noqa: E402
-from extractor.ingest import iter_articles  # noqa: E402
 from extractor.pipeline import extract_articles  # noqa: E402
-from extractor.schema import to_gold  # noqa: E402
 
 
 def _norm(s: str) -> str:
@@ -38,12 +35,11 @@ def _norm(s: str) -> str:
 
 
 def load(corpus: Path) -> list:
-    arts = [a for a in iter_articles(sorted(corpus.glob("*.txt"))) if not isinstance(a, Exception)]
-    return [a for a in arts if (corpus / (Path(a.path).stem + ".json")).exists()]
+    return corpus_cv.load(corpus)
 
 
 def fold_of(name: str, folds: int) -> int:
-    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % folds
+    return corpus_cv.fold_of(name, folds)
 
 
 def gather(articles) -> dict[str, list]:
@@ -105,17 +101,7 @@ def fit(rows) -> ranker.Ranker:
 
 def score(corpus: Path, articles, model_for) -> dict:
     """Extract every article with the ranker ``model_for(stem)`` and score all of them."""
-    sys.path.insert(0, str(corpus.parent / "eval"))
-    import score as scorer  # ../shared/eval/score.py
-
-    with tempfile.TemporaryDirectory() as tmp:
-        for a in articles:
-            stem = Path(a.path).stem
-            ranker.use(model_for(stem))
-            facts = next(extract_articles([a]))
-            (Path(tmp) / f"{stem}.json").write_text(json.dumps(to_gold(facts, stem), default=str), encoding="utf-8")
-        ranker.use(None)
-        return scorer.score_dirs(corpus, Path(tmp))["summary"]
+    return corpus_cv.score(corpus, articles, ranker.use, model_for, lambda: ranker.use(None))
 
 
 def table(rules: dict, model: dict) -> str:

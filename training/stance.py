@@ -19,30 +19,27 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import corpus_cv  # noqa: E402  (training/corpus_cv.py)
 from extractor.classify import stance  # noqa: E402
-from extractor.ingest import iter_articles  # noqa: E402
 from extractor.pipeline import extract_articles  # noqa: E402
-from extractor.schema import to_gold  # noqa: E402
 
 LABEL_INDEX = {"bullish": 0, "bearish": 1}
 
 
 def load(corpus: Path) -> list:
-    arts = [a for a in iter_articles(sorted(corpus.glob("*.txt"))) if not isinstance(a, Exception)]
-    return [a for a in arts if (corpus / (Path(a.path).stem + ".json")).exists()]
+    return corpus_cv.load(corpus)
 
 
 def fold_of(name: str, folds: int) -> int:
-    return int(hashlib.sha256(("stance:" + name).encode()).hexdigest(), 16) % folds
+    return corpus_cv.fold_of(name, folds, salt="stance:")
 
 
 def gather(corpus: Path, articles) -> dict[str, list[tuple[list[float], int]]]:
@@ -66,17 +63,7 @@ def fit(rows) -> stance.StanceModel:
 
 
 def score(corpus: Path, articles, model_for) -> dict:
-    sys.path.insert(0, str(corpus.parent / "eval"))
-    import score as scorer  # ../shared/eval/score.py
-
-    with tempfile.TemporaryDirectory() as tmp:
-        for a in articles:
-            stem = Path(a.path).stem
-            stance.use(model_for(stem))
-            facts = next(extract_articles([a]))
-            (Path(tmp) / f"{stem}.json").write_text(json.dumps(to_gold(facts, stem), default=str), encoding="utf-8")
-        stance._active.clear()
-        return scorer.score_dirs(corpus, Path(tmp))["summary"]
+    return corpus_cv.score(corpus, articles, stance.use, model_for, stance._active.clear)
 
 
 def finentity(data: Path) -> dict:
