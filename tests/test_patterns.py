@@ -383,3 +383,15 @@ def test_sponsors_news_companies_institutions_and_forecasting_firms_are_not_tick
 ])
 def test_distances_from_an_average_or_nav_and_members_upside_are_not_returns(text):
     assert ex(text).returns == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Boeing shares were trading up nearly $17, or 8%, in recent action on Monday.", {("BA", 8.0)}),
+    ("Strong earnings helped extend the S&P 500’s 2012 rally to 17 percent this week.", {("^GSPC", 17.0)}),
+    ("A tumble had erased 2.2% of the SPDR Gold Trust (GLD) this month.", {("GLD", -2.2)}),
+    ("That’s compared to a 5.4% drop in the broader Nasdaq this year.", {("^IXIC", -5.4)}),
+    ("Spot silver gained as much as 5 percent and the iShares Silver Trust (SLV) rose 2.3 percent on Friday.",
+     {("SLV", 2.3)}),
+])
+def test_running_totals_dollar_moves_erased_shares_and_the_next_clauses_subject(text, expected):
+    assert returns(ex(text)) == expected

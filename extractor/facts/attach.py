@@ -33,7 +33,8 @@ _ASIDE = re.compile(r"\((?:behind|ahead of|after|trailing|versus|vs\.?|compared 
 _HELPED = re.compile(r"\b(?:lifting|helping|dragging|boosting|pushing|pulling|weighing on|sending|propelling|"
                      r"leading|driving|lifted|helped|dragged|boosted|pushed)\s(?:down\s|up\s)?(?:the\s)?$",
                      re.IGNORECASE)
-_FOR_OF = re.compile(r"\s?(?:in\s(?:net\s)?(?:in|out)flows\s)?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?")
+_FOR_OF = re.compile(r"\s?(?:in\s(?:net\s)?(?:in|out)flows\s)?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?"
+                     r"(?:broader\s|wider\s|overall\s|benchmark\s|tech-heavy\s|blue-chip\s)?")
 
 
 # a new clause with its own subject: "while natural gas has fallen", "because the Turkish
@@ -43,6 +44,11 @@ _OTHER_SUBJECT = re.compile(r"\b(?:while|whereas|but|although|because|as)\s+(?!i
                             r"much\b|many\b|of\b|a\b|an\b)(?:the\s)?[A-Za-z][\w.-]*\s(?:[\w.-]+\s){0,2}?"
                             r"(?:has|have|had|was|were|is|are|fell|rose|dropped|jumped|gained|lost|slid|climbed|"
                             r"declined|surged|plunged|tumbled|soared|sank|advanced|slipped|added)\b")
+
+
+_OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?[\s)]*(?:(?:has|have|was|were|is|also|itself)\s+)?(?:rose|fell|gained|lost|jumped|slid|"
+                       r"climbed|dropped|rallied|declined|surged|plunged|tumbled|soared|sank|advanced|slipped|"
+                       r"added|shed|edged|ended|closed|finished|up|down)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -159,6 +165,9 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
             gap = text[c.end:r.start]
             if _HELPED.search(gap):
                 reasons[id(r)] = f"what the move helped or hurt (“{_HELPED.search(gap).group(0).strip()}”), not its owner"
+            elif re.fullmatch(r",?\s+(?:and|while|but|as|whereas)\s+(?:the\s+)?", gap) and _OWN_VERB.match(text, r.end):
+                # "Spot silver gained as much as 5 percent and the iShares fund rose 2.3 percent"
+                reasons[id(r)] = "the subject of the next clause, with its own move"
             elif len(gap) <= limits.RIGHT_REACH and not re.search(r"\b(?:though|although|while|whereas|but)\b|;", gap):
                 target, why = r, "the first ticker after the number in its clause (none before it)"
             else:

@@ -33,7 +33,8 @@ _RETURN_NOUN_GOVERNS = re.compile(
     r"\b(?:returns?|performance|gains?|loss(?:es)?|declines?|drops?|advances?)\b[^.;%$]{0,45}?\b(?:totall?ed|"
     r"was|were|is|are|of|stood at|came to|reached|amounted to|by)\s(?:only\s|just\s|about\s|roughly\s|nearly\s|"
     r"almost\s|some\s|around\s)?$", re.IGNORECASE)
-_POINTS_OR = re.compile(r"\d[\d,.]*\s+points?,?\s+or\s+(?:about\s|nearly\s|almost\s)?$", re.IGNORECASE)
+_POINTS_OR = re.compile(r"(?:\d[\d,.]*\s+points?|\$\d[\d,.]*(?:\s?(?:cents?|a share))?),?\s+or\s+"
+                        r"(?:about\s|nearly\s|almost\s)?$", re.IGNORECASE)  # "214.33 points, or", "$17, or"
 _PAREN_AFTER_NAME = re.compile(r"[A-Za-z.’')]\s?\(\s?(?:up\s|down\s|\+|-)?$")
 _PERFORMANCE = re.compile(r"\b(?:perform(?:er|ers|ing|ance)|best|worst|gainers?|losers?|leaders?|laggards?|"
                           r"rallied|rose|fell|gained|lost|jumped|surged|soared|plunged|up|down)\b", re.IGNORECASE)
@@ -116,6 +117,12 @@ _RATIO_NOUN = re.compile(
     r"\s*(?:\d+-month\s|\d+-year\s|annual\s|trailing\s)?(?:yield|expense ratio|stake|weight|weighting|"
     r"allocation|share\b|discount|premium|coupon|dividend|interest|rate|fee|chance|probability|odds|"
     r"margin|tariff|annualized yield|distribution)", re.IGNORECASE)
+# "erased 2.2% of the gold ETF", "lost a quarter of its value": a move, not a share
+_MOVE_BEFORE_OF = re.compile(r"\b(?:erased|wiped(?:\sout)?|shaved|knocked|lost|gained|added|shed)\s(?:off\s)?"
+                             r"(?:about\s|nearly\s|almost\s|some\s|roughly\s)?$", re.IGNORECASE)
+# "extend the S&P 500's 2012 rally to 17 percent", "its loss to 10%": a running total, not a level
+_RUN_TO = re.compile(r"\b(?:rally|rallies|gains?|advance|rise|climb|decline|loss(?:es)?|drop|slide|slump|rebound|"
+                     r"surge|run-up|selloff|sell-off)\s+to\s+$", re.IGNORECASE)
 _LEVEL = re.compile(r"(?<!close )(?<!up )(?<!next )\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$")
 
 
@@ -135,7 +142,8 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
     left = left_full[-70:]
     right = text[c.end:min(c.sent.end_char, c.end + limits.RETURN_CUE_RIGHT)]
     near_left = " ".join(left.split()[-4:])
-    if _PART_OF.match(right):
+    if _PART_OF.match(right) and not (_MOVE_BEFORE_OF.search(left) and re.match(
+            r"\s*of\s+(?:its|their|the)\s(?!time\b)", right, re.IGNORECASE)):
         return f"a share of something (“{right.strip()[:20]}”)", "rules:part-of"
     m = _RATIO_NOUN.match(right)
     if m:
@@ -145,7 +153,7 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return f"a distance from an average or NAV (“{m.group(0).strip()}”)", "rules:versus-average"
     if has("not_return", near_left + " " + right[:12]) or has("not_return", left[-40:]):
         return "a non-return cue near it (vocabulary not_return)", "rules:not-return-cue"
-    if _LEVEL.search(left):
+    if _LEVEL.search(left) and not _RUN_TO.search(left):
         return "a level (“to 2.9%”, “at 35 percent”), not a move", "rules:level"
     if c.sign is not None or grouped_signed:
         return None
@@ -153,8 +161,9 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return None  # "8% below its July 31 record close", "Advanced Micro Devices (76%)"
     anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
     wide = clean_left(text[max(c.sent.start_char, prev_end, anchor_pos - limits.RETURN_SUBJECT_REACH):c.start])
-    if moves(wide) or re.match(r"\s*(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")", right):
-        return None
+    if moves(wide) or re.match(r"\s*(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")", right) \
+            or _POINTS_OR.search(text, c.sent.start_char, c.start):
+        return None  # "trading up nearly $17, or 8%": the move is the dollar figure's
     return "no movement cue between its ticker and it, nor right after it", "rules:no-move-cue"
 
 
