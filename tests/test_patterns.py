@@ -395,3 +395,9 @@ def test_distances_from_an_average_or_nav_and_members_upside_are_not_returns(tex
 ])
 def test_running_totals_dollar_moves_erased_shares_and_the_next_clauses_subject(text, expected):
     assert returns(ex(text)) == expected
+
+
+def test_a_running_total_has_no_window_sure_enough_to_call_it_false():
+    (r,) = ex("Strong earnings helped extend the S&P 500’s 2012 rally to 17 percent this week.",
+              published=date(2012, 9, 15)).returns
+    assert r.window.source not in ("claim", "sentence")

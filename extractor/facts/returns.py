@@ -292,6 +292,10 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 window = times.as_forecast(window)
                 last_fc = window
             window = intraday(c, window, text, anchor, fc)
+            if own is not None and _RUN_TO.search(left[-40:]) and window.source in ("claim", "sentence"):
+                # "extend the S&P 500's 2012 rally to 17 percent this week": the total runs over
+                # the rally, which the phrase after it ("this week") does not bound: not sure
+                window = replace(window, source="paragraph")
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
             ev_end = max(ref.end, c.end)
             qual = c.qualifier
