@@ -20,6 +20,8 @@ LICENCES = {
     "twitter": "Twitter Financial News Sentiment (zeroshot): MIT; tweets remain under X/Twitter terms",
     "weak:numclaim_gtfintechlab": "NumClaim (Shah et al. 2024), text only, our weak role labels: CC BY-NC 4.0",
     "weak:financial_phrasebank": "PhraseBank text, our weak role labels: CC BY-NC-SA 3.0",
+    "finentity": "FinEntity (Tang et al., EMNLP 2023, github.com/yixuantt/FinEntity): ODC-BY; the entity-stance "
+                 "head is trained on it, attributed here",
     "weak:twitter_financial_news_sentiment": "Twitter Financial News text, our weak role labels: MIT",
     "written": "role sentences we wrote and labelled (training/roles/written.jsonl): ours",
     "heldout": "role sentences we wrote and labelled, never trained on (training/roles/heldout.jsonl): ours",
