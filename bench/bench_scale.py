@@ -88,7 +88,10 @@ def main() -> None:
         set_default_classifier(None)  # forget the loaded model: does the re-scan load it?
         db = open_db(tmp / "0.db")
         t0 = time.perf_counter()
-        skipped = sum(1 for o in ingest_articles(db, iter_articles([tmp / "corpus"])) if o.status == "skipped")
+        from extractor.store import unchanged
+
+        skipped = sum(1 for o in ingest_articles(db, iter_articles([tmp / "corpus"], unchanged=unchanged(db)))
+                      if o.status == "skipped")
         rescan = time.perf_counter() - t0
         import extractor.classify as classify
 

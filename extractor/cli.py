@@ -85,7 +85,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
     from tqdm import tqdm
 
     from .ingest import expand_paths, iter_articles
-    from .store import ingest_articles, open_db, summary
+    from .store import ingest_articles, open_db, summary, unchanged
 
     _check_classifier()
     paths = paths or (Path(str(settings.get("corpus"))),)
@@ -107,7 +107,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
             runner = lambda items: extract_each_dask(client, items)  # noqa: E731
         with tqdm(total=total, unit="article", file=sys.stderr, disable=not bar_wanted,
                   leave=False) as bar:
-            items = iter_articles(paths, max_bytes=int(settings.get("max_bytes")))
+            items = iter_articles(paths, max_bytes=int(settings.get("max_bytes")),
+                                  unchanged=None if force else unchanged(db))
             for outcome in _model_errors_stop(ingest_articles(db, items, force=force, runner=runner)):
                 tally[outcome.status] += 1
                 bar.update(1)

@@ -11,8 +11,8 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from charset_normalizer import from_bytes
 
 from . import settings
 from .errors import IngestError, printable
-from .pipeline import MAX_YEAR, MIN_YEAR, article_from_text
+from .pipeline import MAX_YEAR, MIN_YEAR, article_from_text, article_id, clean_text
 from .schema import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
@@ -105,20 +105,33 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestEr
     return files, errors
 
 
-def iter_articles(paths: Iterable[str | Path], *,
-                  max_bytes: int | None = None) -> Iterator[Article | IngestError]:
-    """Expand and read, in the order given: every Article and every error, one stream."""
+@dataclass(frozen=True)
+class Unchanged:
+    """A text or markdown file whose text is stored already (same path, same text):
+    recognised from its hash before its header and as-of are read."""
+
+    path: str
+    id: str
+
+
+def iter_articles(paths: Iterable[str | Path], *, max_bytes: int | None = None,
+                  unchanged: Callable[[str, str], bool] | None = None
+                  ) -> Iterator[Article | IngestError | Unchanged]:
+    """Expand and read, in the order given: every Article and every error, one stream.
+    ``unchanged(path, article_id)``: True when that text is stored under that path, and
+    then the file yields ``Unchanged`` (nothing more is read from it than its bytes)."""
     for item in _walk_all(paths):
         if isinstance(item, IngestError):
             yield item
         else:
-            yield from read_articles(item, max_bytes=max_bytes)
+            yield from read_articles(item, max_bytes=max_bytes, unchanged=unchanged)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def read_articles(path: Path, *, max_bytes: int | None = None) -> Iterator[Article | IngestError]:
+def read_articles(path: Path, *, max_bytes: int | None = None,
+                  unchanged: Callable[[str, str], bool] | None = None) -> Iterator[Article | IngestError | Unchanged]:
     """One Article per text/markdown/HTML file, one per JSONL line. Never raises an
     IngestError: it is yielded, so the caller's batch goes on with the next file."""
     path = Path(path)
@@ -137,7 +150,13 @@ def read_articles(path: Path, *, max_bytes: int | None = None) -> Iterator[Artic
             return
         if not text.strip():
             raise IngestError(path, EMPTY)
-        yield article_from_text(text, path=printable(str(path)))
+        name = printable(str(path))
+        if unchanged is not None:
+            aid = article_id(clean_text(text) or "")
+            if unchanged(clean_text(name) or name, aid):
+                yield Unchanged(name, aid)
+                return
+        yield article_from_text(text, path=name)
     except IngestError as e:
         yield e
     except (RecursionError, MemoryError, ValueError, OSError, UnicodeError, RuntimeError) as e:

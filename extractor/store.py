@@ -672,6 +672,12 @@ def _stored(db: Database, path: str) -> tuple[str, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def unchanged(db: Database) -> Callable[[str, str], bool]:
+    """For ``ingest.iter_articles(unchanged=...)``: is this text stored under this path by
+    this extractor version? A re-scan then never parses a header or reads an as-of."""
+    return lambda path, aid: _stored(db, path) == (aid, EXTRACTOR_VERSION)
+
+
 def article_state(db: Database, path: str) -> str | None:
     """sha256 of the text stored for ``path``, or None if it was never ingested."""
     stored = _stored(db, path)
@@ -856,6 +862,8 @@ def extract_each(items: Iterable[Any], *, extract: Extract | None = None, batch_
     per_article = float(settings.get("max_seconds") or 0)
 
     def flush() -> Iterator[tuple[Article, ArticleFacts | None, str | None]]:
+        if not batch:
+            return  # nothing to extract: neither spaCy nor the model is imported (a re-scan)
         try:
             with time_budget(per_article * len(batch)):
                 done = list(extract(batch))
@@ -905,9 +913,11 @@ def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, for
     input order; raises DatabaseLocked at once (every later write would wait and fail).
     ``runner`` extracts elsewhere (``distributed.extract_each_dask``); this process stays
     the one writer either way."""
-    def unless_unchanged(items: Iterable[Article | IngestError]) -> Iterator[Any]:
+    def unless_unchanged(items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
-            if (isinstance(item, Article) and not force and item.path is not None
+            if type(item).__name__ == "Unchanged":  # ingest.Unchanged: known from its hash alone
+                yield Outcome(item.path, "skipped")
+            elif (isinstance(item, Article) and not force and item.path is not None
                     and _stored(db, item.path) == (item.id, EXTRACTOR_VERSION)):
                 yield Outcome(item.path, "skipped")
             else:

@@ -598,3 +598,22 @@ def test_a_missing_or_broken_model_is_one_error_for_the_run(corpus, db_path, tmp
     result = run("ingest", corpus, "--db", db_path)
     assert result.exit_code == 1 and result.stderr.count("Error:") == 1, result.stderr
     assert "labels.json" in result.stderr or "model.onnx" in result.stderr
+
+
+def test_a_rescan_reads_no_header_and_no_as_of_of_unchanged_files(corpus, db_path, fake_rules, monkeypatch):
+    assert run("ingest", corpus, "--db", db_path).exit_code == 0
+    import extractor.ingest as ingest
+
+    def boom(*a, **k):
+        raise AssertionError("an unchanged file was parsed")
+
+    monkeypatch.setattr(ingest, "article_from_text", boom)
+    result = run("ingest", corpus, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert summary_line(result.stdout, "articles skipped") == ["3"]
+    # a changed file is read whole again
+    monkeypatch.undo()
+    first = sorted(corpus.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again = run("ingest", corpus, "--db", db_path)
+    assert summary_line(again.stdout, "articles ingested")[0] == "1"
