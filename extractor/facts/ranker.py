@@ -37,19 +37,12 @@ FEATURES = (
 _MOVE_HINT = re.compile(r"\b(?:rose|fell|gained|lost|up|down|jumped|slid|climbed|dropped|rallied|declined|"
                         r"surged|plunged|added|shed|tumbled|soared|sank|advanced|slipped|returned)\b", re.IGNORECASE)
 _SPEECH = re.compile(r"\b(?:said|says|according to|wrote|noted|told)\b", re.IGNORECASE)
-_ASIDE = re.compile(r"\((?:behind|ahead of|after|trailing|versus|vs\.?|compared with|like|such as|including)\b"
-                    r"[^()]{0,80}\)", re.IGNORECASE)
-_MEMBERS = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|biggest|best|"
-                      r"worst|top|largest|leading)\b", re.IGNORECASE)
-_HELPED = re.compile(r"\b(?:lifting|helping|dragging|boosting|pushing|weighing on|sending|lifted|helped|dragged|"
-                     r"boosted)\s(?:the\s)?$", re.IGNORECASE)
-_PREP = re.compile(r"^\s*(?:[\w'’-]+\s){0,4}?(?:into|from|out of|exited|vacated|left)\b")
-_FOR_OF = re.compile(r"^\s?(?:[\w-]+\s){0,1}(?:for|in|of|by)\s(?:the\s)?$")
-
-
 def pair_features(c: Candidate, r: Ref, in_sent: list[Ref], lo: int, hi: int, text: str,
                   chosen: Ref | None, flow: bool) -> list[float]:
-    """The features of "number ``c`` is about ticker ``r``" (names in FEATURES)."""
+    """The features of "number ``c`` is about ticker ``r``" (names in FEATURES), read with
+    the rules' own cue patterns (``attach``)."""
+    from .attach import _ASIDE, _FOR_OF, _HELPED, _PREP, MEMBERS_OF
+
     sent = c.sent
     before = r.end <= c.start
     a, b = (r.end, c.start) if before else (c.end, r.start)
@@ -76,10 +69,10 @@ def pair_features(c: Candidate, r: Ref, in_sent: list[Ref], lo: int, hi: int, te
         1.0 if rights and rights[0] is r else 0.0,
         1.0 if any(x <= r.start < y for x, y in masked) else 0.0,
         1.0 if any(x <= r.start < y for x, y in asides) else 0.0,
-        1.0 if _MEMBERS.match(text, r.end) else 0.0,
+        1.0 if MEMBERS_OF.match(text, r.end) else 0.0,
         1.0 if not before and _HELPED.search(between) else 0.0,
         1.0 if not before and _PREP.match(between) else 0.0,
-        1.0 if not before and _FOR_OF.match(between) else 0.0,
+        1.0 if not before and _FOR_OF.fullmatch(between) else 0.0,
         1.0 if kind == "index" else 0.0,
         1.0 if kind in ("etf", "etn", "fund") else 0.0,
         1.0 if kind == "stock" else 0.0,
