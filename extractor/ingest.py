@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from charset_normalizer import from_bytes
 from . import settings
 from .errors import IngestError, printable
 from .pipeline import MAX_YEAR, MIN_YEAR, article_from_text, article_id, clean_text
-from .schema import Article
+from .schema import Article, Unchanged
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 HTML_SUFFIXES = (".html", ".htm")
@@ -103,15 +103,6 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestEr
     for item in _walk_all(paths):
         (files if isinstance(item, Path) else errors).append(item)
     return files, errors
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """A text or markdown file whose text is stored already (same path, same text):
-    recognised from its hash before its header and as-of are read."""
-
-    path: str
-    id: str
 
 
 def iter_articles(paths: Iterable[str | Path], *, max_bytes: int | None = None,

@@ -116,11 +116,9 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     prev = doc[span.start - 1].lower_ if span.start else ""
     if prev == "from" and re.match(r"\W*(?:[A-Z][\w.&]*\s){0,3}?to\s[A-Z]", text[span.end_char:span.end_char + 40]):
         return True  # "banks from Barclays Plc to UBS AG": a list of firms
-    prev2 = doc[max(0, span.start - 2):span.start].text.lower()
-    if prev in ("at", "with", "by", "for", "joined", "join") or prev2.endswith("according to"):
-        return True
-    if "according to" in doc[max(0, span.start - 4):span.start].text.lower():
-        return True  # "according to the BlackRock data"
+    if prev in ("at", "with", "by", "for", "joined", "join") or \
+            "according to" in doc[max(0, span.start - 4):span.start].text.lower():
+        return True  # "according to Morgan Stanley", "according to the BlackRock data"
     if prev == "from" and span.start >= 2 and doc[span.start - 2].text == ")":
         return True  # "the iShares Core S&P 500 ETF (IVV) from BlackRock": its sponsor
     if prev in _SPONSOR_BEFORE:

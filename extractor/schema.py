@@ -65,6 +65,15 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Unchanged:
+    """A text or markdown file whose text is stored already under its path: recognised
+    from its hash before its header and as-of are read (``ingest.iter_articles``)."""
+
+    path: str
+    id: str
+
+
+@dataclass(frozen=True)
 class Window:
     """The period a claim covers. ``start`` is the last close before the window and
     ``end`` the last close inside it (NYSE sessions), so end/start - 1 is the return.

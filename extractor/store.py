@@ -23,7 +23,7 @@ from sqlite_utils import Database, Migrations
 
 from .errors import IngestError, ModelMissing, ReadOnlyQueryError, StoreError, printable
 from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
-                     SOURCES, STATUSES, VERDICTS, Article, ArticleFacts, Window)
+                     SOURCES, STATUSES, VERDICTS, Article, ArticleFacts, Unchanged, Window)
 
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for another writer's lock
 FACT_TABLES = ("mentions", "flows", "returns", "quotes", "sentiment")
@@ -915,7 +915,7 @@ def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, for
     the one writer either way."""
     def unless_unchanged(items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
-            if type(item).__name__ == "Unchanged":  # ingest.Unchanged: known from its hash alone
+            if isinstance(item, Unchanged):  # known from its hash alone
                 yield Outcome(item.path, "skipped")
             elif (isinstance(item, Article) and not force and item.path is not None
                     and _stored(db, item.path) == (item.id, EXTRACTOR_VERSION)):

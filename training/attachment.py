@@ -34,14 +34,6 @@ def _norm(s: str) -> str:
     return " ".join(str(s or "").split())
 
 
-def load(corpus: Path) -> list:
-    return corpus_cv.load(corpus)
-
-
-def fold_of(name: str, folds: int) -> int:
-    return corpus_cv.fold_of(name, folds)
-
-
 def gather(articles) -> dict[str, list]:
     """{article stem: recorded numbers with their pairs} from a rules-only extraction."""
     out: dict[str, list] = {}
@@ -123,7 +115,7 @@ def main(argv=None) -> int:
     if not args.corpus.exists():
         print(f"{args.corpus} is missing: put ../shared beside the checkout", file=sys.stderr)
         return 2
-    articles = load(args.corpus)
+    articles = corpus_cv.load(args.corpus)
     data = gather(articles)
     rows = {stem: label(args.corpus, stem, *data[stem]) for stem in data}
     n_rows = sum(len(r) for r in rows.values())
@@ -133,8 +125,8 @@ def main(argv=None) -> int:
     cv_top = {"rules": 0.0, "model": 0.0}
     held = []
     for f in range(args.folds):
-        train_rows = [x for s, r in rows.items() if fold_of(s, args.folds) != f for x in r]
-        test_rows = [x for s, r in rows.items() if fold_of(s, args.folds) == f for x in r]
+        train_rows = [x for s, r in rows.items() if corpus_cv.fold_of(s, args.folds) != f for x in r]
+        test_rows = [x for s, r in rows.items() if corpus_cv.fold_of(s, args.folds) == f for x in r]
         models[f] = fit(train_rows)
         held.append((test_rows, models[f]))
     n = sum(len(t) for t, _ in held)
@@ -143,7 +135,7 @@ def main(argv=None) -> int:
     print(f"top-1 ticker on labelled numbers, cross-validated: rules {cv_top['rules']:.3f}, "
           f"model {cv_top['model']:.3f} ({n} numbers)")
     rules = score(args.corpus, articles, lambda stem: None)
-    model = score(args.corpus, articles, lambda stem: models[fold_of(stem, args.folds)])
+    model = score(args.corpus, articles, lambda stem: models[corpus_cv.fold_of(stem, args.folds)])
     print(table(rules, model))
     better = model["facts_f1"] > rules["facts_f1"]
     print(f"{'the model' if better else 'the rules'} measured better: "

@@ -34,12 +34,8 @@ from extractor.pipeline import extract_articles  # noqa: E402
 LABEL_INDEX = {"bullish": 0, "bearish": 1}
 
 
-def load(corpus: Path) -> list:
-    return corpus_cv.load(corpus)
-
-
 def fold_of(name: str, folds: int) -> int:
-    return corpus_cv.fold_of(name, folds, salt="stance:")
+    return corpus_cv.fold_of(name, folds, salt="stance:")  # its own folds, apart from the ranker's
 
 
 def gather(corpus: Path, articles) -> dict[str, list[tuple[list[float], int]]]:
@@ -99,18 +95,11 @@ def finentity(data: Path) -> dict:
 
     Xtr, ytr = feats("train")
     Xte, yte = feats("test")
-    # reuse the softmax trainer: its three rows are (positive, negative, neutral) here
+    # the stance model's trainer: its three rows are (positive, negative, neutral) here
     import numpy as np
 
-    A, Y = np.asarray(Xtr), np.zeros((len(ytr), 3))
-    Y[np.arange(len(ytr)), ytr] = 1
-    W = np.zeros((3, A.shape[1]))
-    for _ in range(600):
-        Z = A @ W.T
-        Z -= Z.max(axis=1, keepdims=True)
-        P = np.exp(Z)
-        P /= P.sum(axis=1, keepdims=True)
-        W -= 0.5 * ((P - Y).T @ A / len(ytr) + W / len(ytr))
+    model = stance.train_softmax(Xtr, ytr, iterations=600, class_weight=1.0)
+    W = np.asarray(model.weights)
     pred = (np.asarray(Xte) @ W.T).argmax(axis=1)
     base = [2 if abs(x[1]) < 0.35 else (0 if x[1] > 0 else 1) for x in Xte]
     acc = float((pred == np.asarray(yte)).mean())
@@ -132,7 +121,7 @@ def main(argv=None) -> int:
     if args.finentity:
         print(json.dumps(finentity(args.data), indent=1))
         return 0
-    articles = load(args.corpus)
+    articles = corpus_cv.load(args.corpus)
     data = gather(args.corpus, articles)
     n = sum(len(v) for v in data.values())
     print(f"{len(articles)} articles, {n} (article, ticker) rows, "

@@ -66,7 +66,7 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
 
     clf = classifier if classifier is not None else default_classifier()
     text = ext.text_of(doc)
-    sents = [s for s in doc.sents if s.end_char > min(body_start, title_end) or s.end_char > body_start]
+    sents = [s for s in doc.sents if s.end_char > min(body_start, title_end)]  # the headline's too
     sent_starts = [s.start_char for s in sents]
     in_sent: dict[int, list] = {}
     for r in refs:  # the sentence of each reference by binary search

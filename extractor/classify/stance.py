@@ -97,6 +97,7 @@ class Evidence:
     forecasts_net: float
     quote_scores: list[float]
     best: tuple[int, int] | None  # span of the strongest clause
+    best_score: float = 0.0  # the strongest clause's score
     entity_scores: list[float] = field(default_factory=list)   # the classifier's entity head, per mention
     entity_neutral: list[float] = field(default_factory=list)
 
@@ -267,9 +268,8 @@ def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict,
             ev.entity_scores.append(score)
             ev.entity_neutral.append(1.0 - abs(score))
         ev.local_cues.append(local_cue(text, r.end, (clause or (s.start_char, s.end_char))[1]))
-        if ev.best is None or abs(score) > abs(_best_score(ev)):
-            ev.best = clause or (s.start_char, s.end_char)
-            ev._best = score  # type: ignore[attr-defined]
+        if ev.best is None or abs(score) > abs(ev.best_score):
+            ev.best, ev.best_score = clause or (s.start_char, s.end_char), score
     for f in flows:
         if f.ticker in by:
             by[f.ticker].flows_net += 1 if f.direction == "inflow" else -1
@@ -286,10 +286,6 @@ def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict,
             for sym in set(near):
                 by[sym].quote_scores.append(stance_of[q.stance])
     return list(by.values())
-
-
-def _best_score(ev: Evidence) -> float:
-    return getattr(ev, "_best", 0.0)
 
 
 def decide(evidence: list[Evidence], n_returns: int, n_sentences: int) -> Iterator[tuple[Evidence, str, float]]:

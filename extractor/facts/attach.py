@@ -72,6 +72,21 @@ def _others(in_sent: list[Ref], chosen: Ref | None, reasons: dict[int, str]) -> 
     return tuple(out)
 
 
+def _outside(lefts: list[Ref], pattern: re.Pattern, sent, before: int, reasons: dict[int, str],
+             why: str) -> list[Ref]:
+    """The references not inside a match of ``pattern`` that ends before ``before`` (the
+    others get ``why``); all of them when every one is inside."""
+    spans = [(sent.start_char + m.start(), sent.start_char + m.end())
+             for m in pattern.finditer(sent.text) if sent.start_char + m.end() <= before]
+    kept = [r for r in lefts if not any(a <= r.start < b for a, b in spans)]
+    if not kept:
+        return lefts
+    for r in lefts:
+        if r not in kept:
+            reasons[id(r)] = why
+    return kept
+
+
 def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text: str, *,
            kinds: tuple[str, ...] | None, prefer_prep: bool) -> list[Attachment]:
     """The ticker each number in the group is about, with why."""
@@ -126,22 +141,10 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                     reasons[id(r)] = "in another clause (before a semicolon or dash)"
             # "the fund, which seeks three times the return of the Nasdaq-100 Index,
             # tumbled 27.6%": a reference inside a relative clause is not the subject.
-            masked = [(sent.start_char + m.start(), sent.start_char + m.end())
-                      for m in RELATIVE.finditer(sent.text) if sent.start_char + m.end() <= c.start]
-            outside = [r for r in lefts if not any(a <= r.start < b for a, b in masked)]
-            if outside:
-                for r in lefts:
-                    if r not in outside:
-                        reasons[id(r)] = "inside a relative clause (“, which …,”)"
-                lefts = outside
-            asides = [(sent.start_char + m.start(), sent.start_char + m.end())
-                      for m in _ASIDE.finditer(sent.text) if sent.start_char + m.end() <= c.start]
-            beside = [r for r in lefts if not any(a <= r.start < b for a, b in asides)]
-            if beside:
-                for r in lefts:
-                    if r not in beside:
-                        reasons[id(r)] = "named in a comparison in parentheses (“(behind SPY)”)"
-                lefts = beside
+            lefts = _outside(lefts, RELATIVE, sent, c.start, reasons, "inside a relative clause (“, which …,”)")
+            # "TLT ranks second (behind SPY), with ...": a comparison in parentheses
+            lefts = _outside(lefts, _ASIDE, sent, c.start, reasons,
+                             "named in a comparison in parentheses (“(behind SPY)”)")
             owners = [r for r in lefts if MEMBERS_OF.match(text, r.end)]
             for r in owners:
                 reasons[id(r)] = "named as the owner of what moved (“the Dow's components”, “IWM's largest sector”)"

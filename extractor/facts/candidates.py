@@ -25,6 +25,35 @@ class Candidate:
     currency: str | None = None  # money: the currency the text wrote (None for percents)
 
 
+def read_candidates(doc: Doc, group: str, body_start: int, kind: str, explain=None, skip=None,
+                    reject=None) -> list[Candidate]:
+    """The numbers of span group ``group`` (ext.MONEY or ext.PERCENT) in the body as
+    Candidates, each with its sentence. Left out, with the reason when explaining: a cell
+    a table reader read (``skip(pos)``), what ``reject(span)`` names (a kind's own
+    exclusions), a number whose sentence is longer than MAX_SENTENCE."""
+    sents = sentences(doc, body_start)
+    starts = [s.start_char for s in sents]
+    out = []
+    for s in doc.spans.get(group, []):
+        if s.start_char < body_start:
+            continue
+        c = Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign, s._.x_qualifier,
+                      None, s._.x_role_probs, s._.x_currency)  # type: ignore[arg-type]
+        if skip is not None and skip(s.start_char):
+            why = ("a table cell, read by the table reader", "rules:table")
+        else:
+            why = reject(s) if reject is not None else None
+        if why is None:
+            c.sent = sent_of(sents, starts, s.start_char)
+            if c.sent is None:
+                why = ("its sentence is longer than MAX_SENTENCE (a table run together)", "limits:MAX_SENTENCE")
+        if why is None:
+            out.append(c)
+        elif explain is not None:
+            explain.reject(kind, c, *why)
+    return out
+
+
 def role_confidence(c: Candidate, roles: tuple[str, ...]) -> float:
     """The classifier's probability that the number plays one of ``roles`` (1.0 when
     no classifier gave roles: the rules alone decided)."""

@@ -58,10 +58,12 @@ class Explainer:
                                            "the fund of the row", (), describe_window(rec.window),
                                            "the column's heading, else the table's caption"))
 
-    def drop_later(self, kind: str, start: int, end: int, reason: str, rule: str) -> None:
-        """A kept candidate removed after assembly (a duplicate, a headline repeat)."""
+    def drop(self, kind: str, record, reason: str, rule: str) -> None:
+        """A record removed after assembly (a duplicate): the kept decision it came from,
+        the number of that ticker inside the record's evidence, says so."""
         for d in self.decisions:
-            if d.kind == kind and d.kept and d.start == start and d.end == end:
+            if d.kind == kind and d.kept and d.ticker == record.ticker and record.start <= d.start \
+                    and d.end <= record.end:
                 d.kept, d.reason, d.rule = False, reason, rule
                 return
 

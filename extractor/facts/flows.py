@@ -20,7 +20,7 @@ from ..schema import Anchor, Flow
 from ..windows import TimeIndex
 from . import limits
 from .attach import Attachment, assign
-from .candidates import Candidate, groups, role_confidence, sent_of, sentences, veto_reason, vetoed
+from .candidates import Candidate, groups, read_candidates, role_confidence, veto_reason, vetoed
 from .explain import Explainer
 from .timing import fallback, window_for, window_why
 
@@ -144,23 +144,7 @@ def aggregation(sentence: str) -> str:
 
 
 def candidates(doc: Doc, body_start: int, explain: Explainer | None = None, skip=None) -> list[Candidate]:
-    sents = sentences(doc, body_start)
-    starts = [s.start_char for s in sents]
-    out = []
-    for s in doc.spans.get(ext.MONEY, []):
-        if s.start_char < body_start:
-            continue
-        c = Candidate(s.start_char, s.end_char, s._.x_value, None, s._.x_sign, s._.x_qualifier,
-                      sent_of(sents, starts, s.start_char), s._.x_role_probs, s._.x_currency)  # type: ignore[arg-type]
-        if skip is not None and skip(c.start):
-            if explain is not None:
-                explain.reject("flow", c, "a table cell, read by the table reader", "rules:table")
-        elif c.sent is not None:
-            out.append(c)
-        elif explain is not None:
-            explain.reject("flow", c, "its sentence is longer than MAX_SENTENCE (a table run together)",
-                           "limits:MAX_SENTENCE")
-    return out
+    return read_candidates(doc, ext.MONEY, body_start, "flow", explain, skip)
 
 
 def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int,
@@ -232,8 +216,5 @@ def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Fl
         if not dup:
             out.append(f)
         elif explain is not None:
-            for d in explain.decisions:
-                if d.kind == "flow" and d.kept and d.ticker == f.ticker and f.start <= d.start and d.end <= f.end:
-                    d.kept, d.reason, d.rule = False, "the same flow said again", "rules:dedupe"
-                    break
+            explain.drop("flow", f, "the same flow said again", "rules:dedupe")
     return out

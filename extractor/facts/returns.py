@@ -21,8 +21,8 @@ from ..schema import Anchor, Return, Window
 from ..windows import TimeIndex
 from . import limits
 from .attach import Attachment, assign, distributed
-from .candidates import (Candidate, clean_left, decimals, groups, in_table_row, quote_chip, right_of,
-                         role_confidence, sent_of, sentences, veto_reason, vetoed)
+from .candidates import (Candidate, clean_left, decimals, groups, in_table_row, quote_chip, read_candidates,
+                         right_of, role_confidence, veto_reason, vetoed)
 from .explain import Explainer
 from .timing import DAY_MOVE, borrowed, fallback, intraday, window_for, window_why
 
@@ -199,29 +199,15 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
 
 def candidates(doc: Doc, body_start: int, explain: Explainer | None = None, skip=None) -> list[Candidate]:
     text = ext.text_of(doc)
-    sents = sentences(doc, body_start)
-    starts = [s.start_char for s in sents]
-    out = []
-    for s in doc.spans.get(ext.PERCENT, []):
-        if s.start_char < body_start:
-            continue
-        c = Candidate(s.start_char, s.end_char, s._.x_value, s._.x_value_high, s._.x_sign,
-                      s._.x_qualifier, None, s._.x_role_probs)  # type: ignore[arg-type]
-        if skip is not None and skip(s.start_char):
-            why = ("a table cell, read by the table reader", "rules:table")
-        elif s._.x_kind == "pp":
-            why = ("percentage points: a change of a rate, not a return", "rules:pp")
-        elif quote_chip(text, s.start_char, s.end_char):
-            why = ("a web page's live quote chip beside a symbol", "rules:quote-chip")
-        else:
-            c.sent = sent_of(sents, starts, s.start_char)
-            why = None if c.sent is not None else ("its sentence is longer than MAX_SENTENCE (a table run "
-                                                   "together)", "limits:MAX_SENTENCE")
-        if why is None:
-            out.append(c)
-        elif explain is not None:
-            explain.reject("return", c, *why)
-    return out
+
+    def reject(s) -> tuple[str, str] | None:
+        if s._.x_kind == "pp":
+            return "percentage points: a change of a rate, not a return", "rules:pp"
+        if quote_chip(text, s.start_char, s.end_char):
+            return "a web page's live quote chip beside a symbol", "rules:quote-chip"
+        return None
+
+    return read_candidates(doc, ext.PERCENT, body_start, "return", explain, skip, reject)
 
 
 def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body_start: int,
@@ -346,14 +332,5 @@ def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> lis
         kept = {(r.start, r.end, r.ticker, r.value_pct) for r in out}
         for r in items:
             if (r.start, r.end, r.ticker, r.value_pct) not in kept:
-                explain.drop_later("return", *_number_span(r, explain), reason="the same claim said again "
-                                   "(same ticker and figure)", rule="rules:dedupe")
+                explain.drop("return", r, "the same claim said again (same ticker and figure)", "rules:dedupe")
     return out
-
-
-def _number_span(record, explain: Explainer) -> tuple[int, int]:
-    """The candidate number inside a record's evidence (the kept decision it came from)."""
-    for d in explain.decisions:
-        if d.kept and d.ticker == record.ticker and record.start <= d.start and d.end <= record.end:
-            return d.start, d.end
-    return record.start, record.end

@@ -171,7 +171,7 @@ def _vertical_rows(text: str, run: list[tuple[int, int]]) -> tuple[list[tuple[in
 
 # --------------------------------------------------------------------------- headings
 
-def _segments(heading: str, offset: int) -> list[tuple[str, str]]:
+def _segments(heading: str) -> list[tuple[str, str]]:
     """(concept, the heading words of that column) for each numeric column."""
     found = concepts(heading)
     out, prev = [], 0
@@ -246,7 +246,7 @@ def _ticker_of(row: _Row, refs: list[Ref], ticker_first: bool, ticker_column: bo
     inside = [r for r in refs if row.start <= r.start and r.end <= row.cells[0][0] and not r.anaphor]
     if inside:
         written = [r for r in inside if row.head_start <= r.start and
-                   re.fullmatch(r"[A-Z.\-^]{1,8}", text_of(row, r))]
+                   re.fullmatch(r"[A-Z.\-^]{1,8}", _written(row, r))]
         r = (written or inside)[-1]
         return r.symbol, r.start, r.end, "table"
     if ticker_column:
@@ -260,14 +260,14 @@ def _ticker_of(row: _Row, refs: list[Ref], ticker_first: bool, ticker_column: bo
     return None
 
 
-def text_of(row: _Row, r: Ref) -> str:
+def _written(row: _Row, r: Ref) -> str:
     i = r.start - row.head_start
     return row.head[i:i + (r.end - r.start)]
 
 
 def _read(text: str, heading: str, heading_start: int, rows: list[_Row], refs: list[Ref], anchor: Anchor,
           caption: Window | None, before: Window | None, out: TableFacts) -> None:
-    segs = _segments(heading, heading_start)
+    segs = _segments(heading)
     n = len(segs)
     first = concepts(heading)
     named = [heading[s:e].lower() in ("ticker", "symbol") for s, e, _ in first]
@@ -342,9 +342,9 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
             if len(run) >= 6 and sum(text[x:y].count("|") for x, y in run) <= len(run) + 1:
                 header, rows = _vertical_rows(text, run)
                 if rows:
-                    heading = " | ".join(c[2] for c in header)
                     cap = _caption(text, header[0][0], body_start, anchor)
-                    _read_pipe(text, header, rows, refs, anchor, cap, _before(times, header[0][0], text), out)
+                    _read(text, " | ".join(c[2] for c in header), header[0][0], rows, refs, anchor, cap,
+                          _before(times, header[0][0], text), out)
             i = max(j, i + 1)
             continue
         row = _row_of_line(text, a, b)
@@ -375,11 +375,6 @@ def _before(times, pos: int, text: str) -> Window | None:
     return replace(w, source="article") if w is not None else None
 
 
-def _read_pipe(text, header, rows, refs, anchor, cap, before, out) -> None:
-    heading = " | ".join(c[2] for c in header)
-    _read(text, heading, header[0][0], rows, refs, anchor, cap, before, out)
-
-
 def _read_block(text, lines, i, rows, refs, anchor, body_start, times, out) -> None:
     """Rows found at lines[i:]: find the heading above them and read the rows."""
     counts = sorted(len(r.cells) for r in rows)
@@ -394,13 +389,13 @@ def _read_block(text, lines, i, rows, refs, anchor, body_start, times, out) -> N
             block.insert(0, line.strip())
             start = a
             heading = " ".join(block)
-            if len([s for s in _segments(heading, 0)]) >= need:
+            if len(_segments(heading)) >= need:
                 break
         k -= 1
     if start is None:
         return
     heading = " ".join(block)
-    segs = _segments(heading, start)
+    segs = _segments(heading)
     if len(segs) != need or not any(c in ("flow", "outflow", "one_day", "return") for c, _ in segs):
         # the heading and the rows disagree: not a table this reader understands
         return
