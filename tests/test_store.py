@@ -425,8 +425,12 @@ def test_a_stopped_query_leaves_no_read_snapshot_behind(db_path, iwm_facts):
     writer = sqlite3.connect(db_path, timeout=0)  # a checkpoint reports busy instead of waiting
     busy_while_reading = False
     for n in range(100):  # until the reader holds its snapshot
+        # the reader's open can hold a lock for a moment (WAL recovery): the write may wait,
+        # the checkpoint may not
+        writer.execute("PRAGMA busy_timeout = 5000")
         writer.execute("INSERT INTO corrections (fact_table, fact_id, created_at) VALUES ('flows', ?, 'now')", [n])
         writer.commit()
+        writer.execute("PRAGMA busy_timeout = 0")
         if writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 1:
             busy_while_reading = True
             break
