@@ -49,7 +49,8 @@ def main() -> None:
     ap.add_argument("--classifier", default="lexicon", choices=["lexicon", "model"])
     args = ap.parse_args()
     os.environ["EXTRACTOR_CLASSIFIER"] = args.classifier
-    from extractor.store import ingest_articles, open_db
+    from extractor.pipeline import ingest_articles
+    from extractor.store import open_db
 
     marks = {1_000, 10_000} | set(range(20_000, args.articles + 1, 10_000)) | {args.articles}
     with tempfile.TemporaryDirectory() as tmp:

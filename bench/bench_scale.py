@@ -35,7 +35,8 @@ def ingest(folder: Path, db: Path, *, classifier: str, dask: str | None = None) 
     """(seconds, articles stored, worker peak RSS in MB) of one ingest run in this process."""
     from extractor.classify import set_default_classifier
     from extractor.ingest import iter_articles
-    from extractor.store import ingest_articles, open_db
+    from extractor.pipeline import ingest_articles
+    from extractor.store import open_db
 
     os.environ["EXTRACTOR_CLASSIFIER"] = classifier
     set_default_classifier(None)
@@ -80,7 +81,8 @@ def main() -> None:
             (tmp / "more").rename(tmp / "corpus")
             ingest(tmp / "corpus", tmp / "0.db", classifier="lexicon")
         from extractor.ingest import iter_articles
-        from extractor.store import ingest_articles, open_db
+        from extractor.pipeline import ingest_articles
+        from extractor.store import open_db
 
         from extractor.classify import set_default_classifier
 

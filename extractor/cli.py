@@ -6,7 +6,6 @@ are imported inside the commands, so ``extractor --help`` starts fast.
 """
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -21,7 +20,12 @@ from .errors import ExtractorError, printable
 from .schema import EXTRACTOR_VERSION
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-KINDS = ("flows", "returns", "quotes", "sentiment")
+def _claim_tables() -> tuple[str, ...]:
+    """The kinds the ingest table counts: those reviewed one by one (tickers are counted
+    per symbol on their own line)."""
+    from .kinds import all_kinds
+
+    return tuple(k.table for k in all_kinds() if k.counted)
 PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar is worth drawing
 
 
@@ -85,7 +89,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
     from tqdm import tqdm
 
     from .ingest import expand_paths, iter_articles
-    from .store import ingest_articles, open_db, summary, unchanged
+    from .pipeline import ingest_articles
+    from .store import open_db, summary, unchanged
 
     _check_classifier()
     paths = paths or (Path(str(settings.get("corpus"))),)
@@ -115,7 +120,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, force: bool, quiet: bool,
                 if outcome.status == "failed":
                     bar.write(f"Error: {printable(outcome.error or '')}", file=sys.stderr)
                 elif outcome.status == "ingested":
-                    tally.update({k: v for k, v in outcome.facts.counts().items() if k in KINDS})
+                    tally.update({k: v for k, v in outcome.facts.counts().items() if k in _claim_tables()})
                     run_tickers.update(outcome.facts.tickers)
                     if outcome.result is not None and outcome.result.superseded:
                         bar.write(f"Note: {outcome.path}: its text changed; the claims reviewed on the "
@@ -149,7 +154,7 @@ def _ingest_table(tally: Counter[str], run_tickers: int, stored: dict[str, Any])
         ["articles ingested", tally["ingested"], stored["articles"]],
         ["articles skipped", tally["skipped"], None],
         ["articles failed", tally["failed"], None],
-        *[[kind, tally[kind], stored["claims"][kind]] for kind in KINDS],
+        *[[kind, tally[kind], stored["claims"][kind]] for kind in _claim_tables()],
         ["tickers", run_tickers, stored["tickers"]],
     ]
     table = format_table(["", "this run", "in database"], rows)
@@ -200,7 +205,7 @@ def extract(files: tuple[Path, ...], fmt: str, out: Path | None, explain: bool) 
         return
     from .report import facts_table
     from .schema import to_gold, to_json
-    from .store import extract_each
+    from .pipeline import extract_each
 
     _load_classifier()
     render: Callable[[Any], Any] = {"json": to_json, "gold": to_gold, "table": facts_table}[fmt]
@@ -743,9 +748,13 @@ def _fetch_needed(db: Any) -> int:
     from .market import fetch_yfinance, index_proxies
 
     spans: dict[str, list[date]] = {}
+    from .kinds import all_kinds
+
+    days = " UNION ALL ".join(  # the first and last day each checked kind's check reads
+        f"SELECT ticker, {k.days[0]} AS lo, coalesce({k.days[1]}, {k.days[0]}) AS hi FROM live_{k.table}"
+        for k in all_kinds(checked=True) if k.days)
     for ticker, lo, hi in db.execute(
-            "SELECT ticker, min(window_start), max(coalesce(window_end, window_start)) FROM claims "
-            "WHERE ticker IS NOT NULL AND window_start IS NOT NULL AND status != 'rejected' "
+            f"SELECT ticker, min(lo), max(hi) FROM ({days}) WHERE ticker IS NOT NULL AND lo IS NOT NULL "
             "GROUP BY ticker").fetchall():
         try:
             first, last = date.fromisoformat(lo), date.fromisoformat(hi)
@@ -769,12 +778,13 @@ def _run_check(db: Any, *, recheck: bool = False) -> tuple[str, int]:
     """Run the cross-check; (the summary to print, claims that could not be checked)."""
     from .crosscheck import check_claims
     from .report import format_table
+    from .store import CHECKED_TABLES
 
     s = check_claims(db, recheck=recheck)
     for line in s.errors:
         error(line)
     rows = []
-    for table in ("returns", "flows"):
+    for table in CHECKED_TABLES:
         rows.append([table, *(s.by_table[(table, v)] for v in ("confirmed", "contradicted", "unverifiable"))])
     out = format_table(["checked", "confirmed", "contradicted", "unverifiable"], rows)
     notes = [f"{s.skipped} unchanged claim{'s' if s.skipped != 1 else ''} kept their verdict"]

@@ -734,11 +734,11 @@ def _shares_flow(flows: Any, series: Series, i0: int, i1: int) -> float | None:
 _WINDOW_SQL = "x.window_label, x.window_source, x.window_intraday, a.published, x.status"
 _CLAIM_SQL = {
     "returns": ("SELECT x.id, x.article_id, x.ticker, x.window_start, x.window_end, x.evidence, x.qualifier, "
-                f"x.value_pct, x.value_pct_high, x.kind, {_WINDOW_SQL} FROM returns x "
-                "LEFT JOIN articles a ON a.id = x.article_id WHERE x.status != 'rejected'"),
+                f"x.value_pct, x.value_pct_high, x.kind, {_WINDOW_SQL} FROM live_returns x "
+                "LEFT JOIN articles a ON a.id = x.article_id WHERE 1"),
     "flows": ("SELECT x.id, x.article_id, x.ticker, x.window_start, x.window_end, x.evidence, x.qualifier, "
-              f"x.direction, x.amount_usd, x.aggregation, {_WINDOW_SQL} FROM flows x "
-              "LEFT JOIN articles a ON a.id = x.article_id WHERE x.status != 'rejected'"),
+              f"x.direction, x.amount_usd, x.aggregation, {_WINDOW_SQL} FROM live_flows x "
+              "LEFT JOIN articles a ON a.id = x.article_id WHERE 1"),
 }
 
 
@@ -763,26 +763,23 @@ def _text(v: Any) -> str | None:
     return str(v).strip() or None if v is not None else None
 
 
-def stored_claims(db: Database, page: int = 2000) -> Iterator[Claim]:
-    """Every flow and return not rejected by a reviewer, as stored (corrections applied),
-    read ``page`` rows at a time in id order: memory stays flat however many claims are
-    stored, and no read cursor is open while the caller writes between pages."""
-    for table in ("returns", "flows"):
-        last = -1
-        while True:
-            rows = db.execute(_CLAIM_SQL[table] + " AND x.id > ? ORDER BY x.id LIMIT ?", [last, page]).fetchall()
-            if not rows:
-                break
-            last = rows[-1][0]
-            for r in rows:
-                if table == "returns":
-                    yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
-                                str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
-                                value_pct_high=_finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
-                else:
-                    yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
-                                str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
-                                aggregation=r[9] or "total", **_window_fields(r[10:]))
+def stored_claims(db: Database, page: int = 2000, *, table: str | None = None) -> Iterator[Claim]:
+    """The flows and returns (or those of ``table``) not rejected by a reviewer, as stored
+    (corrections applied), read ``page`` rows at a time in id order: memory stays flat
+    however many claims are stored, and no read cursor is open while the caller writes
+    between pages."""
+    from .kinds.base import paged
+
+    for name in ((table,) if table else ("returns", "flows")):
+        for r in paged(db, _CLAIM_SQL[name], page):
+            if name == "returns":
+                yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
+                            str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
+                            value_pct_high=_finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
+            else:
+                yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
+                            str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
+                            aggregation=r[9] or "total", **_window_fields(r[10:]))
 
 
 def _window_fields(r: tuple) -> dict[str, Any]:
@@ -800,8 +797,7 @@ def _window_fields(r: tuple) -> dict[str, Any]:
 def _stances(db: Database) -> dict[tuple[str, str], str]:
     """(article, ticker) -> bullish | bearish, as the sentiment table (with corrections) says."""
     return {(a, t): label for a, t, label in db.execute(
-        "SELECT article_id, ticker, label FROM sentiment WHERE status != 'rejected' "
-        "AND label IN ('bullish', 'bearish')")}
+        "SELECT article_id, ticker, label FROM live_sentiment WHERE label IN ('bullish', 'bearish')")}
 
 
 def stance_disagrees(stance: str | None, move: float | None) -> bool:
@@ -852,7 +848,7 @@ def _series_stamps(db: Database) -> dict[str, str]:
 def _context(claim: Claim, market: Market, stamps: dict[str, str], stance: str | None,
              today: date) -> tuple[Any, ...]:
     symbols = (claim.ticker, *market.proxies(claim.ticker)) if claim.ticker else ()
-    due = claim.window_end is not None and claim.window_end < today
+    due = claim.window_end is not None and claim.window_end < today  # every kind's claim has one
     return (*(stamps.get(s) for s in symbols), stance, due)
 
 
@@ -881,7 +877,10 @@ def check_claims(db: Database, *, recheck: bool = False, today: date | None = No
             _write(db, lambda: db.conn.executemany(sql, [[r[c] for c in cols] for r in pending]))
             pending.clear()
 
-    for claim in stored_claims(db, page=batch):  # a page at a time: flat memory, no cursor open over writes
+    from .kinds import all_kinds
+
+    claims = ((kind, claim) for kind in all_kinds(checked=True) for claim in kind.claims(db, batch))
+    for kind, claim in claims:  # a page at a time: flat memory, no cursor open over writes
         key = (claim.table, claim.id)
         live.add(key)
         stance = stances.get((claim.article_id, claim.ticker or ""))
@@ -889,9 +888,8 @@ def check_claims(db: Database, *, recheck: bool = False, today: date | None = No
         if not recheck and done.get(key) == fingerprint:
             summary.skipped += 1
             continue
-        fn = check_return if claim.table == "returns" else check_flow
         try:
-            check = fn(claim, market, today)
+            check = kind.check(claim, market, today)
         except Exception as exc:  # one bad row must not stop the run; say which
             reason = " ".join(f"{type(exc).__name__}: {exc}".split())
             summary.errors.append(f"{claim.table} {claim.id}: cannot be checked: {reason}")

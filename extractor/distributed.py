@@ -55,7 +55,7 @@ def close(client) -> None:
 def extract_batch(articles: list[Article]) -> list[tuple[dict[str, Any] | None, str | None]]:
     """On a worker: (facts as JSON, None) or (None, error line) per article, with the
     same per-article budgets and error lines as a serial run."""
-    from .store import extract_each
+    from .pipeline import extract_each
 
     return [(to_json(facts) if facts is not None else None, error)
             for _, facts, error in extract_each(articles)]
@@ -63,7 +63,7 @@ def extract_batch(articles: list[Article]) -> list[tuple[dict[str, Any] | None, 
 
 def extract_each_dask(client, items: Iterable[Any], *, batch_size: int = 32
                       ) -> Iterator[tuple[Any, ArticleFacts | None, str | None]]:
-    """Like ``store.extract_each``, the extraction done on the cluster: (item, facts,
+    """Like ``pipeline.extract_each``, the extraction done on the cluster: (item, facts,
     error) per item, in the order batches finish."""
     from distributed import as_completed
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlite_utils import Database
 
 from .errors import ExtractorError
+from .kinds import all_kinds
 from .store import FACT_TABLES
 
 REVIEWED_STATUSES = ("accepted", "edited", "added")  # a person's claim, as they left it
@@ -151,9 +152,15 @@ def _tickers(db: Database, art: dict[str, Any], claims: dict[str, list[dict[str,
             machine = []
         ordered += [s for s in machine if s not in rejected]
     ordered += live
-    ordered += [c["ticker"] for kind in ("flows", "returns", "sentiment") for c in claims[kind]
-                if c.get("ticker")]
+    ordered += [c["ticker"] for kind in claims if kind != "quotes" for c in claims[kind] if c.get("ticker")]
     return list(dict.fromkeys(ordered))
+
+
+# What the export adds to a kind's gold form: the quoted words, a stance's score.
+_EXTRAS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "quotes": lambda r: {"text": r["quote_text"]} if r.get("quote_text") else {},
+    "sentiment": lambda r: {"score": r["score"]},
+}
 
 
 def _record(db: Database, art: dict[str, Any], *, include_unreviewed: bool, include_neutral: bool,
@@ -162,25 +169,14 @@ def _record(db: Database, art: dict[str, Any], *, include_unreviewed: bool, incl
     # the text: for ``with_text``, and for evidence when a row has none stored
     found = db.execute("SELECT text FROM articles WHERE id = ?", [art["id"]]).fetchone()
     text = found[0] if found else None
-    rows = {t: _rows(db, t, art["id"], statuses) for t in ("flows", "returns", "quotes", "sentiment")}
-    claims: dict[str, list[dict[str, Any]]] = {
-        "flows": [_claim(r, text, ticker=r["ticker"], direction=r["direction"],
-                         amount_usd=r["amount_usd"], qualifier=r["qualifier"],
-                         aggregation=r["aggregation"] or "total", window=_window(r))
-                  for r in rows["flows"]],
-        "returns": [_claim(r, text, ticker=r["ticker"], value_pct=r["value_pct"],
-                           **({"value_pct_high": r["value_pct_high"]}
-                              if r["value_pct_high"] is not None else {}),
-                           kind=r["kind"] or "realized", qualifier=r["qualifier"], window=_window(r))
-                    for r in rows["returns"]],
-        "quotes": [_claim(r, text, speaker=r["speaker"], title=r["title"],
-                          organization=r["organization"],
-                          **({"text": r["quote_text"]} if r.get("quote_text") else {}))
-                   for r in rows["quotes"]],
-        # like to_gold: the scored form holds only the stances an article takes
-        "sentiment": [_claim(r, text, ticker=r["ticker"], label=r["label"], score=r["score"])
-                      for r in rows["sentiment"] if include_neutral or r["label"] != "neutral"],
-    }
+    claims: dict[str, list[dict[str, Any]]] = {}
+    for kind in all_kinds():
+        if not kind.gold_form:
+            continue  # tickers: listed on their own
+        claims[kind.table] = [
+            _claim(r, text, **kind.gold_row(r), **_EXTRAS.get(kind.table, lambda r: {})(r))
+            for r in _rows(db, kind.table, art["id"], statuses)
+            if kind.in_gold(r) or (include_neutral and kind.table == "sentiment")]
     record: dict[str, Any] = {
         "id": art["id"],
         "article": article_name(art["path"]),
@@ -320,9 +316,8 @@ def same_claim_sql(table: str, alias: str = "c") -> str:
                           f"not {table!r}")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", alias) or alias == "o":
         raise ExportError(f"alias {alias!r}: give a plain SQL name other than 'o'")
-    return (f"(SELECT count(DISTINCT o.article_id) FROM {table} o "
+    return (f"(SELECT count(DISTINCT o.article_id) FROM live_{table} o "
             f"WHERE o.ticker = {alias}.ticker AND o.article_id != {alias}.article_id "
-            f"AND o.status != 'rejected' "
             f"AND o.window_start = {alias}.window_start AND o.window_end = {alias}.window_end "
             f"AND {_SAME_VALUE[table].format(c=alias)})")
 
@@ -353,8 +348,7 @@ def _novelty_sql() -> str:
         return (f"SELECT '{claim_type}' AS claim_type, c.id AS fact_id, a.path, a.published, "
                 f"c.ticker, {values}, c.window_label, c.window_start, c.window_end, c.status, "
                 f"{same_claim_sql(table)} AS other_articles\n"
-                f"FROM {table} c JOIN articles a ON a.id = c.article_id\n"
-                f"WHERE c.status != 'rejected'")
+                f"FROM live_{table} c JOIN articles a ON a.id = c.article_id")
     return (f"{part('flows', 'flow')}\nUNION ALL\n{part('returns', 'return')}\n"
             "ORDER BY other_articles DESC, ticker, window_end, claim_type, fact_id")
 

@@ -1,20 +1,29 @@
-"""Article -> ArticleFacts: the one path every caller (CLI, tests, UI) goes through."""
+"""Article -> ArticleFacts: the one path every caller (CLI, tests, UI) goes through, and
+the ingest loop (batches of articles through extraction, each result handed to the
+store's writer): the store stores, it never runs extraction."""
 from __future__ import annotations
 
 import hashlib
 import re
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from itertools import islice
-from dataclasses import replace
+from typing import Any, TYPE_CHECKING
 from datetime import date
 from functools import lru_cache
 
 from .asof import read_asof
+from .errors import IngestError, ModelMissing, StoreError, printable
 from .header import parse_header
-from .schema import Article, ArticleFacts
+from .schema import EXTRACTOR_VERSION, Article, ArticleFacts, Unchanged
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from .store import WriteResult
 
 
 def article_id(text: str) -> str:
@@ -176,3 +185,111 @@ def extract_articles(articles: Iterable[Article], nlp=None, batch_size: int = 32
             done = [assemble(doc, article) for doc, article in
                     nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)]
         yield from done
+
+
+# --------------------------------------------------------------------------- ingest loop
+
+Extract = Callable[[list[Article]], Iterable[ArticleFacts]]
+
+
+def _default_extract(articles: list[Article]) -> Iterable[ArticleFacts]:
+    return extract_articles(articles)
+
+
+def extract_each(items: Iterable[Any], *, extract: Extract | None = None, batch_size: int = 32
+                 ) -> Iterator[tuple[Any, ArticleFacts | None, str | None]]:
+    """(item, facts, error) per item, extracting Articles in batches so memory stays flat.
+
+    Anything that is not an Article passes straight through, an IngestError with its
+    message as the error. An article whose extraction raises gets a one-line error
+    ("path: extraction failed: ..."), and the rest of its batch is still extracted.
+    """
+    from . import settings
+
+    extract = extract or _default_extract
+    batch: list[Article] = []
+    per_article = float(settings.get("max_seconds") or 0)
+
+    def flush() -> Iterator[tuple[Article, ArticleFacts | None, str | None]]:
+        if not batch:
+            return  # nothing to extract: neither spaCy nor the model is imported (a re-scan)
+        try:
+            with time_budget(per_article * len(batch)):
+                done = list(extract(batch))
+        except ModelMissing:
+            raise  # the classifier cannot be loaded: one error for the run, not one per article
+        except Exception:  # find the article that fails (or takes too long); keep the batch going
+            for article in batch:
+                try:
+                    with time_budget(per_article):
+                        facts = next(iter(extract([article])))
+                    yield article, facts, None
+                except TooComplex as exc:
+                    yield article, None, f"{printable(str(article.path))}: {exc}"
+                except Exception as exc:  # a bug in the rules: reported with its type, the run goes on
+                    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+                    yield article, None, f"{printable(str(article.path))}: extraction failed: {reason}"
+        else:
+            yield from zip(batch, done, [None] * len(done))
+        batch.clear()
+
+    for item in items:
+        if not isinstance(item, Article):
+            yield item, None, (str(item) if isinstance(item, IngestError) else None)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield from flush()
+    yield from flush()
+
+
+@dataclass
+class Outcome:
+    path: str | None
+    status: str  # ingested | skipped | failed
+    facts: ArticleFacts | None = None
+    result: WriteResult | None = None
+    error: str | None = None  # "path: reason", one line
+
+
+def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, force: bool = False,
+                    extract: Extract | None = None, batch_size: int = 32,
+                    runner: Callable[[Iterable[Any]], Iterator[tuple[Any, ArticleFacts | None, str | None]]]
+                    | None = None) -> Iterator[Outcome]:
+    """The work of ``extractor ingest``: skip articles stored unchanged (same path, same
+    text, same extractor version) unless ``force``, extract the rest in batches and
+    write each in its own transaction. Yields one Outcome per item, not necessarily in
+    input order; raises DatabaseLocked at once (every later write would wait and fail).
+    ``runner`` extracts elsewhere (``distributed.extract_each_dask``); this process stays
+    the one writer either way."""
+    from .store import DatabaseLocked, stored_version, write_article
+
+    def unless_unchanged(items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            if isinstance(item, Unchanged):  # known from its hash alone
+                yield Outcome(item.path, "skipped")
+            elif (isinstance(item, Article) and not force and item.path is not None
+                    and stored_version(db, item.path) == (item.id, EXTRACTOR_VERSION)):
+                yield Outcome(item.path, "skipped")
+            else:
+                yield item
+
+    extracted = runner(unless_unchanged(items)) if runner is not None else \
+        extract_each(unless_unchanged(items), extract=extract, batch_size=batch_size)
+    for item, facts, error in extracted:
+        if isinstance(item, Outcome):
+            yield item
+        elif error is not None:
+            yield Outcome(item.path, "failed", error=error)
+        else:
+            try:
+                result = write_article(db, facts)
+            except DatabaseLocked:
+                raise
+            except StoreError as exc:
+                yield Outcome(item.path, "failed", error=f"{printable(str(item.path))}: {exc}")
+            except Exception as exc:  # never abort the batch: one line, with the error's type
+                reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+                yield Outcome(item.path, "failed", error=f"{printable(str(item.path))}: cannot store it: {reason}")
+            else:
+                yield Outcome(item.path, "ingested", facts=facts, result=result)

@@ -24,28 +24,17 @@ from sqlite_utils import Database
 from . import settings
 from .errors import ExtractorError
 from .normalize.amount import find_money
-from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
-                     STATUSES)
+from . import kinds
+from .kinds.base import WINDOW_EDITABLE
+from .schema import EXTRACTOR_VERSION, STATUSES
 from .store import CHECKED_TABLES, FACT_TABLES, fact_key, write_transaction
 
-_WINDOW = {"window_label": "text", "window_start": "date", "window_end": "date"}
-# The fields a person may change, per fact table, and what each accepts: a kind of
-# value, or the tuple of allowed words.
-EDITABLE: dict[str, dict[str, Any]] = {
-    "mentions": {"symbol": "symbol", "name": "text"},
-    "flows": {"ticker": "symbol", "direction": DIRECTIONS, "amount_usd": "amount",
-              "qualifier": "text", "aggregation": AGGREGATIONS, **_WINDOW},
-    "returns": {"ticker": "symbol", "value_pct": "number", "value_pct_high": "number",
-                "kind": RETURN_KINDS, "qualifier": "text", **_WINDOW},
-    "quotes": {"speaker": "text", "title": "text", "organization": "text", "quote_text": "text",
-               "stance": SENTIMENT_LABELS},
-    "sentiment": {"ticker": "symbol", "label": SENTIMENT_LABELS, "score": "score"},
-}
-# A claim without these says nothing checkable: an edit or an add may not leave them empty.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "mentions": ("symbol",), "flows": ("ticker", "direction", "amount_usd"),
-    "returns": ("ticker", "value_pct"), "quotes": ("speaker",), "sentiment": ("ticker", "label"),
-}
+# The fields a person may change, per fact table, and what each accepts (a kind of value,
+# or the tuple of allowed words); and those a claim cannot do without. Each kind declares
+# its own (``extractor/kinds``).
+EDITABLE: dict[str, dict[str, Any]] = {k.table: dict(k.editable) for k in kinds.all_kinds()}
+REQUIRED: dict[str, tuple[str, ...]] = {k.table: k.required for k in kinds.all_kinds()}
+_WINDOW = WINDOW_EDITABLE
 # What a reviewer may set the status to; ``added`` comes only from ``add``.
 SETTABLE_STATUSES = ("extracted", "accepted", "rejected", "edited")
 _ADDED_NOTE = "added"
@@ -125,9 +114,10 @@ def _date(field: str, value: Any) -> str:
 
 def coerce(table: str, field: str, value: Any) -> Any:
     """``value`` as the column stores it, or ReviewError naming the field and the problem."""
-    kind = EDITABLE.get(table, {}).get(field)
+    _check_table(table)
+    kind = EDITABLE[table].get(field)
     if kind is None:
-        allowed = ", ".join(EDITABLE.get(table, {})) or "none"
+        allowed = ", ".join(EDITABLE[table]) or "none"
         raise ReviewError(f"{table}.{field} cannot be edited (editable: {allowed})")
     if _blank(value):
         return None
@@ -242,7 +232,7 @@ def resolve_label(db: Database, article_id: str, label: str) -> tuple[str | None
 def _with_resolved_window(db: Database, table: str, article_id: str, values: dict[str, Any]) -> dict[str, Any]:
     """A typed window label without dates gets the dates the extractor would give it."""
     label = values.get("window_label")
-    if table in CHECKED_TABLES and label and "window_start" not in values and "window_end" not in values:
+    if kinds.get(table).windowed and label and "window_start" not in values and "window_end" not in values:
         start, end = resolve_label(db, article_id, label)
         if start or end:
             values = {**values, "window_start": start, "window_end": end}
@@ -363,7 +353,7 @@ def add(db: Database, article_id: str, table: str, start: int, end: int,
         row.update(article_id=article_id, start=start, end=end, evidence=text[start:end],
                    source="human", status="added", confidence=None,
                    extractor_version=EXTRACTOR_VERSION)
-        if table in ("flows", "returns") and (row.get("window_start") or row.get("window_end")):
+        if kinds.get(table).windowed and (row.get("window_start") or row.get("window_end")):
             row["window_source"] = "reviewer"
         if table == "mentions":
             row.setdefault("text", text[start:end])

@@ -189,15 +189,17 @@ class ArticleFacts:
     sentiment: tuple[Sentiment, ...] = ()
     relevance: tuple[TickerRelevance, ...] = ()
     version: str = EXTRACTOR_VERSION
+    # Records of the kinds that find their own (``kinds.Kind.extract``: levels, ...),
+    # by table: a new kind needs no field here.
+    other: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        return {
-            "tickers": len(self.tickers),
-            "flows": len(self.flows),
-            "returns": len(self.returns),
-            "quotes": len(self.quotes),
-            "sentiment": len(self.sentiment),
-        }
+        """Records per kind (tickers: distinct symbols), in the registry's order."""
+        from .kinds import all_kinds
+
+        out = {"tickers": len(self.tickers)}
+        out.update({k.table: len(k.records(self)) for k in all_kinds() if k.counted})
+        return out
 
 
 # --------------------------------------------------------------------------- JSON
@@ -214,9 +216,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def to_json(facts: ArticleFacts) -> dict[str, Any]:
-    """The full form: every field, spans included (``--format json``)."""
+    """The full form: every field, spans included (``--format json``); the records of
+    ``other`` kinds under their tables' names beside the first five."""
     out = _jsonable(asdict(facts))
     out["article"].pop("text", None)
+    out.update(out.pop("other"))
     return out
 
 
@@ -224,7 +228,7 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def _window_from(d: dict[str, Any] | None) -> Window:
+def window_from(d: dict[str, Any] | None) -> Window:
     d = dict(d or {})
     d["start"], d["end"] = _date(d.get("start")), _date(d.get("end"))
     return Window(**d)
@@ -234,25 +238,17 @@ def from_json(d: dict[str, Any], article: Article) -> ArticleFacts:
     """The facts of ``to_json`` read back (``article``: the Article they were extracted
     from; the JSON form leaves its text out). Used to bring results home from Dask
     workers; ``from_json(to_json(f), f.article) == f``."""
-    def records(cls, rows, windowed=False):
-        out = []
-        for r in rows or ():
-            r = dict(r)
-            if windowed:
-                r["window"] = _window_from(r.get("window"))
-            out.append(cls(**r))
-        return tuple(out)
+    from .kinds import all_kinds
 
+    found = {k.table: tuple(k.from_json(r) for r in d.get(k.table) or ()) for k in all_kinds()}
     return ArticleFacts(
         article=article,
         tickers=tuple(d.get("tickers") or ()),
-        mentions=records(Mention, d.get("mentions")),
-        flows=records(Flow, d.get("flows"), windowed=True),
-        returns=records(Return, d.get("returns"), windowed=True),
-        quotes=records(Quote, d.get("quotes")),
-        sentiment=records(Sentiment, d.get("sentiment")),
-        relevance=records(TickerRelevance, d.get("relevance")),
+        mentions=found.pop("mentions"), flows=found.pop("flows"), returns=found.pop("returns"),
+        quotes=found.pop("quotes"), sentiment=found.pop("sentiment"),
+        relevance=tuple(TickerRelevance(**r) for r in d.get("relevance") or ()),
         version=d.get("version") or EXTRACTOR_VERSION,
+        other={t: rows for t, rows in found.items() if rows},
     )
 
 
@@ -269,50 +265,17 @@ def evidence(text: str, start: int, end: int) -> str:
 
 
 def to_gold(facts: ArticleFacts, name: str | None = None) -> dict[str, Any]:
-    """The SCHEMA.md form (``--format gold``) that ``shared/eval/score.py`` reads."""
+    """The SCHEMA.md form (``--format gold``) that ``shared/eval/score.py`` reads: one
+    list per kind with a gold form, in the registry's order."""
+    from .kinds import all_kinds
+
     a = facts.article
-    text = a.text
-    return {
+    out: dict[str, Any] = {
         "article": name or (a.path.rsplit("/", 1)[-1] if a.path else None),
         "published": a.published.isoformat() if a.published else None,
         "tickers": list(facts.tickers),
-        "flows": [
-            {
-                "ticker": f.ticker,
-                "direction": f.direction,
-                "amount_usd": f.amount_usd,
-                **({"currency": f.currency, "amount": f.amount} if f.currency != "USD" else {}),
-                "qualifier": f.qualifier,
-                "aggregation": f.aggregation,
-                "window": window_gold(f.window),
-                "evidence": evidence(text, f.start, f.end),
-            }
-            for f in facts.flows
-        ],
-        "returns": [
-            {
-                "ticker": r.ticker,
-                "value_pct": r.value_pct,
-                **({"value_pct_high": r.value_pct_high} if r.value_pct_high is not None else {}),
-                "kind": r.kind,
-                "qualifier": r.qualifier,
-                "window": window_gold(r.window),
-                "evidence": evidence(text, r.start, r.end),
-            }
-            for r in facts.returns
-        ],
-        "quotes": [
-            {
-                "speaker": q.speaker,
-                "title": q.title,
-                "organization": q.organization,
-                "evidence": evidence(text, q.start, q.end),
-            }
-            for q in facts.quotes
-        ],
-        "sentiment": [
-            {"ticker": s.ticker, "label": s.label}
-            for s in facts.sentiment
-            if s.label != "neutral"
-        ],
     }
+    for kind in all_kinds():
+        if kind.gold_form:
+            out[kind.table] = [g for g in (kind.gold(r, a.text) for r in kind.records(facts)) if g is not None]
+    return out

@@ -50,15 +50,15 @@ _PER = {"daily_avg": 1, "weekly_avg": 5, "monthly_avg": 21}
 
 _SENTIMENT_SQL = """
 SELECT s.ticker, a.published, s.article_id, s.label, s.score, coalesce(s.relevance, 100)
-FROM sentiment s JOIN articles a ON a.id = s.article_id
-WHERE s.status != 'rejected' AND s.ticker IS NOT NULL AND a.published IS NOT NULL
+FROM live_sentiment s JOIN articles a ON a.id = s.article_id
+WHERE s.ticker IS NOT NULL AND a.published IS NOT NULL
   AND coalesce(s.relevance, 100) >= :min_relevance {where}
 """
 _FLOWS_SQL = """
 SELECT f.ticker, a.published, f.article_id, f.id, f.status, f.direction, f.amount_usd,
        f.aggregation, f.window_start, f.window_end
-FROM flows f JOIN articles a ON a.id = f.article_id
-WHERE f.status != 'rejected' AND f.ticker IS NOT NULL AND a.published IS NOT NULL
+FROM live_flows f JOIN articles a ON a.id = f.article_id
+WHERE f.ticker IS NOT NULL AND a.published IS NOT NULL
   AND f.amount_usd IS NOT NULL {where}
 """
 
@@ -196,8 +196,8 @@ def daily_signals(db: Database, tickers: Sequence[str] = (), *, start: str | Non
 def signal_tickers(db: Database) -> list[str]:
     """Tickers with sentiment or flows, the most-written-about first."""
     return [r[0] for r in db.execute(
-        "SELECT ticker FROM (SELECT ticker FROM sentiment WHERE status != 'rejected' "
-        "UNION ALL SELECT ticker FROM flows WHERE status != 'rejected') WHERE ticker IS NOT NULL "
+        "SELECT ticker FROM (SELECT ticker FROM live_sentiment UNION ALL SELECT ticker FROM live_flows) "
+        "WHERE ticker IS NOT NULL "
         "GROUP BY ticker ORDER BY count(*) DESC, ticker")]
 
 

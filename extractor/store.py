@@ -7,11 +7,10 @@ nothing here ever overwrites or deletes one (see ``write_article``).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,13 +20,18 @@ from urllib.parse import quote
 
 from sqlite_utils import Database, Migrations
 
-from .errors import IngestError, ModelMissing, ReadOnlyQueryError, StoreError, printable
+from . import kinds
+from .errors import ReadOnlyQueryError, StoreError
+from .kinds.base import iso
 from .schema import (AGGREGATIONS, DIRECTIONS, EXTRACTOR_VERSION, RETURN_KINDS, SENTIMENT_LABELS,
-                     SOURCES, STATUSES, VERDICTS, Article, ArticleFacts, Unchanged, Window)
+                     SOURCES, STATUSES, VERDICTS, Article, ArticleFacts)
 
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for another writer's lock
-FACT_TABLES = ("mentions", "flows", "returns", "quotes", "sentiment")
-CHECKED_TABLES = ("flows", "returns")  # the claims the cross-check gives a verdict
+FACT_TABLES = kinds.tables()  # every kind's table, in the registry's order
+CHECKED_TABLES = kinds.tables(checked=True)  # the claims the cross-check gives a verdict
+# The tables of migrations 1-7, frozen: a migration reads the schema as it was then.
+_FIRST_TABLES = ("mentions", "flows", "returns", "quotes", "sentiment")
+_FIRST_CHECKED = ("flows", "returns")
 MACHINE_STATUS = "extracted"
 READ_ONLY_MESSAGE = ("extractor query is read-only: INSERT/UPDATE/DELETE/DROP are refused; "
                      "use the review app to change claims")
@@ -146,7 +150,7 @@ CREATE TABLE corrections (
 );
 CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
 """)
-    for table in FACT_TABLES:
+    for table in _FIRST_TABLES:
         db[table].create_index(["article_id"])
         db[table].create_index(["status"])
         db[table].create_index(["symbol" if table == "mentions" else "ticker"])
@@ -155,7 +159,8 @@ CREATE INDEX idx_corrections_fact ON corrections(fact_table, fact_id);
 
 
 def _claims_view_sql(*, with_checks: bool = False, with_readings: bool = False) -> str:
-    """One row per flow and per return, with its article and (once migration 2 made
+    """The ``claims`` view as migrations 1-4 made it (``claims_view_sql`` makes today's
+    from the registry once they have run). One row per flow and per return, with its article and (once migration 2 made
     the ``checks`` table) its verdict; before that ``verdict`` is NULL. Migration 4 adds
     where each window came from and how its verdict was reached (``with_readings``)."""
     checked, join, window = "NULL AS verdict", "", ""
@@ -221,7 +226,7 @@ CREATE TABLE fund_flows (
 ) WITHOUT ROWID;
 CREATE TABLE checks (
     id INTEGER PRIMARY KEY,
-    fact_table TEXT NOT NULL {_in('fact_table', CHECKED_TABLES)},
+    fact_table TEXT NOT NULL {_in('fact_table', _FIRST_CHECKED)},
     fact_id INTEGER NOT NULL,
     verdict TEXT NOT NULL {_in('verdict', VERDICTS)},
     basis TEXT,                    -- price | total_return | net_flow | shares_outstanding
@@ -263,7 +268,7 @@ UPDATE corrections SET change_id = id WHERE change_id IS NULL;
 CREATE INDEX idx_corrections_change ON corrections(change_id);
 CREATE INDEX idx_checks_fact ON checks(verdict, fact_table, fact_id);
 """)
-    for table in FACT_TABLES:  # the inbox counts claims per article and status
+    for table in _FIRST_TABLES:  # the inbox counts claims per article and status
         db[table].create_index(["article_id", "status"], if_not_exists=True)
     # the review queue reads unreviewed claims least certain first
     for table in ("flows", "returns", "quotes"):
@@ -342,10 +347,124 @@ ALTER TABLE sentiment ADD COLUMN relevance INTEGER;
 """)
 
 
+def m008_checks_for_every_kind(db: Database) -> None:
+    """``checks`` holds a verdict for any checked kind (levels and targets besides flows
+    and returns): its CHECK on ``fact_table`` goes (SQLite cannot drop a constraint, so
+    the table is rebuilt); the registry says which tables are checked. The ``claims``
+    view is made again from the registry right after (``ensure_kinds``)."""
+    db.executescript(f"""
+DROP VIEW IF EXISTS claims;
+CREATE TABLE checks_new (
+    id INTEGER PRIMARY KEY,
+    fact_table TEXT NOT NULL,      -- a checked kind's table (kinds.tables(checked=True))
+    fact_id INTEGER NOT NULL,
+    verdict TEXT NOT NULL {_in('verdict', VERDICTS)},
+    basis TEXT,                    -- price | total_return | net_flow | shares_outstanding | close | high_low
+    symbol TEXT,
+    start_date TEXT,
+    end_date TEXT,
+    sessions_early INTEGER,
+    start_price REAL,
+    end_price REAL,
+    actual REAL,                   -- percentage points (returns), US dollars (flows), the close (levels, targets)
+    accept_low REAL,
+    accept_high REAL,
+    tolerance REAL,
+    forecast INTEGER NOT NULL DEFAULT 0,
+    dollar_volume REAL,
+    flow_multiple REAL,
+    sentiment TEXT,
+    sentiment_disagrees INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    evaluations TEXT,
+    provider TEXT,
+    claim_hash TEXT,
+    checked_at TEXT NOT NULL,
+    reading TEXT,
+    UNIQUE (fact_table, fact_id)
+);
+INSERT INTO checks_new SELECT id, fact_table, fact_id, verdict, basis, symbol, start_date, end_date,
+    sessions_early, start_price, end_price, actual, accept_low, accept_high, tolerance, forecast,
+    dollar_volume, flow_multiple, sentiment, sentiment_disagrees, reason, evaluations, provider,
+    claim_hash, checked_at, reading FROM checks;
+DROP TABLE checks;
+ALTER TABLE checks_new RENAME TO checks;
+CREATE INDEX idx_checks_verdict ON checks(verdict);
+CREATE INDEX idx_checks_fact ON checks(verdict, fact_table, fact_id);
+""")
+
+
 # Applied in order, each once, recorded in ``_migrations``. Append; never edit or reorder.
 MIGRATIONS: list[Callable[[Database], None]] = [m001_initial_schema, m002_market_and_checks,
                                                 m003_review, m004_window_sources, m005_identity,
-                                                m006_symbol_source_and_currency, m007_relevance]
+                                                m006_symbol_source_and_currency, m007_relevance,
+                                                m008_checks_for_every_kind]
+
+
+# --------------------------------------------------------------------------- kinds
+
+_CHECK_COLUMNS = ("c.verdict, c.basis AS verdict_basis, c.symbol AS checked_symbol, "
+                  "c.start_date AS checked_start, c.end_date AS checked_end, c.sessions_early, "
+                  "c.actual AS actual_value, c.tolerance, c.reason AS verdict_reason, "
+                  "c.sentiment_disagrees, c.flow_multiple, c.reading AS verdict_reading")
+
+
+def claims_view_sql() -> str:
+    """``claims``: one row per claim of every checked kind with its article and verdict.
+    Columns: the claim's type and id, its article, ticker, every checked kind's own
+    columns (NULL where another kind's), span and status, then the verdict and how it
+    was reached."""
+    checked = kinds.all_kinds(checked=True)
+    columns = list(dict.fromkeys(c for k in checked for c in k.claim_columns))
+    selects = []
+    for k in checked:
+        own = ", ".join(f"x.{c}" if c in k.claim_columns else f"NULL AS {c}" for c in columns)
+        selects.append(
+            f"SELECT '{k.name}' AS claim_type, x.id AS fact_id, x.article_id, a.title, a.published, a.path, "
+            f"x.ticker, {own}, a.asof AS article_asof, x.start, x.\"end\", x.evidence, x.status, x.source, "
+            f"x.confidence, x.extractor_version, {_CHECK_COLUMNS}\n"
+            f"FROM {k.table} x JOIN articles a ON a.id = x.article_id\n"
+            f"LEFT JOIN checks c ON c.fact_table = '{k.table}' AND c.fact_id = x.id")
+    return "CREATE VIEW claims AS\n" + "\nUNION ALL\n".join(selects)
+
+
+def views_sql() -> dict[str, str]:
+    """Every view the registry makes: ``claims`` and, per kind, ``live_<table>``: its rows
+    a reviewer has not rejected, the one definition of a live claim every reader uses."""
+    out = {"claims": claims_view_sql()}
+    for k in kinds.all_kinds():
+        out[f"live_{k.table}"] = f"CREATE VIEW live_{k.table} AS SELECT * FROM {k.table} WHERE status != 'rejected'"
+    return out
+
+
+def _kind_table_sql(kind: kinds.Kind) -> str:
+    return f"""
+CREATE TABLE {kind.table} (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: corrections point at ids
+    {_ARTICLE_FK},
+    {kind.columns.strip().rstrip(",")}
+    ,{_FACT_COLUMNS}
+);
+CREATE INDEX idx_{kind.table}_article_id ON {kind.table}(article_id, status);
+CREATE INDEX idx_{kind.table}_status ON {kind.table}(status, confidence);
+""" + (f"CREATE INDEX idx_{kind.table}_{kind.symbol_column} ON {kind.table}({kind.symbol_column});\n"
+       if kind.symbol_column else "")
+
+
+def ensure_kinds(db: Database) -> None:
+    """After the migrations: a table for every registered kind that has none yet (a kind
+    added since the file was made), and the views made again when the registry's
+    differ from the stored ones."""
+    have = set(db.table_names())
+    for k in kinds.all_kinds():
+        if k.table not in have:
+            if not k.columns:
+                raise StoreError(f"kind {k.table} has no table and declares no columns")
+            db.executescript(_kind_table_sql(k))
+    stored = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    for name, sql in views_sql().items():
+        if stored.get(name) != sql:
+            db.executescript(f"DROP VIEW IF EXISTS {name};\n{sql};")
 
 
 class _Migrations(Migrations):
@@ -369,6 +488,8 @@ def migrate(db: Database, migrations: Sequence[Callable[[Database], None]] = MIG
         mset()(fn)
     if mset.pending(db):
         mset.apply(db)
+    if migrations is MIGRATIONS:  # a test's own list stops where it says
+        ensure_kinds(db)
 
 
 # --------------------------------------------------------------------------- connections
@@ -458,93 +579,37 @@ def write_transaction(db: Database) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- rows
 
-def _canon(value: Any) -> str:
-    return str(value or "").strip().upper()
-
-
-def _last_name(name: Any) -> str:
-    parts = str(name or "").replace(".", " ").split()
-    return parts[-1].casefold() if parts else ""
-
-
-def _num(value: Any) -> str:
-    return "" if value is None else repr(round(float(value), 2))
-
-
 def fact_key(table: str, row: dict[str, Any]) -> str:
-    """A stable hash of what identifies a claim, computed from its row (column names).
+    """A stable hash of what identifies a claim (``Kind.identity``), from its row.
 
     It is set when a row is first made and kept when a person edits the row, so that
     re-extraction recognises the claim a reviewer already decided on and adds no copy.
     """
-    if table == "flows":
-        parts = [_canon(row.get("ticker")), row.get("direction"), _num(row.get("amount_usd"))]
-        if (row.get("currency") or "USD") != "USD":
-            parts += [row.get("currency"), _num(row.get("amount"))]
-    elif table == "returns":
-        parts = [_canon(row.get("ticker")), _num(row.get("value_pct")), row.get("kind") or "realized"]
-    elif table == "quotes":
-        parts = [_last_name(row.get("speaker"))]
-    elif table == "sentiment":
-        parts = [_canon(row.get("ticker"))]
-    elif table == "mentions":
-        parts = [_canon(row.get("symbol")), row.get("start"), row.get("end")]
-    else:
-        raise ValueError(f"unknown fact table {table!r}; expected one of {', '.join(FACT_TABLES)}")
-    raw = json.dumps([table, *parts], separators=(",", ":"))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
-
-
-def _iso(d: Any) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
-def _window(w: Window) -> dict[str, Any]:
-    return {"window_label": w.label, "window_start": _iso(w.start), "window_end": _iso(w.end),
-            "window_phrase_start": w.phrase_start, "window_phrase_end": w.phrase_end,
-            "window_source": w.source, "window_intraday": int(w.intraday)}
+    return kinds.get(table).key(row)
 
 
 def fact_rows(facts: ArticleFacts) -> dict[str, list[dict[str, Any]]]:
     """The rows ``write_article`` stores for one article, per table (no ids)."""
     text, aid, version = facts.article.text, facts.article.id, facts.version
-
-    def common(obj: Any, **extra: Any) -> dict[str, Any]:
-        return {"article_id": aid, "start": obj.start, "end": obj.end,
-                "evidence": text[obj.start:obj.end], "source": getattr(obj, "source", "rules"),
-                "status": MACHINE_STATUS, "confidence": getattr(obj, "confidence", None),
-                "extractor_version": version, **extra}
-
-    rows = {
-        "mentions": [common(m, symbol=m.symbol, name=m.name, kind=m.kind, text=m.text, via=m.via,
-                            symbol_source=m.symbol_source)
-                     for m in facts.mentions],
-        "flows": [common(f, ticker=f.ticker, direction=f.direction, amount_usd=f.amount_usd,
-                         currency=f.currency, amount=f.amount if f.amount is not None else f.amount_usd,
-                         qualifier=f.qualifier, aggregation=f.aggregation, **_window(f.window))
-                  for f in facts.flows],
-        "returns": [common(r, ticker=r.ticker, value_pct=r.value_pct, value_pct_high=r.value_pct_high,
-                           kind=r.kind, qualifier=r.qualifier, **_window(r.window))
-                    for r in facts.returns],
-        "quotes": [common(q, speaker=q.speaker, title=q.title, organization=q.organization,
-                          quote_text=q.text, stance=q.stance)
-                   for q in facts.quotes],
-        "sentiment": [common(s, ticker=s.ticker, label=s.label, score=s.score, sentence=s.sentence,
-                             relevance=s.relevance)
-                      for s in facts.sentiment],
-    }
-    for table, table_rows in rows.items():
-        for row in table_rows:
-            row["fact_key"] = fact_key(table, row)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds.all_kinds():
+        rows[kind.table] = [
+            {"article_id": aid, "start": r.start, "end": r.end, "evidence": text[r.start:r.end],
+             "source": getattr(r, "source", "rules"), "status": MACHINE_STATUS,
+             "confidence": getattr(r, "confidence", None), "extractor_version": version,
+             **kind.values(r)}
+            for r in kind.records(facts)]
+        for row in rows[kind.table]:
+            row["fact_key"] = kind.key(row)
     return rows
 
 
 def article_row(article: Article, tickers: Sequence[str] = (),
                 version: str = EXTRACTOR_VERSION) -> dict[str, Any]:
     return {"id": article.id, "path": article.path, "title": article.title, "source": article.source,
-            "published": _iso(article.published), "text": article.text,
+            "published": iso(article.published), "text": article.text,
             "body_start": article.body_start, "tickers": json.dumps(list(tickers)),
-            "asof": _iso(article.anchor.asof), "asof_reason": article.asof_reason,
+            "asof": iso(article.anchor.asof), "asof_reason": article.asof_reason,
             "extractor_version": version,
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
@@ -666,7 +731,7 @@ def write_article(db: Database, facts: ArticleFacts) -> WriteResult:
 
 # --------------------------------------------------------------------------- reading
 
-def _stored(db: Database, path: str) -> tuple[str, str] | None:
+def stored_version(db: Database, path: str) -> tuple[str, str] | None:
     row = db.execute("SELECT a.id, a.extractor_version FROM article_paths p JOIN articles a "
                      "ON a.id = p.article_id WHERE p.path = ?", [path]).fetchone()
     return (row[0], row[1]) if row else None
@@ -675,20 +740,19 @@ def _stored(db: Database, path: str) -> tuple[str, str] | None:
 def unchanged(db: Database) -> Callable[[str, str], bool]:
     """For ``ingest.iter_articles(unchanged=...)``: is this text stored under this path by
     this extractor version? A re-scan then never parses a header or reads an as-of."""
-    return lambda path, aid: _stored(db, path) == (aid, EXTRACTOR_VERSION)
+    return lambda path, aid: stored_version(db, path) == (aid, EXTRACTOR_VERSION)
 
 
 def article_state(db: Database, path: str) -> str | None:
     """sha256 of the text stored for ``path``, or None if it was never ingested."""
-    stored = _stored(db, path)
+    stored = stored_version(db, path)
     return stored[0] if stored else None
 
 
 def summary(db: Database, *, top: int = 10) -> dict[str, Any]:
     """Counts for the CLI's table: articles, claims per kind (rejected ones left out),
     and the most-mentioned tickers as (symbol, number of articles)."""
-    claims = {t: db.execute(f"SELECT count(*) FROM {t} WHERE status != 'rejected'").fetchone()[0]
-              for t in FACT_TABLES}
+    claims = {t: db.execute(f"SELECT count(*) FROM live_{t}").fetchone()[0] for t in FACT_TABLES}
     tickers = db.execute(
         "SELECT j.value, count(*) AS n FROM articles, json_each(articles.tickers) j "
         "GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?", [top]).fetchall()
@@ -833,112 +897,3 @@ def query(path: str | Path, sql: str, params: Sequence[Any] | dict[str, Any] = (
         if cursor is not None:
             cursor.close()  # a result left half-read keeps its statement, and the snapshot, open
         db.close()
-
-
-# --------------------------------------------------------------------------- ingest loop
-
-Extract = Callable[[list[Article]], Iterable[ArticleFacts]]
-
-
-def _default_extract(articles: list[Article]) -> Iterable[ArticleFacts]:
-    from .pipeline import extract_articles
-
-    return extract_articles(articles)
-
-
-def extract_each(items: Iterable[Any], *, extract: Extract | None = None, batch_size: int = 32
-                 ) -> Iterator[tuple[Any, ArticleFacts | None, str | None]]:
-    """(item, facts, error) per item, extracting Articles in batches so memory stays flat.
-
-    Anything that is not an Article passes straight through, an IngestError with its
-    message as the error. An article whose extraction raises gets a one-line error
-    ("path: extraction failed: ..."), and the rest of its batch is still extracted.
-    """
-    from . import settings
-    from .pipeline import TooComplex, time_budget
-
-    extract = extract or _default_extract
-    batch: list[Article] = []
-    per_article = float(settings.get("max_seconds") or 0)
-
-    def flush() -> Iterator[tuple[Article, ArticleFacts | None, str | None]]:
-        if not batch:
-            return  # nothing to extract: neither spaCy nor the model is imported (a re-scan)
-        try:
-            with time_budget(per_article * len(batch)):
-                done = list(extract(batch))
-        except ModelMissing:
-            raise  # the classifier cannot be loaded: one error for the run, not one per article
-        except Exception:  # find the article that fails (or takes too long); keep the batch going
-            for article in batch:
-                try:
-                    with time_budget(per_article):
-                        facts = next(iter(extract([article])))
-                    yield article, facts, None
-                except TooComplex as exc:
-                    yield article, None, f"{printable(str(article.path))}: {exc}"
-                except Exception as exc:  # a bug in the rules: reported with its type, the run goes on
-                    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-                    yield article, None, f"{printable(str(article.path))}: extraction failed: {reason}"
-        else:
-            yield from zip(batch, done, [None] * len(done))
-        batch.clear()
-
-    for item in items:
-        if not isinstance(item, Article):
-            yield item, None, (str(item) if isinstance(item, IngestError) else None)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            yield from flush()
-    yield from flush()
-
-
-@dataclass
-class Outcome:
-    path: str | None
-    status: str  # ingested | skipped | failed
-    facts: ArticleFacts | None = None
-    result: WriteResult | None = None
-    error: str | None = None  # "path: reason", one line
-
-
-def ingest_articles(db: Database, items: Iterable[Article | IngestError], *, force: bool = False,
-                    extract: Extract | None = None, batch_size: int = 32,
-                    runner: Callable[[Iterable[Any]], Iterator[tuple[Any, ArticleFacts | None, str | None]]]
-                    | None = None) -> Iterator[Outcome]:
-    """The work of ``extractor ingest``: skip articles stored unchanged (same path, same
-    text, same extractor version) unless ``force``, extract the rest in batches and
-    write each in its own transaction. Yields one Outcome per item, not necessarily in
-    input order; raises DatabaseLocked at once (every later write would wait and fail).
-    ``runner`` extracts elsewhere (``distributed.extract_each_dask``); this process stays
-    the one writer either way."""
-    def unless_unchanged(items: Iterable[Any]) -> Iterator[Any]:
-        for item in items:
-            if isinstance(item, Unchanged):  # known from its hash alone
-                yield Outcome(item.path, "skipped")
-            elif (isinstance(item, Article) and not force and item.path is not None
-                    and _stored(db, item.path) == (item.id, EXTRACTOR_VERSION)):
-                yield Outcome(item.path, "skipped")
-            else:
-                yield item
-
-    extracted = runner(unless_unchanged(items)) if runner is not None else \
-        extract_each(unless_unchanged(items), extract=extract, batch_size=batch_size)
-    for item, facts, error in extracted:
-        if isinstance(item, Outcome):
-            yield item
-        elif error is not None:
-            yield Outcome(item.path, "failed", error=error)
-        else:
-            try:
-                result = write_article(db, facts)
-            except DatabaseLocked:
-                raise
-            except StoreError as exc:
-                yield Outcome(item.path, "failed", error=f"{printable(str(item.path))}: {exc}")
-            except Exception as exc:  # never abort the batch: one line, with the error's type
-                reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-                yield Outcome(item.path, "failed", error=f"{printable(str(item.path))}: cannot store it: {reason}")
-            else:
-                yield Outcome(item.path, "ingested", facts=facts, result=result)

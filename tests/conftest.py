@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import store
+from extractor import pipeline
 from extractor.classify import set_default_classifier
 from extractor.classify.labels import ROLES, SENTIMENT
 from extractor.classify.lexicon import LexiconClassifier
@@ -156,9 +156,12 @@ def span(text: str, phrase: str) -> tuple[int, int]:
 
 
 def facts_for(text: str, path: str | None = "a.txt", *, flows=(), returns=(), quotes=(),
-              sentiment=(), mentions=(), tickers=()) -> ArticleFacts:
+              sentiment=(), mentions=(), tickers=(), levels=()) -> ArticleFacts:
     """ArticleFacts built by hand. Each fact is given as (evidence phrase, fields...)."""
+    from extractor.kinds.levels import Level
+
     a = article_from_text(text, path=path)
+    other = {"levels": tuple(Level(t, v, *span(text, ev)) for ev, t, v in levels)}
     return ArticleFacts(
         article=a,
         tickers=tuple(tickers),
@@ -168,6 +171,7 @@ def facts_for(text: str, path: str | None = "a.txt", *, flows=(), returns=(), qu
         sentiment=tuple(Sentiment(t, label, score, *span(text, ev), sentence=ev)
                         for ev, t, label, score in sentiment),
         mentions=tuple(Mention(sym, *span(text, ev), text=ev) for ev, sym in mentions),
+        other={t: rows for t, rows in other.items() if rows},
     )
 
 
@@ -210,5 +214,5 @@ def _fake_extract():
 @pytest.fixture
 def fake_rules(monkeypatch):
     """Replace the extraction step (only) with ``fake_extract``."""
-    monkeypatch.setattr(store, "_default_extract", fake_extract)
+    monkeypatch.setattr(pipeline, "_default_extract", fake_extract)
     return fake_extract

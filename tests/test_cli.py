@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extractor import store
+from extractor import pipeline, store
 from extractor.cli import cli, output_name
 from extractor.schema import EXTRACTOR_VERSION
 from _db import rows
@@ -549,7 +549,7 @@ def test_an_article_over_the_time_budget_is_skipped_and_the_batch_goes_on(corpus
                 _time.sleep(3)
         return fake_extract(articles)
 
-    monkeypatch.setattr(store, "_default_extract", slow)
+    monkeypatch.setattr(pipeline, "_default_extract", slow)
     monkeypatch.setenv("EXTRACTOR_MAX_SECONDS", "1")
     result = run("ingest", corpus, "--db", db_path)
     assert result.exit_code == 1

@@ -9,8 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from extractor import store
+from extractor import kinds, store
 from extractor.errors import IngestError, ReadOnlyQueryError, StoreError
+from extractor import pipeline
 from extractor.pipeline import article_from_text
 from extractor.store import MIGRATIONS, open_db, query, write_article
 from extractor.schema import EXTRACTOR_VERSION
@@ -20,11 +21,12 @@ from _db import rows
 TEXT = ("date 2017-08-18\nSmall caps lose their footing\n\n"
         "More than $700 million has vacated IWM in the past couple sessions. "
         "IWM is up just 2.7 percent year-to-date, said Paul Weisbruch of Street One. "
-        "Options traders are turning bearish on IWM.\n")
+        "Options traders are turning bearish on IWM. IWM closed at $138.21.\n")
 FLOW = "More than $700 million has vacated IWM"
 RETURN = "IWM is up just 2.7 percent"
 QUOTE = "said Paul Weisbruch"
 SENT = "Options traders are turning bearish on IWM."
+LEVEL = "IWM closed at $138.21"
 
 
 @pytest.fixture
@@ -36,7 +38,8 @@ def iwm_facts(make_facts):
                           returns=[(RETURN, "IWM", 2.7)],
                           quotes=[(QUOTE, "Paul Weisbruch")],
                           sentiment=[(SENT, "IWM", "bearish", -0.6)],
-                          mentions=[("IWM", "IWM")])
+                          mentions=[("IWM", "IWM")],
+                          levels=[(LEVEL, "IWM", 138.21)])
     return build
 
 
@@ -61,7 +64,8 @@ def test_migrations_are_applied_once(db_path):
     tables = {r["name"] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"articles", "mentions", "flows", "returns", "quotes", "sentiment",
             "corrections", "articles_fts"} <= tables
-    assert rows(db_path, "SELECT name FROM sqlite_master WHERE type='view'") == [{"name": "claims"}]
+    views = {r["name"] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type='view'")}
+    assert views == {"claims", *(f"live_{t}" for t in store.FACT_TABLES)}
 
 
 def test_a_migration_added_later_keeps_the_data(db_path, iwm_facts):
@@ -119,13 +123,14 @@ def test_status_and_source_are_checked_by_the_database(db_path, iwm_facts):
 def test_write_article_stores_rows_whose_spans_slice_the_text(db_path, iwm_facts):
     facts = iwm_facts()
     result = write(db_path, facts)
-    assert result.inserted == {"mentions": 1, "flows": 1, "returns": 1, "quotes": 1, "sentiment": 1}
+    assert result.inserted == {**dict.fromkeys(store.FACT_TABLES, 0), "mentions": 1, "flows": 1, "returns": 1,
+                               "quotes": 1, "sentiment": 1, "levels": 1}
     article = rows(db_path, "SELECT * FROM articles")[0]
     assert article["id"] == facts.article.id
     assert (article["path"], article["title"], article["published"], article["tickers"]) == \
         ("corpus/iwm.txt", "Small caps lose their footing", "2017-08-18", '["IWM"]')
     text = article["text"]
-    for table in store.FACT_TABLES:
+    for table in [t for t in store.FACT_TABLES if kinds.get(t).records(facts)]:
         (row,) = rows(db_path, f"SELECT * FROM {table}")
         assert text[row["start"]:row["end"]] == row["evidence"]
         assert (row["article_id"], row["source"], row["status"], row["extractor_version"]) == \
@@ -136,10 +141,12 @@ def test_write_article_stores_rows_whose_spans_slice_the_text(db_path, iwm_facts
 
 
 def test_writing_the_same_article_again_adds_no_duplicates(db_path, iwm_facts):
-    write(db_path, iwm_facts())
+    facts = iwm_facts()
+    write(db_path, facts)
     write(db_path, iwm_facts())
     for table in store.FACT_TABLES:
-        assert rows(db_path, f"SELECT count(*) AS n FROM {table}") == [{"n": 1}], table
+        n = len(kinds.get(table).records(facts))
+        assert rows(db_path, f"SELECT count(*) AS n FROM {table}") == [{"n": n}], table
     assert rows(db_path, "SELECT count(*) AS n FROM articles") == [{"n": 1}]
 
 
@@ -272,7 +279,7 @@ def test_fact_key_ignores_what_a_reviewer_may_edit():
     assert store.fact_key("flows", base) != store.fact_key("flows", {**base, "amount_usd": 8e8})
     assert store.fact_key("quotes", {"speaker": "Paul Weisbruch"}) == \
         store.fact_key("quotes", {"speaker": "Mr. Weisbruch"})
-    with pytest.raises(ValueError, match="unknown fact table 'prices'"):
+    with pytest.raises(ValueError, match="unknown kind of claim 'prices'"):
         store.fact_key("prices", {})
 
 
@@ -289,16 +296,18 @@ def test_article_state_and_summary(db_path, iwm_facts, make_facts):
     s = store.summary(db)
     db.close()
     assert s["articles"] == 2
-    assert s["claims"] == {"mentions": 1, "flows": 1, "returns": 1, "quotes": 1, "sentiment": 1}
+    assert s["claims"] == {**dict.fromkeys(store.FACT_TABLES, 0), "mentions": 1, "flows": 1, "returns": 1,
+                           "quotes": 1, "sentiment": 1, "levels": 1}
     assert s["tickers"] == 2
     assert s["top_tickers"] == [("IWM", 2), ("QQQ", 1)]
 
 
-def test_claims_view_has_one_row_per_flow_and_return(db_path, iwm_facts):
+def test_claims_view_has_one_row_per_checked_claim(db_path, iwm_facts):
     write(db_path, iwm_facts())
     claims = rows(db_path, "SELECT * FROM claims ORDER BY claim_type")
-    assert [(c["claim_type"], c["ticker"], c["amount_usd"], c["value_pct"]) for c in claims] == \
-        [("flow", "IWM", 7e8, None), ("return", "IWM", None, 2.7)]
+    assert [(c["claim_type"], c["ticker"], c["amount_usd"], c["value_pct"], c["value"]) for c in claims] == \
+        [("flow", "IWM", 7e8, None, None), ("level", "IWM", None, None, 138.21),
+         ("return", "IWM", None, 2.7, None)]
     flow = claims[0]
     assert flow["title"] == "Small caps lose their footing" and flow["published"] == "2017-08-18"
     assert flow["path"] == "corpus/iwm.txt" and flow["direction"] == "outflow"
@@ -487,7 +496,7 @@ def test_datasette_opens_the_file(db_path, iwm_facts):
     response = asyncio.run(fetch())
     assert response.status_code == 200
     assert [(r["claim_type"], r["ticker"]) for r in response.json()] == \
-        [("flow", "IWM"), ("return", "IWM")]
+        [("flow", "IWM"), ("return", "IWM"), ("level", "IWM")]
 
 
 # --------------------------------------------------------------------------- ingest loop
@@ -498,8 +507,8 @@ def test_ingest_articles_keeps_going_past_bad_items(db_path, fake_extract):
     bad = article_from_text("EXPLODE", path="bad.txt")
     err = IngestError("empty.txt", "empty file")
     db = open_db(db_path)
-    outcomes = list(store.ingest_articles(db, [good, bad, err], extract=fake_extract))
-    again = list(store.ingest_articles(db, [good], extract=fake_extract))
+    outcomes = list(pipeline.ingest_articles(db, [good, bad, err], extract=fake_extract))
+    again = list(pipeline.ingest_articles(db, [good], extract=fake_extract))
     db.close()
     by_path = {o.path: o for o in outcomes}
     assert by_path["good.txt"].status == "ingested"

@@ -1,7 +1,7 @@
 -- The SQL page's saved examples. Each starts with "-- name: TITLE"; edit or add freely.
 
 -- name: Claims contradicted by the data
-SELECT claim_type, ticker, coalesce(value_pct, amount_usd) AS claimed, actual_value,
+SELECT claim_type, ticker, coalesce(value_pct, amount_usd, value) AS claimed, actual_value,
        verdict_basis, checked_start, checked_end, verdict_reason, title, published
 FROM claims
 WHERE verdict = 'contradicted'
@@ -34,8 +34,7 @@ ORDER BY other_articles DESC, c.published DESC;
 SELECT q.speaker, q.title, q.organization, count(*) AS quotes,
        sum(q.stance = 'bullish') AS bullish, sum(q.stance = 'bearish') AS bearish,
        group_concat(DISTINCT a.published) AS days
-FROM quotes q JOIN articles a ON a.id = q.article_id
-WHERE q.status != 'rejected'
+FROM live_quotes q JOIN articles a ON a.id = q.article_id
 GROUP BY q.speaker, q.organization
 ORDER BY quotes DESC, q.speaker;
 

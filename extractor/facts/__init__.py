@@ -11,6 +11,8 @@ concern per module:
 * ``quotes``: the stance of quoted words; ``limits``: every distance and threshold;
 * ``explain``: the decision records behind ``extractor extract --explain``.
 
+Kinds declared after the first five (``extractor/kinds``: levels and later ones) find their own
+records through ``Kind.extract``, given the same references, time index and quotes.
 Functions take a Doc and yield plain records; nothing here touches a database.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc
 
+from ..kinds import KindInput, all_kinds
 from ..references import build_refs
 from ..rules import extensions as ext
 from ..rules.attribution import iter_quotes
@@ -73,6 +76,7 @@ def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer 
     if explain is not None:
         explain.tables(tables, text)
     quotes = tuple(with_stance(list(iter_quotes(doc)), classifier))
+    other = other_kinds(KindInput(doc, article, text, refs, times, quotes))
     if tables.mentions:
         mentions = sorted([*mentions, *tables.mentions], key=lambda m: m.start)
     tickers: list[str] = []
@@ -85,7 +89,20 @@ def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer 
     return ArticleFacts(article=article, tickers=tuple(tickers), mentions=tuple(mentions),
                         flows=tuple(sorted(flows, key=lambda f: f.start)),
                         returns=tuple(sorted(returns, key=lambda r: r.start)),
-                        quotes=quotes, sentiment=sentiment, relevance=rel)
+                        quotes=quotes, sentiment=sentiment, relevance=rel, other=other)
+
+
+def other_kinds(given: KindInput) -> dict[str, tuple]:
+    """Records of the kinds that find their own (``Kind.extract``), by table; a kind that
+    found none has no entry."""
+    out = {}
+    for kind in all_kinds():
+        found = kind.extract(given)
+        if found is not None:
+            records = tuple(sorted(found, key=lambda r: r.start))
+            if records:
+                out[kind.table] = records
+    return out
 
 
 def ticker_relevance(doc: Doc, text: str, refs, flows, returns, title_end: int, body_start: int):

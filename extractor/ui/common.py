@@ -62,15 +62,6 @@ def open_claim(table: str, fact_id: int) -> None:
     st.switch_page(PAGES / "claim.py", query_params={"claim": f"{table}-{fact_id}"})
 
 
-def money(v: float | None) -> str:
-    if v is None:
-        return ""
-    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-        if abs(v) >= size:
-            return f"${v / size:,.2f} {word}".replace(".00 ", " ")
-    return f"${v:,.0f}"
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>$~|])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
 

@@ -13,20 +13,21 @@ from collections.abc import Sequence
 
 from .queries import Span
 
-KIND_ORDER = ("quote", "window", "flow", "return", "ticker")
-# Later rules win where kinds overlap: the ticker's colour shows inside a flow.
-CSS = """
+from .. import kinds as registry
+
+# Stacking order, lowest first: later rules win where kinds overlap (the ticker's colour
+# shows inside a flow). Each kind declares its style and layer; a window is drawn on layer 1.
+_WINDOW_STYLE = "text-decoration: underline dotted #2b7a78 2px; background: #dff3f1;"
+_STYLES = sorted([(k.layer, k.name, k.style) for k in registry.all_kinds() if k.span_label != "NULL"]
+                 + [(1, "window", _WINDOW_STYLE)])
+KIND_ORDER = tuple(name for _, name, _ in _STYLES)
+CSS = ("""
 <style>
 .ex-article { white-space: pre-wrap; line-height: 1.7; font-size: 0.95rem; }
-.ex-quote { font-style: italic; border-bottom: 2px solid #8e6bbf; }
-.ex-window { text-decoration: underline dotted #2b7a78 2px; background: #dff3f1; }
-.ex-flow { background: #cfe3ff; }
-.ex-return { background: #d9f2d0; }
-.ex-ticker { background: #ffe08a; font-weight: 600; }
-.ex-rejected { opacity: 0.45; text-decoration: line-through; }
+""" + "".join(f".ex-{name} {{ {style} }}\n" for _, name, style in _STYLES) + """.ex-rejected { opacity: 0.45; text-decoration: line-through; }
 .ex-legend span { padding: 0 0.4em; margin-right: 0.5em; border-radius: 3px; }
 </style>
-"""
+""")
 
 
 def legend() -> str:

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .. import kinds as registry
 from ..store import CHECKED_TABLES, FACT_TABLES
 
 # What the person calls a kind of claim -> its table.
-KINDS: dict[str, str] = {"flow": "flows", "return": "returns", "quote": "quotes",
-                         "sentiment": "sentiment", "ticker": "mentions"}
+KINDS: dict[str, str] = {k.name: k.table for k in registry.all_kinds()}
 # The inbox's status filter -> the stored statuses it means.
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "unreviewed": ("extracted",), "accepted": ("accepted",), "edited": ("edited", "added"),
@@ -58,12 +58,12 @@ def _where(f: InboxFilter) -> tuple[str, dict[str, Any]]:
     if f.ticker:
         params["ticker"] = f.ticker.strip().upper()
         union = " UNION ".join(
-            f"SELECT article_id FROM {t} WHERE {'symbol' if t == 'mentions' else 'ticker'} = :ticker"
-            for t in tables if t != "quotes") or "SELECT NULL"
+            f"SELECT article_id FROM {t} WHERE {registry.get(t).symbol_column} = :ticker"
+            for t in tables if registry.get(t).symbol_column) or "SELECT NULL"
         clauses.append(f"a.id IN ({union})")
     if f.kinds and not f.status:
         clauses.append("(" + " OR ".join(
-            f"EXISTS (SELECT 1 FROM {t} WHERE article_id = a.id AND status != 'rejected')"
+            f"EXISTS (SELECT 1 FROM live_{t} WHERE article_id = a.id)"
             for t in tables) + ")")
     if f.verdict:
         params["verdict"] = f.verdict
@@ -96,16 +96,17 @@ def _counts(db: Database, ids: list[str]) -> dict[str, dict[str, int]]:
     status_of = {s: name for name, ss in STATUS_FILTERS.items() for s in ss}
     kind_of = {t: k for k, t in KINDS.items()}
     for t in FACT_TABLES:
+        kind = registry.get(t)
+        if not kind.counted:  # tickers: the symbols an article names, not how often it names them
+            for aid, n in db.execute(f"SELECT article_id, count(DISTINCT {kind.symbol_column}) FROM live_{t} "
+                                     f"WHERE article_id IN ({marks}) GROUP BY 1", ids):
+                counts[aid][kind.name] = n
+            continue
         for aid, status, n in db.execute(f"SELECT article_id, status, count(*) FROM {t} "
                                          f"WHERE article_id IN ({marks}) GROUP BY 1, 2", ids):
-            if status != "rejected" and t != "mentions":
+            if status != "rejected":
                 counts[aid][kind_of[t]] += n
-            if t != "mentions":  # tickers are not claims to review one by one
-                counts[aid][status_of[status]] += n
-    # tickers: the symbols an article names, not how often it names them
-    for aid, n in db.execute(f"SELECT article_id, count(DISTINCT symbol) FROM mentions WHERE article_id "
-                             f"IN ({marks}) AND status != 'rejected' GROUP BY 1", ids):
-        counts[aid][kind_of["mentions"]] = n
+            counts[aid][status_of[status]] += n
     for t in CHECKED_TABLES:
         for aid, verdict, n in db.execute(
                 f"SELECT x.article_id, c.verdict, count(*) FROM {t} x JOIN checks c "
@@ -131,12 +132,10 @@ def inbox(db: Database, f: InboxFilter = InboxFilter(), *, page: int = 1,
     return total, [{**r, **counts[r["id"]]} for r in rows]
 
 
-# Per kind: (table, the claim's ticker column, its certainty). A sentiment label's
-# certainty is the size of its score; NULL confidence (a rule's claim) counts as certain.
-_QUEUE_SOURCES = {"flow": ("flows", "x.ticker", "x.confidence"),
-                  "return": ("returns", "x.ticker", "x.confidence"),
-                  "quote": ("quotes", "NULL", "x.confidence"),
-                  "sentiment": ("sentiment", "x.ticker", "abs(x.score)")}
+# Per kind reviewed one by one: (table, the claim's ticker column, its certainty). NULL
+# confidence (a rule's claim) counts as certain.
+_QUEUE_SOURCES = {k.name: (k.table, f"x.{k.symbol_column}" if k.symbol_column else "NULL", k.certainty)
+                  for k in registry.all_kinds() if k.counted}
 
 
 def _queue_rows(db: Database, kind: str, where: str, params: dict[str, Any], extra: str,
@@ -203,7 +202,7 @@ def queue(db: Database, f: InboxFilter = InboxFilter(), *, limit: int = PER_PAGE
 def tickers(db: Database, limit: int = 2000) -> list[str]:
     """Symbols mentioned anywhere, the most-mentioned first."""
     return [r[0] for r in db.execute(
-        "SELECT symbol FROM mentions WHERE status != 'rejected' GROUP BY symbol "
+        "SELECT symbol FROM live_mentions GROUP BY symbol "
         "ORDER BY count(*) DESC, symbol LIMIT ?", [limit])]
 
 
@@ -231,8 +230,8 @@ def relevance(db: Database, article_id: str) -> list[dict[str, Any]]:
         return []
     return _dicts(db.execute(
         "SELECT t.ticker, t.relevance, t.role, t.mentions, t.claims, t.headline, "
-        "(SELECT s.label FROM sentiment s WHERE s.article_id = t.article_id AND s.ticker = t.ticker "
-        " AND s.status != 'rejected' ORDER BY s.id LIMIT 1) AS stance "
+        "(SELECT s.label FROM live_sentiment s WHERE s.article_id = t.article_id AND s.ticker = t.ticker "
+        " ORDER BY s.id LIMIT 1) AS stance "
         "FROM article_tickers t WHERE t.article_id = ? ORDER BY t.relevance DESC, t.ticker", [article_id]))
 
 
@@ -268,15 +267,7 @@ def next_article(db: Database, current: str | None) -> str | None:
 
 
 # Columns the review table shows per kind, in order (besides id, status and evidence).
-CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
-    "flows": ("ticker", "direction", "amount_usd", "qualifier", "aggregation", "window_label",
-              "window_start", "window_end", "window_source"),
-    "returns": ("ticker", "value_pct", "value_pct_high", "kind", "qualifier", "window_label",
-                "window_start", "window_end", "window_source", "window_intraday"),
-    "quotes": ("speaker", "title", "organization", "stance", "quote_text"),
-    "sentiment": ("ticker", "label", "score"),
-    "mentions": ("symbol", "name"),
-}
+CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {k.table: k.shown for k in registry.all_kinds()}
 
 
 def claims(db: Database, article_id: str, table: str) -> list[dict[str, Any]]:
@@ -297,7 +288,7 @@ def claims(db: Database, article_id: str, table: str) -> list[dict[str, Any]]:
 class Span:
     start: int
     end: int
-    kind: str  # ticker | flow | return | quote | window
+    kind: str  # a kind's name (ticker, flow, return, quote, level, target) or window
     label: str  # shown on hover
     status: str
 
@@ -305,22 +296,14 @@ class Span:
 def spans(db: Database, article_id: str) -> list[Span]:
     """Every stored span of the article, from the offsets written at ingest."""
     out: list[Span] = []
-    sql = {
-        "ticker": "SELECT start, \"end\", symbol, status FROM mentions WHERE article_id = ?",
-        "flow": "SELECT start, \"end\", ticker || ' ' || coalesce(direction, '') || ' $' || "
-                "coalesce(amount_usd, ''), status FROM flows WHERE article_id = ?",
-        "return": "SELECT start, \"end\", ticker || ' ' || coalesce(value_pct, '') || '%', status "
-                  "FROM returns WHERE article_id = ?",
-        "quote": "SELECT start, \"end\", coalesce(speaker, 'quote'), status FROM quotes "
-                 "WHERE article_id = ?",
-        "window": "SELECT window_phrase_start, window_phrase_end, window_label || ': ' || "
-                  "coalesce(window_start, '?') || ' to ' || coalesce(window_end, '?') || "
-                  "coalesce(' (' || window_source || ')', ''), status "
-                  "FROM flows WHERE article_id = ?1 UNION ALL SELECT window_phrase_start, "
-                  "window_phrase_end, window_label || ': ' || coalesce(window_start, '?') || "
-                  "' to ' || coalesce(window_end, '?') || coalesce(' (' || window_source || ')', ''), "
-                  "status FROM returns WHERE article_id = ?1",
-    }
+    sql = {k.name: f'SELECT start, "end", {k.span_label}, status FROM {k.table} WHERE article_id = ?1'
+           for k in registry.all_kinds() if k.span_label != "NULL"}
+    windows = [f"SELECT window_phrase_start, window_phrase_end, window_label || ': ' || "
+               f"coalesce(window_start, '?') || ' to ' || coalesce(window_end, '?') || "
+               f"coalesce(' (' || window_source || ')', ''), status FROM {k.table} WHERE article_id = ?1"
+               for k in registry.all_kinds() if k.windowed]
+    if windows:
+        sql["window"] = " UNION ALL ".join(windows)
     for kind, q in sql.items():
         for start, end, label, status in db.execute(q, [article_id]):
             if start is not None and end is not None and end > start:
@@ -329,7 +312,8 @@ def spans(db: Database, article_id: str) -> list[Span]:
 
 
 def claim_detail(db: Database, table: str, fact_id: int) -> dict[str, Any] | None:
-    """A flow or return with its article and its check (evaluations parsed)."""
+    """A checked claim (flow, return, level, target) with its article and its check
+    (evaluations parsed)."""
     if table not in CHECKED_TABLES:
         return None
     rows = _dicts(db.execute(
@@ -349,7 +333,7 @@ def claim_detail(db: Database, table: str, fact_id: int) -> dict[str, Any] | Non
 
 def checked_claims(db: Database, article_id: str | None = None, limit: int = 200
                    ) -> list[dict[str, Any]]:
-    """Flows and returns to pick from on the claim page: one article's, or else the
+    """Checked claims to pick from on the claim page: one article's, or else the
     contradicted ones, newest first."""
     if article_id:
         where, params = "WHERE article_id = :a", {"a": article_id}
@@ -379,7 +363,8 @@ def database_counts(db: Database) -> dict[str, int]:
 
 
 def saved_queries() -> dict[str, str]:
-    """The SQL page's examples, from ``extractor/data/saved_queries.sql`` (title -> SQL)."""
+    """The SQL page's examples (title -> SQL): ``extractor/data/saved_queries.sql``, then
+    those each kind declares (``Kind.examples``)."""
     from importlib.resources import files
 
     text = files("extractor").joinpath("data/saved_queries.sql").read_text(encoding="utf-8")
@@ -387,4 +372,6 @@ def saved_queries() -> dict[str, str]:
     for block in text.split("-- name: ")[1:]:
         title, _, sql = block.partition("\n")
         out[title.strip()] = sql.strip()
+    for kind in registry.all_kinds():
+        out.update({title: sql.strip() for title, sql in kind.examples.items()})
     return out

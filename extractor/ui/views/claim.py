@@ -1,12 +1,15 @@
-"""Claim detail: a flow or return beside the market data: the price of its ticker over
-the window (and a margin either side) with the start and end closes marked, the claimed
-and the actual value, the basis, and the verdict with its reason."""
+"""Claim detail: a checked claim (flow, return, level, target) beside the market data:
+the price of its ticker over the window (and a margin either side) with the closes the
+check read marked, the claimed and the actual value, the basis, and the verdict with its
+reason."""
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from extractor import kinds as registry
+from extractor.store import CHECKED_TABLES
 from extractor.ui import queries
-from extractor.ui.common import connect, md, money, open_article, open_claim, require_articles
+from extractor.ui.common import connect, md, open_article, open_claim, require_articles
 
 db = connect()
 st.title("Claim detail")
@@ -15,14 +18,15 @@ require_articles(db)
 
 def _parse(param: str | None) -> tuple[str, int] | None:
     table, _, fact_id = (param or "").rpartition("-")
-    return (table, int(fact_id)) if table in ("flows", "returns") and fact_id.isdigit() else None
+    return (table, int(fact_id)) if table in CHECKED_TABLES and fact_id.isdigit() else None
 
 
 def price_chart(c: dict) -> None:
     """The ticker's closes over the window and a margin, the window shaded, the closes
     the check measured from and to marked."""
     symbol = c["checked_symbol"] or c["ticker"]
-    start, end = c["start_date"] or c["window_start"], c["end_date"] or c["window_end"]
+    first, last = registry.get(table).days or ("", "")
+    start, end = c["start_date"] or c.get(first), c["end_date"] or c.get(last)
     if symbol and start and end:
         prices = pd.DataFrame(queries.price_history(db, symbol, start, end))
         if prices.empty:
@@ -40,8 +44,8 @@ def price_chart(c: dict) -> None:
                 x="date:T", tooltip=["what", "date:T"])
             labels_ = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color="#c0392b").encode(
                 x="date:T", y=alt.value(10), text="what")
-            band = alt.Chart(pd.DataFrame({"a": pd.to_datetime([c["window_start"] or start]),
-                                           "b": pd.to_datetime([c["window_end"] or end])})
+            band = alt.Chart(pd.DataFrame({"a": pd.to_datetime([c.get(first) or start]),
+                                           "b": pd.to_datetime([c.get(last) or end])})
                              ).mark_rect(opacity=0.12, color="#2b7a78").encode(x="a:T", x2="b:T")
             st.altair_chart(band + line + rules + labels_, key="chart")
             st.caption(f"{symbol} daily {column}; shaded: the claim's window; dashed: the closes "
@@ -60,9 +64,9 @@ else:  # the contradicted claims, else those of the newest article with any
     if not options and newest:
         options = queries.checked_claims(db, newest[0])
 if not options and chosen is None:
-    st.info("No flows or returns stored yet.")
+    st.info("No checked claims (flows, returns, levels, targets) stored yet.")
     st.stop()
-labels = {(("flows" if o["claim_type"] == "flow" else "returns"), o["fact_id"]):
+labels = {(registry.by_name(o["claim_type"]).table, o["fact_id"]):
           f"{o['verdict'] or 'not checked'} · {o['ticker']} · {o['evidence'][:90]}" for o in options}
 keys = list(labels)
 if chosen is not None and chosen not in labels:
@@ -81,34 +85,18 @@ st.markdown(f"> {md(c['evidence'])}")
 st.caption(f"from “{md(c['title'] or 'untitled')}” ({c['published'] or 'no date'}) · status {c['status']}")
 from extractor.export import same_claim_counts  # noqa: E402 (the page reads it only here)
 
-same_claim = same_claim_counts(db, table, fact_id)
+same_claim = same_claim_counts(db, table, fact_id) if table in ("flows", "returns") else None
 if st.button("Open the article", key="to-article", icon=":material/article:"):
     open_article(c["article_id"])
 
-is_return = table == "returns"
-if is_return:
-    claimed = f"{c['value_pct']:+g}%" if c["value_pct"] is not None else "?"
-    if c["value_pct_high"] is not None:
-        claimed += f" to {c['value_pct_high']:+g}%"
-    actual = f"{c['actual']:+.2f}%" if c["actual"] is not None else "n/a"
-else:
-    claimed = f"{c['direction'] or '?'} {money(c['amount_usd'])}"
-    actual = money(c["actual"]) if c["actual"] is not None else "n/a"
+kind = registry.get(table)
+claimed, actual = kind.claimed(c), kind.actual(c)
 verdict = c["verdict"] or "not checked"
 m1, m2, m3 = st.columns(3)
-m1.metric("Claimed", claimed, help=f"qualifier: {c['qualifier'] or 'none'}")
+m1.metric("Claimed", claimed, help=f"qualifier: {c.get('qualifier') or 'none'}")
 m2.metric("Actual", actual)
 m3.metric("Verdict", verdict)
-SOURCES = {"claim": "the claim's own clause", "sentence": "its sentence",
-           "paragraph": "another sentence of its paragraph (borrowed)",
-           "article": "the article's framing period (borrowed)", "reviewer": "a reviewer"}
-st.caption(f"Window “{c['window_label'] or '?'}”: from the close of {c['window_start'] or '?'} "
-           f"to the {'session' if c.get('window_intraday') else 'close'} of {c['window_end'] or '?'}"
-           + ({1: ", a moment inside that session (intraday)",
-               2: ", an extreme reached within the window (intraday)"}.get(c.get("window_intraday"), ""))
-           + f"; read from {SOURCES.get(c.get('window_source') or '', 'an unknown place')}."
-           + (f" The article's figures run through {c['article_asof']}: {c['asof_reason']}."
-              if c.get("article_asof") else ""))
+st.caption(md(kind.when(c)))
 if c["verdict"] is None:
     st.info("No verdict yet: import prices (`extractor prices import DIR`) and run `extractor check`.")
 else:
@@ -118,7 +106,8 @@ price_chart(c)
 if c["verdict"] is not None:
     basis = {"price": "price return (close)", "total_return": "total return (adjusted close)",
              "intraday_range": "the session's high-low range (intraday figure)",
-             "net_flow": "net flows", "shares_outstanding": "shares outstanding × close"}
+             "net_flow": "net flows", "shares_outstanding": "shares outstanding × close",
+             "close": "the close as traded", "high_low": "the session's low-high range as traded"}
     facts = {"basis": basis.get(c["basis"], c["basis"]), "series": c["checked_symbol"],
              "measured from": c["start_date"], "to": c["end_date"],
              "sessions early": c["sessions_early"],

@@ -7,23 +7,22 @@ buttons bind them when drawn, the keys send them back from the browser, the tabl
 edits look them up by the row drawn. A claim that changed or vanished since (another
 reviewer, a re-ingest) is refused with a message, never replaced by its neighbour. The
 kind on screen is a keyed radio, so it survives every rerun."""
-import html
 import re
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from extractor import kinds as registry
 from extractor import review
 from extractor.normalize.amount import find_money, find_percents
 from extractor.schema import STATUSES
 from extractor.store import CHECKED_TABLES
 from extractor.ui import highlight, keys, queries
-from extractor.ui.common import (PAGES, connect, flash, md, money, open_article, open_claim,
+from extractor.ui.common import (PAGES, connect, flash, md, open_article, open_claim,
                                  require_articles, say)
 
-TABS = {"flows": "Flows", "returns": "Returns", "quotes": "Quotes", "sentiment": "Sentiment",
-        "mentions": "Tickers"}
+# The kinds in the order the registry shows them, tickers last (they are the least to review).
+TABS = {k.table: k.title for k in sorted(registry.all_kinds(), key=lambda k: not k.counted)}
 DATE_FIELDS = ("window_start", "window_end")
 
 
@@ -107,13 +106,7 @@ def claims_table(db, table: str, article_id: str) -> list[dict]:
 
 
 def _label(table: str, r: dict) -> str:
-    what = {"flows": lambda: f"{r['ticker'] or '?'} {r['direction'] or '?'} {money(r['amount_usd'])}",
-            "returns": lambda: f"{r['ticker'] or '?'} {r['value_pct']:+g}%" if r["value_pct"] is not None
-            else f"{r['ticker'] or '?'}",
-            "quotes": lambda: f"{r['speaker'] or '?'}",
-            "sentiment": lambda: f"{r['ticker'] or '?'} {r['label'] or '?'}",
-            "mentions": lambda: f"{r['symbol'] or '?'}"}[table]()
-    return f"#{r['id']} {what} [{r['status']}]"
+    return f"#{r['id']} {registry.get(table).describe(r)} [{r['status']}]"
 
 
 def decide(table: str, fact_id: int, version: str | None, status: str) -> None:
@@ -186,8 +179,9 @@ def _prefill(db, art: dict, kind: str, start: int, end: int) -> dict:
     guess = {}
     symbols = [s.label for s in queries.spans(db, art["id"])
                if s.kind == "ticker" and start <= s.start and s.end <= end]
-    if symbols:
-        guess["ticker" if kind != "mentions" else "symbol"] = symbols[0]
+    column = registry.get(kind).symbol_column
+    if symbols and column:
+        guess[column] = symbols[0]
     money_found, pct = find_money(evidence), find_percents(evidence)
     if kind == "flows" and money_found:
         guess["amount_usd"] = money_found[0].value
@@ -211,8 +205,7 @@ def add_claim(db, art: dict) -> None:
     if not spans_:
         st.caption("This article has no text to take evidence from.")
         return
-    kind_names = {"flow": "flows", "return": "returns", "quote": "quotes", "sentiment": "sentiment",
-                  "ticker": "mentions"}
+    kind_names = {registry.get(t).name: t for t in TABS}
     on_screen = {v: k for k, v in kind_names.items()}.get(st.session_state.get("kind", "flows"), "flow")
     kind = kind_names[st.selectbox("Kind", list(kind_names), key=f"add-kind-{on_screen}",
                                    index=list(kind_names).index(on_screen))]

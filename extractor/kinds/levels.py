@@ -1,0 +1,303 @@
+"""Levels: a ticker's price or an index's level at one session ("rose 21.40 points, or
+0.5%, to 4,118.62", "GLD ended at $118.52"), with the point change when written.
+
+A level needs no window: it is the close of its session or it is not. It is checked
+against the close as traded that day (``prices.close``, never split-adjusted), within
+half a unit of its last written digit; an intraday level ("touched 2,940.91") against
+the session's low-high range. The session is the day the sentence names, else the
+article's as-of close; only then, since the as-of is inferred, the sessions either side
+are tried too, and a confirmation there says so.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable, Iterator, Mapping
+
+from . import register
+from .base import DATE, NUMBER, SYMBOL, Kind, KindInput, canon, day, iso, num, paged
+
+UNITS = ("points", "USD")
+POLICY_VERSION = 1  # part of every level's fingerprint
+# A wire story prints the close minutes after the bell; index providers and exchanges revise
+# it by a few hundredths (the S&P 500's 1,129.58 became 1,129.56). A level off by no more than
+# this share of itself is confirmed, and the reading says it was the preliminary close.
+PRELIMINARY = 0.00005
+PRELIMINARY_WORDS = "within 0.005% of the final close (a preliminary close)"
+
+
+@dataclass(frozen=True)
+class Level:
+    ticker: str
+    value: float
+    start: int
+    end: int
+    unit: str = "points"  # points (an index) | USD (a price)
+    decimals: int = 2  # digits written after the point: the tolerance is half the last one
+    change: float | None = None  # signed points or dollars, when written ("fell 150.89 points")
+    change_decimals: int | None = None
+    session: date | None = None  # the session whose close (or range) it is
+    session_source: str | None = None  # claim | sentence: a phrase names it; article: the as-of
+    intraday: bool = False  # a level reached during the session, not its close
+    qualifier: str | None = None  # "record"
+    source: str = "rules"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class LevelClaim:
+    """A stored level as the cross-check reads it."""
+
+    table: str
+    id: int
+    article_id: str
+    ticker: str | None
+    value: float | None
+    unit: str
+    decimals: int
+    change: float | None
+    change_decimals: int | None
+    window_end: date | None  # the session
+    session_source: str | None
+    intraday: bool
+    evidence: str = ""
+
+    def fingerprint(self, *context: Any) -> str:
+        raw = json.dumps([str(v) for v in (*self.__dict__.values(), POLICY_VERSION, *context)])
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def session_of(number_start: int, number_end: int, given: KindInput) -> tuple[date | None, str | None, bool]:
+    """(session, where it came from, intraday): the time phrase governing the number in its
+    sentence (``facts.timing``), else the article's as-of close."""
+    from ..facts.candidates import Candidate
+    from ..facts.timing import intraday, window_for
+
+    anchor = given.article.anchor
+    sent = next((s for s in given.doc.sents if s.start_char <= number_start < s.end_char), None)
+    window = None
+    if sent is not None:
+        c = Candidate(number_start, number_end, 0.0, None, None, None, sent)
+        window = window_for(c, given.times, given.text)
+        if window is not None and window.end is not None:  # a moment in the session, or a wrap written during it
+            window = intraday(c, window, given.text, anchor, False)
+    if window is not None and window.end is not None:
+        return window.end, window.source, bool(window.intraday)
+    live = anchor.intraday and anchor.asof is not None and anchor.asof == anchor.published
+    return anchor.asof, ("article" if anchor.asof else None), live
+
+
+@register
+class Levels(Kind):
+    name, table, title, record = "level", "levels", "Levels", Level
+    checked = True
+    days = ("session", "session")
+    columns = f"""
+    ticker TEXT,
+    value REAL,                    -- the level as written: index points or dollars
+    unit TEXT CHECK (unit IN ({', '.join(repr(u) for u in UNITS)})),
+    decimals INTEGER,              -- digits written after the point (tolerance: half the last)
+    change REAL,                   -- signed change in the same unit, when written
+    change_decimals INTEGER,
+    session TEXT,                  -- ISO date of the session
+    session_source TEXT,           -- claim | sentence (a phrase names it) | article (the as-of close)
+    intraday INTEGER NOT NULL DEFAULT 0,  -- 1: reached during the session (checked on its low-high)
+    qualifier TEXT
+    """
+    editable = {"ticker": SYMBOL, "value": NUMBER, "unit": UNITS, "decimals": NUMBER, "change": NUMBER,
+                "session": DATE}
+    required = ("ticker", "value")
+    shown = ("ticker", "value", "unit", "change", "session", "session_source", "intraday", "qualifier")
+    claim_columns = ("value", "unit", "change", "session", "intraday")
+    span_label = "ticker || ' at ' || coalesce(value, '') || coalesce(' on ' || session, '')"
+    examples = {"Index levels and prices against the close": """
+SELECT ticker, value, unit, change, session, intraday, verdict, verdict_reading, verdict_reason, title, published
+FROM claims
+WHERE claim_type = 'level'
+ORDER BY published DESC, ticker;"""}
+    style = "background: #f3d9f5;"
+
+    def identity(self, row: Mapping[str, Any]) -> list[Any]:
+        return [canon(row.get("ticker")), num(row.get("value"))]
+
+    def values(self, x: Level) -> dict[str, Any]:
+        return {"ticker": x.ticker, "value": x.value, "unit": x.unit, "decimals": x.decimals,
+                "change": x.change, "change_decimals": x.change_decimals, "session": iso(x.session),
+                "session_source": x.session_source, "intraday": int(x.intraday), "qualifier": x.qualifier}
+
+    def from_json(self, d: Mapping[str, Any]) -> Level:
+        return Level(**{**d, "session": day(d.get("session"))})
+
+    def gold_row(self, r: Mapping[str, Any]) -> dict[str, Any]:
+        return {"ticker": r["ticker"], "value": r["value"], "unit": r["unit"], "change": r["change"],
+                "session": r["session"], "intraday": bool(r["intraday"])}
+
+    def describe(self, row: Mapping[str, Any]) -> str:
+        return f"{row.get('ticker') or '?'} at {row.get('value')} on {row.get('session') or '?'}"
+
+    def claimed(self, row: Mapping[str, Any]) -> str:
+        value = f"{row['value']:,g}" if row.get("value") is not None else "?"
+        return value + (f" ({row['change']:+g})" if row.get("change") is not None else "")
+
+    def when(self, row: Mapping[str, Any]) -> str:
+        from .base import WINDOW_SOURCES_WORDS
+
+        return (f"The {'range' if row.get('intraday') else 'close'} of the session {row.get('session') or '?'}, "
+                f"read from {WINDOW_SOURCES_WORDS.get(row.get('session_source') or '', 'an unknown place')}.")
+
+    def extract(self, given: KindInput) -> Iterable[Level]:
+        from ..rules.levels import iter_levels
+
+        seen: set[str] = set()
+        for h in iter_levels(given.doc, given.refs, given.article.body_start):
+            session, source, intraday = session_of(h.number_start, h.number_end, given)
+            level = Level(h.ticker, h.value, h.start, h.end, unit=h.unit, decimals=h.decimals, change=h.change,
+                          change_decimals=h.change_decimals, session=session, session_source=source,
+                          intraday=h.intraday or intraday, qualifier="record" if h.record else None)
+            key = self.key(self.values(level))
+            if key not in seen:  # a headline and its body sentence: one claim
+                seen.add(key)
+                yield level
+
+    # ------------------------------------------------------------------ the cross-check
+
+    def claims(self, db: Any, page: int = 2000) -> Iterator[LevelClaim]:
+        sql = ("SELECT x.id, x.article_id, x.ticker, x.value, x.unit, x.decimals, x.change, x.change_decimals, "
+               "x.session, x.session_source, x.intraday, x.evidence FROM live_levels x WHERE 1")
+        for r in paged(db, sql, page):
+            yield LevelClaim("levels", r[0], r[1], (str(r[2]).strip() or None) if r[2] else None, _float(r[3]),
+                             r[4] or "points", _int(r[5], 2), _float(r[6]), _int(r[7], None), day(r[8]),
+                             r[9], bool(r[10]), str(r[11] or ""))
+
+    def check(self, claim: LevelClaim, market: Any, today: date) -> Any:
+        return check_level(claim, market)
+
+
+def _float(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if f == f and abs(f) != float("inf") else None
+
+
+def _int(v: Any, default: int | None) -> int | None:
+    f = _float(v)
+    return int(f) if f is not None and 0 <= f <= 10 else default
+
+
+def half_unit(decimals: int | None) -> float:
+    """Half a unit of the last written digit ("4,118.62": 0.005), and a hair for floats."""
+    return 0.5 * 10 ** -(decimals or 0) + 1e-9
+
+
+def locate(series: Any, when: date) -> int | None:
+    """Row of the session ``when`` in ``series``, or None when it has no such row."""
+    import numpy as np
+
+    i = int(np.searchsorted(series.days, when.toordinal()))
+    return i if i < len(series.days) and int(series.days[i]) == when.toordinal() else None
+
+
+def coverage(series: Any) -> str:
+    return f"{date.fromordinal(int(series.days[0]))} .. {date.fromordinal(int(series.days[-1]))}"
+
+
+def check_level(claim: LevelClaim, market: Any) -> Any:
+    """The close (or the low-high range) of the claim's session against its value, and
+    the change from the session before against its change."""
+    from ..crosscheck import Check
+
+    if claim.ticker is None or claim.value is None:
+        return Check("unverifiable", "the level has no ticker or no value")
+    if claim.window_end is None:
+        return Check("unverifiable", "no session: the article gives no date to read a close on")
+    series = market.series(claim.ticker)
+    if series is None:
+        return Check("unverifiable", f"no prices for {claim.ticker} in the database (import them: "
+                     "extractor prices import FILE)")
+    tol = half_unit(claim.decimals)
+    first, last = date.fromordinal(int(series.days[0])), date.fromordinal(int(series.days[-1]))
+    if not first <= claim.window_end <= last:
+        return Check("unverifiable", f"the prices of {claim.ticker} cover {coverage(series)}, not "
+                     f"{claim.window_end}", symbol=claim.ticker, end_date=claim.window_end.isoformat())
+    at = locate(series, claim.window_end)
+    rows: list[tuple[int, str | None]] = [(at, None)] if at is not None else []
+    if claim.session_source == "article":  # the as-of is inferred: the sessions either side too
+        import numpy as np
+
+        first_after = int(np.searchsorted(series.days, claim.window_end.toordinal(), side="right"))
+        before = at - 1 if at is not None else first_after - 1
+        for j, words in ((before, "the session before the article's as-of"),
+                         (first_after, "the session after the article's as-of")):
+            near = 0 <= j < len(series.days) and abs(int(series.days[j]) - claim.window_end.toordinal()) <= 4
+            if near and (j, None) not in rows:
+                rows.append((j, words))
+    if not rows:
+        return Check("unverifiable", f"no close of {claim.ticker} on {claim.window_end}: the prices cover "
+                     f"{coverage(series)} and have no row that day (a holiday?)",
+                     symbol=claim.ticker, end_date=claim.window_end.isoformat())
+    results = [(_measure(series, i, claim, tol), i, words) for i, words in rows]
+    agreeing = [(m, i, w) for m, i, w in results if m["agrees"]]
+    if not agreeing:  # a wire's preliminary close, revised by a few hundredths since
+        loose = half_unit(claim.decimals) + abs(claim.value) * PRELIMINARY
+        results += [(_measure(series, i, claim, loose), i, PRELIMINARY_WORDS if w is None else f"{w}, {PRELIMINARY_WORDS}")
+                    for i, w in rows]
+        agreeing = [(m, i, w) for m, i, w in results if m["agrees"]]
+    m, i, words = agreeing[0] if agreeing else results[0]
+    session = date.fromordinal(int(series.days[i]))
+    stated = _fmt(claim.value, claim.decimals)
+    basis = "high_low" if claim.intraday else "close"
+    what = (f"traded between {_fmt(m['low'], 2)} and {_fmt(m['high'], 2)}" if claim.intraday
+            else f"closed at {_fmt(m['close'], 2)}")
+    if agreeing:
+        change = f"; changed {m['actual_change']:+.2f} from the session before" if claim.change is not None else ""
+        reason = f"{claim.ticker} {what} on {session}{change}: agrees with {stated}" + (
+            f" ({words})" if words else "")
+        verdict, reading = "confirmed", words or "exact"
+    else:
+        verdict, reading = "contradicted", None
+        if not m["value_ok"]:
+            reason = f"{claim.ticker} {what} on {session}, not {stated} (±{tol:.3g})"
+        else:
+            reason = (f"{claim.ticker} {what} on {session} as stated, but changed {m['actual_change']:+.2f} "
+                      f"from the session before, not {claim.change:+g}")
+        if len(rows) > 1:
+            reason += "; the sessions either side of the article's as-of disagree too"
+    lo, hi = (m["low"], m["high"]) if claim.intraday else (claim.value - tol, claim.value + tol)
+    return Check(verdict, reason, basis=basis, symbol=claim.ticker, start_date=m["prev_day"],
+                 end_date=session.isoformat(), start_price=m["prev_close"], end_price=m["close"],
+                 actual=m["close"], accept_low=lo, accept_high=hi, tolerance=tol, reading=reading,
+                 provider=", ".join(series.providers) or None)
+
+
+def _measure(series: Any, i: int, claim: LevelClaim, tol: float) -> dict[str, Any]:
+    """The session's close as traded, its range, and the change from the close before
+    (in the session's own shares, so a split between them is no change)."""
+    close = float(series.close[i])
+    per_share = close / float(series.price[i]) if series.price[i] else 1.0
+    high = float(series.high[i]) * per_share if series.high is not None and series.high[i] == series.high[i] else close
+    low = float(series.low[i]) * per_share if series.low is not None and series.low[i] == series.low[i] else close
+    prev_close = float(series.price[i - 1]) * per_share if i > 0 else None
+    actual_change = close - prev_close if prev_close is not None else None
+    if claim.intraday:
+        value_ok = low - tol <= claim.value <= high + tol
+    else:
+        value_ok = abs(close - claim.value) <= tol
+    change_ok = True
+    if claim.change is not None and prev_close is None:
+        change_ok = False
+    elif claim.change is not None and claim.intraday:  # the move at that moment: its level in the range
+        change_ok = low - tol <= prev_close + claim.change <= high + tol
+    elif claim.change is not None:  # both the close and the change are rounded as written
+        change_ok = abs(actual_change - claim.change) <= half_unit(claim.change_decimals) + tol
+    return {"close": close, "high": high, "low": low, "prev_close": prev_close,
+            "prev_day": date.fromordinal(int(series.days[i - 1])).isoformat() if i > 0 else None,
+            "actual_change": actual_change if actual_change is not None else float("nan"),
+            "value_ok": value_ok, "agrees": value_ok and change_ok}
+
+
+def _fmt(value: float, decimals: int | None) -> str:
+    return f"{value:,.{max(decimals or 0, 0)}f}"

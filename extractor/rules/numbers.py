@@ -1,0 +1,94 @@
+"""Plain numbers that can be a level or a target ("4,118.62", "$118.52", "2,850"), and the
+ticker names and references they must not be read inside: the number reader the level
+and target rules share (rules/levels.py, rules/targets.py).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..references import Ref
+from . import extensions as ext
+from .vocab import load_vocab
+
+if TYPE_CHECKING:  # spaCy is imported by the pipeline (after ._torchless); here only for hints
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Number:
+    """A plain number as written; its span includes a leading "$"."""
+
+    start: int
+    end: int
+    value: float
+    decimals: int
+    dollar: bool
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal phrases, longest first (so "price target" wins over
+    "target")."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def phrase_re(words: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern:
+    """Whole phrases from a vocabulary: not inside a longer word or hyphenated compound."""
+    return re.compile(r"(?<![\w-])(?:" + alternation(words) + r")(?![\w-])", flags)
+
+
+# "4,118.62", "$118.52", "24,100.5", "2850": not part of a word, a signed change, a date
+# ("5/3") or a longer number ("2,800-2,900" leaves both out: a range is no level)
+_NUMBER = re.compile(r"(?<![\w.,$+\-−–/#])(?P<dollar>\$\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+                     r"(?!\w|,\d{3}|\.\d)")
+
+
+@lru_cache(maxsize=1)
+def _unit_after() -> re.Pattern:
+    return re.compile(r"\s?(?:" + alternation(load_vocab("levels")["number_unit_after"]) + r")(?![a-z])",
+                      re.IGNORECASE)
+
+
+def numbers_in(text: str, lo: int, hi: int, skip: Sequence[tuple[int, int]] = ()) -> list[Number]:
+    """Numbers in text[lo:hi] that can be a level or a target: not a year ("to 2019"),
+    not inside a ticker's name ("S&P 500"; ``skip``: sorted, disjoint spans, as
+    ``name_spans`` gives them), not followed by a unit that makes them an amount, a move,
+    a count or a time ("3 million", "21.40 points", "2%", "200-day")."""
+    out = []
+    unit = _unit_after()
+    skip_starts = [a for a, _ in skip]
+    for m in _NUMBER.finditer(text, lo, hi):
+        i = bisect_left(skip_starts, m.end())
+        if i and skip[i - 1][1] > m.start():
+            continue
+        raw = m["num"]
+        if not m["dollar"] and re.fullmatch(r"\d{4}", raw) and 1900 <= int(raw) <= 2100:
+            continue
+        if unit.match(text[m.end():m.end() + 30]):
+            continue
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        out.append(Number(m.start(), m.end(), float(raw.replace(",", "")), decimals, bool(m["dollar"])))
+    return out
+
+
+def name_spans(doc: Doc, refs: Sequence[Ref]) -> list[tuple[int, int]]:
+    """Character spans of every ticker mention and reference, sorted and merged: the
+    digits of "S&P 500" or "Russell 2000" are a name, not a number."""
+    spans = sorted([(s.start_char, s.end_char) for s in doc.spans.get(ext.TICKERS, [])]
+                   + [(r.start, r.end) for r in refs])
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def refs_within(refs: Sequence[Ref], starts: Sequence[int], lo: int, hi: int) -> list[Ref]:
+    """The references inside [lo, hi); ``starts``: their start offsets, sorted as ``refs``."""
+    return [r for r in refs[bisect_left(starts, lo):bisect_left(starts, hi)] if r.end <= hi]
