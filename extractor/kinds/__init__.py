@@ -54,6 +54,7 @@ KIND_MODULES = (
     "quotes",
     "sentiment",
     "levels",
+    "targets",
 )
 for _module in KIND_MODULES:
     import_module(f"{__name__}.{_module}")
