@@ -697,7 +697,8 @@ def prices_fetch(symbols: tuple[str, ...], db_path: Path, start: Any, end: Any) 
               show_default="$EXTRACTOR_ONLINE",
               help="First fetch the prices the claims need from Yahoo Finance (yfinance).")
 def check(db_path: Path, recheck: bool, prices_dir: Path | None, online: bool) -> None:
-    """Check the stored returns and flows against market data: a verdict each.
+    """Check the stored claims (returns, flows, levels, targets) against market data:
+    a verdict each.
 
     A return is confirmed when its price or total return agrees within the tolerance
     (half a unit of the claim's last digit plus 0.1 point, widened by "more than",
@@ -708,8 +709,11 @@ def check(db_path: Path, recheck: bool, prices_dir: Path | None, online: bool) -
     reading agrees; a claim that fails on a borrowed window is unverifiable ("window
     uncertain"), as is one that cannot be checked, with the reason. Flows are
     unverifiable without flow data (imported with `prices import`) and get the dollar
-    volume traded as a plausibility figure. Verdicts are in the checks table and the
-    claims view (verdict, verdict_reading: exact or what it took, verdict_reason).
+    volume traded as a plausibility figure. A level is confirmed when it is the close
+    (as traded) of its session within its written digits, or inside the session's range
+    for an intraday level; a target, once its horizon has passed, when a close reached
+    it. Verdicts are in the checks table and the claims view (verdict, verdict_reading:
+    exact or what it took, verdict_reason).
 
     Example:
 

@@ -854,7 +854,7 @@ def _context(claim: Claim, market: Market, stamps: dict[str, str], stance: str |
 
 def check_claims(db: Database, *, recheck: bool = False, today: date | None = None,
                  batch: int = 2000) -> CheckSummary:
-    """``extractor check``: a verdict for every flow and return not checked yet, or whose
+    """``extractor check``: a verdict for every claim of a checked kind not checked yet, or whose
     claim, market data or stance changed since (or whose forecast fell due); all of them
     with ``recheck``. Rejected claims lose their verdict. Writes in transactions of
     ``batch`` checks; a claim that cannot be checked is reported and the rest go on."""

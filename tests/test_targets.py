@@ -286,3 +286,17 @@ def test_a_forecast_is_extracted_linked_to_its_quote_and_checked(tmp_path):
     assert [tuple(r.values()) for r in json.loads(found.output)] == [
         ("^GSPC", 2500.0, 2400.0, "2017-12-31", "David Kostin", "chief U.S. equity strategist", "confirmed",
          "hit on 2017-09-15")]
+
+
+def test_the_setter_is_the_person_the_article_quotes():
+    from extractor.kinds.targets import setter
+    from extractor.schema import Quote
+
+    text = 'Raman wrote in a note. She has a year-end target of 3,100 for the S&P 500.'
+    raman = Quote("Priya Raman", 0, 5, organization="Cobalt Street Securities")
+    start = text.index("has a year-end")
+    assert setter(start, len(text), None, None, [raman], text) == ("Priya Raman", "Cobalt Street Securities")
+    # a last name alone is completed from the quote; a firm's one quoted person is its setter
+    assert setter(start, len(text), "Raman", None, [raman], text) == ("Priya Raman", "Cobalt Street Securities")
+    assert setter(start, len(text), None, "Cobalt Street", [raman], "x" * len(text)) == ("Priya Raman", "Cobalt Street")
+    assert setter(start, len(text), None, "Other Bank", [raman], "x" * len(text)) == (None, "Other Bank")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
@@ -58,11 +59,15 @@ class TargetClaim:
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+_PRONOUN = re.compile(r"(?:^|[.!?\s])(?:She|He|she|he)\s+(?:also\s+|now\s+|still\s+)?$")
+
+
 def setter(start: int, end: int, person: str | None, organization: str | None,
-           quotes: Iterable[Any]) -> tuple[str | None, str | None]:
+           quotes: Iterable[Any], text: str = "") -> tuple[str | None, str | None]:
     """The person and firm who set the target, filled from the article's quotes: the
     quote naming the same person; else one whose evidence lies in the target's span;
-    else the one person the article quotes from the firm that set it."""
+    else, after "She"/"He", the person quoted last before it; else the one person the
+    article quotes from the firm that set it."""
     quotes = list(quotes)
     if person:
         for q in quotes:
@@ -72,6 +77,10 @@ def setter(start: int, end: int, person: str | None, organization: str | None,
     for q in quotes:
         if q.start < end and start < q.end:
             return q.speaker, organization or q.organization
+    before = [q for q in quotes if q.end <= start]
+    if before and _PRONOUN.search(text[max(0, start - 12):start]):
+        last = max(before, key=lambda q: q.start)
+        return last.speaker, organization or last.organization
     if organization:
         firm = [q for q in quotes if q.organization and organization.casefold() in q.organization.casefold()]
         if len({q.speaker for q in firm}) == 1:
@@ -147,7 +156,7 @@ ORDER BY a.published DESC, t.ticker;"""}
         anchor = given.article.anchor
         seen: set[str] = set()
         for h in iter_targets(given.doc, given.refs, given.article.body_start, anchor.published):
-            person, organization = setter(h.start, h.end, h.person, h.organization, given.quotes)
+            person, organization = setter(h.start, h.end, h.person, h.organization, given.quotes, given.text)
             target = Target(h.ticker, h.value, h.start, h.end, unit=h.unit, prior=h.prior, horizon=h.horizon,
                             horizon_end=h.horizon_end, set_on=anchor.asof, organization=organization,
                             person=person, implied_pct=h.implied_pct, direction=h.direction)

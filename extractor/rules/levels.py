@@ -289,14 +289,14 @@ def iter_levels(doc: Doc, refs: Sequence[Ref], body_start: int) -> Iterator[Leve
     sentence with a "respectively" list is skipped: its numbers pair with tickers in an
     order these rules do not read."""
     text = ext.text_of(doc)
-    skip = name_spans(doc, refs)
+    names = name_spans(doc, refs)
     starts = [r.start for r in refs]
     seen: set[tuple[str, int]] = set()
     for sent in doc.sents:
         if sent.end_char <= body_start or "respectively" in text[sent.start_char:sent.end_char].lower():
             continue
         lo = max(sent.start_char, body_start)
-        nums = numbers_in(text, lo, sent.end_char, skip)
+        nums = numbers_in(text, lo, sent.end_char, names)
         s = _Sentence.read(text, sent.start_char, sent.end_char,
                            refs_within(refs, starts, sent.start_char, sent.end_char))
         for num in nums:

@@ -53,17 +53,34 @@ def _unit_after() -> re.Pattern:
                       re.IGNORECASE)
 
 
-def numbers_in(text: str, lo: int, hi: int, skip: Sequence[tuple[int, int]] = ()) -> list[Number]:
+@dataclass(frozen=True)
+class Names:
+    """Character spans of every ticker mention and reference, sorted and merged, with
+    their starts (for bisection): the digits of "S&P 500" or "Russell 2000" are a name,
+    not a number."""
+
+    spans: tuple[tuple[int, int], ...] = ()
+    starts: tuple[int, ...] = ()
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)
+        return bool(i) and self.spans[i - 1][1] > start
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def numbers_in(text: str, lo: int, hi: int, names: Names = Names()) -> list[Number]:
     """Numbers in text[lo:hi] that can be a level or a target: not a year ("to 2019"),
-    not inside a ticker's name ("S&P 500"; ``skip``: sorted, disjoint spans, as
-    ``name_spans`` gives them), not followed by a unit that makes them an amount, a move,
-    a count or a time ("3 million", "21.40 points", "2%", "200-day")."""
+    not inside a ticker's name ("S&P 500"; ``names``, as ``name_spans`` gives them), not
+    followed by a unit that makes them an amount, a move, a count or a time ("3 million",
+    "21.40 points", "2%", "200-day")."""
+    if _DIGIT.search(text, lo, hi) is None:
+        return []
     out = []
     unit = _unit_after()
-    skip_starts = [a for a, _ in skip]
     for m in _NUMBER.finditer(text, lo, hi):
-        i = bisect_left(skip_starts, m.end())
-        if i and skip[i - 1][1] > m.start():
+        if names.covers(m.start(), m.end()):
             continue
         raw = m["num"]
         if not m["dollar"] and re.fullmatch(r"\d{4}", raw) and 1900 <= int(raw) <= 2100:
@@ -75,9 +92,8 @@ def numbers_in(text: str, lo: int, hi: int, skip: Sequence[tuple[int, int]] = ()
     return out
 
 
-def name_spans(doc: Doc, refs: Sequence[Ref]) -> list[tuple[int, int]]:
-    """Character spans of every ticker mention and reference, sorted and merged: the
-    digits of "S&P 500" or "Russell 2000" are a name, not a number."""
+def name_spans(doc: Doc, refs: Sequence[Ref]) -> Names:
+    """The article's ticker names (``Names``), read once per article."""
     spans = sorted([(s.start_char, s.end_char) for s in doc.spans.get(ext.TICKERS, [])]
                    + [(r.start, r.end) for r in refs])
     merged: list[tuple[int, int]] = []
@@ -86,7 +102,7 @@ def name_spans(doc: Doc, refs: Sequence[Ref]) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))
-    return merged
+    return Names(tuple(merged), tuple(a for a, _ in merged))
 
 
 def refs_within(refs: Sequence[Ref], starts: Sequence[int], lo: int, hi: int) -> list[Ref]:

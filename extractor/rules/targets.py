@@ -169,14 +169,6 @@ def _cued(text: str, lo: int, hi: int, nums: list[Number]) -> tuple[list[_Cued],
     return unique, priors
 
 
-def governed_numbers(text: str, lo: int, hi: int, nums: list[Number]) -> set[int]:
-    """Start offsets of the numbers of text[lo:hi] (``nums``, from ``numbers_in``) that a
-    target cue governs, targets and their priors: such a number is a target, never a
-    level."""
-    cued, priors = _cued(text, lo, hi, nums)
-    return {c.number.start for c in cued} | {c.prior.start for c in cued if c.prior} | {n.start for n in priors}
-
-
 # ---------------------------------------------------------------------- the setter
 
 
@@ -560,7 +552,7 @@ def iter_targets(doc: Doc, refs: Sequence[Ref], body_start: int, published: date
     horizons ("year-end" is that year's). A sentence with a "respectively" list is
     skipped: its numbers pair with tickers in an order these rules do not read."""
     text = ext.text_of(doc)
-    skip = name_spans(doc, refs)
+    names = name_spans(doc, refs)
     starts = [r.start for r in refs]
     people = _People.of(doc)
     prev: list[Ref] = []
@@ -570,7 +562,7 @@ def iter_targets(doc: Doc, refs: Sequence[Ref], body_start: int, published: date
         ctx = _Context(doc, text, sent, refs_within(refs, starts, sent.start_char, sent.end_char), prev, people)
         if "respectively" not in text[sent.start_char:sent.end_char].lower():
             lo = max(sent.start_char, body_start)
-            for c in _cued(text, lo, sent.end_char, numbers_in(text, lo, sent.end_char, skip))[0]:
+            for c in _cued(text, lo, sent.end_char, numbers_in(text, lo, sent.end_char, names))[0]:
                 hit = _hit(ctx, c, published)
                 if hit is not None:
                     yield hit
