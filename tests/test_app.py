@@ -475,3 +475,49 @@ def test_sql_cut_results_say_so(db, monkeypatch):
     at = sql_run(at, "SELECT printf('%.*c', 1000, 'x') AS x FROM claims")
     assert len(table(at)) == 2
     assert any("passed 2,500 bytes" in c.value for c in at.caption)
+
+
+# --------------------------------------------------------------------------- a kind of its own: levels
+
+C = "date 2019-04-05\nStocks end higher\n\nThe S&P 500 rose 13.35 points to 2,892.74 on Friday.\n"
+
+
+@pytest.fixture
+def leveled(db, make_facts):
+    store.write_article(db, make_facts(C, path="corpus/c.txt", levels=[(
+        "The S&P 500 rose 13.35 points to 2,892.74", "^GSPC", 2892.74)], mentions=[("S&P 500", "^GSPC")]))
+    db.execute("UPDATE levels SET session = '2019-04-05', session_source = 'claim', decimals = 2")
+    db.execute("INSERT INTO prices (symbol, date, close, adj_close, high, low) VALUES "
+               "('^GSPC', '2019-04-04', 2879.39, 2879.39, 2881.28, 2867.14), "
+               "('^GSPC', '2019-04-05', 2892.74, 2892.74, 2893.24, 2882.99)")
+    db.conn.commit()
+    return db
+
+
+def test_a_level_is_highlighted_edited_checked_and_shown_in_detail(leveled, db_path):
+    at = kind(review_page(leveled, "corpus/c.txt"), "levels")
+    assert 'ex-level' in at.html[0].value
+    _edit(at, "levels", {"value": 2895.1})
+    row = rows(db_path, "SELECT value, status FROM levels")[0]
+    assert row == {"value": 2895.1, "status": "edited"}
+    assert rows(db_path, "SELECT verdict FROM claims WHERE claim_type = 'level'") == [{"verdict": "contradicted"}]
+    fid = leveled.execute("SELECT id FROM levels").fetchone()[0]
+    detail = app("claim", claim=f"levels-{fid}")
+    metrics = {m.label: m.value for m in detail.metric}
+    assert (metrics["Claimed"], metrics["Actual"], metrics["Verdict"]) == ("2,895.1", "2,892.74", "contradicted")
+    assert any("The close of the session 2019-04-05" in c.value for c in detail.caption)
+
+
+def test_add_a_level_from_its_evidence(leveled, db_path):
+    at = review_page(leveled, "corpus/c.txt")
+    at.selectbox(key="add-kind-flow").set_value("level").run()
+    evidence = [t for t in at.text_input if t.key.startswith("add-evidence-")][0]
+    evidence.set_value("rose 13.35 points to 2,892.74").run()
+    fields = {t.label: t for t in at.text_input if t.key.startswith("add-levels-")}
+    fields["ticker"].set_value("^GSPC")
+    fields["value"].set_value("2892.74")
+    fields["session"].set_value("2019-04-05")
+    at.button(key="add-submit").click().run()
+    ok(at)
+    assert rows(db_path, "SELECT ticker, value, session, status FROM levels WHERE status = 'added'") == [
+        {"ticker": "^GSPC", "value": 2892.74, "session": "2019-04-05", "status": "added"}]

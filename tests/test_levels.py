@@ -201,9 +201,10 @@ def market(tmp_path_factory) -> Market:
     db.close()
 
 
-def level(ticker, value, session, *, decimals=2, change=None, change_decimals=2, source="claim", intraday=False):
+def level(ticker, value, session, *, decimals=2, change=None, change_decimals=2, source="claim", intraday=False,
+          period_start=None):
     return LevelClaim("levels", 1, "a", ticker, value, "points", decimals, change, change_decimals,
-                      session, source, intraday)
+                      session, source, intraday, period_start=period_start)
 
 
 def test_an_index_level_and_its_point_change_against_the_close(market):
@@ -246,6 +247,17 @@ def test_a_session_inferred_from_the_as_of_tries_the_sessions_either_side(market
     assert stated.verdict == "contradicted"
 
 
+def test_a_level_reached_within_a_period_is_checked_on_its_range(market):
+    # ^IXIC in January 2019 (after the close of 2018-12-31): low 6,457.13, high 7,303.12
+    january = dict(session=date(2019, 1, 31), decimals=0, period_start=date(2018, 12, 31))
+    hit = check_level(level("^IXIC", 7300, **january), market)
+    assert (hit.verdict, hit.reading, hit.accept_high) == ("confirmed", "reached within the period", 7303.12)
+    never = check_level(level("^IXIC", 7500, **january), market)
+    assert never.verdict == "contradicted" and "never at 7,500" in never.reason
+    borrowed = check_level(level("^IXIC", 7500, **january, source="paragraph"), market)
+    assert borrowed.verdict == "unverifiable" and "window uncertain" in borrowed.reason
+
+
 def test_a_level_the_data_lacks_is_unverifiable_with_the_reason(market):
     none = check_level(level("AAPL", 150.0, date(2019, 4, 5)), market)
     assert none.verdict == "unverifiable" and "no prices for AAPL" in none.reason
@@ -267,7 +279,7 @@ points to finish at 7,938.69.
 
 Small caps did better: the Russell 2000 climbed 1% to 1,582.56. The SPDR S&P 500 ETF (SPY) ended at \
 $288.57, while the SPDR Gold Shares (GLD) slipped to $121.98. The Dow Jones Transportation Average \
-rose to 10,123.45.
+rose to 10,123.45. The Nasdaq Composite had touched 7,300 in January.
 """
 
 
@@ -291,7 +303,7 @@ def test_a_wrap_is_extracted_stored_and_checked(tmp_path):
     assert [tuple(r.values()) for r in json.loads(found.output)] == [
         ("GLD", 121.98, None, "confirmed"), ("SPY", 288.57, None, "confirmed"),
         ("^RUT", 1582.56, None, "confirmed"), ("^GSPC", 2892.74, 13.35, "confirmed"),
-        ("^IXIC", 7938.69, 46.91, "confirmed"), ("^DJT", 10123.45, None, "unverifiable"),
+        ("^IXIC", 7300.0, None, "confirmed"), ("^IXIC", 7938.69, 46.91, "confirmed"), ("^DJT", 10123.45, None, "unverifiable"),
         ("^DJI", 26424.99, 40.36, "confirmed")]
     why = run("query", "SELECT verdict_reason FROM claims WHERE ticker = '^DJT'", "--db", db, "--format", "csv")
     assert "no prices for ^DJT in the database" in why.output

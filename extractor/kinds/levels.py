@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
@@ -41,6 +42,9 @@ class Level:
     session: date | None = None  # the session whose close (or range) it is
     session_source: str | None = None  # claim | sentence: a phrase names it; article: the as-of
     intraday: bool = False  # a level reached during the session, not its close
+    # A level reached at some point of a period ("hit 7,500 in January", "as high as 2,900
+    # last week"): the close before the period; the level is checked on its whole range.
+    period_start: date | None = None
     qualifier: str | None = None  # "record"
     source: str = "rules"
     confidence: float = 1.0
@@ -63,17 +67,26 @@ class LevelClaim:
     session_source: str | None
     intraday: bool
     evidence: str = ""
+    period_start: date | None = None
 
     def fingerprint(self, *context: Any) -> str:
         raw = json.dumps([str(v) for v in (*self.__dict__.values(), POLICY_VERSION, *context)])
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def session_of(number_start: int, number_end: int, given: KindInput) -> tuple[date | None, str | None, bool]:
-    """(session, where it came from, intraday): the time phrase governing the number in its
-    sentence (``facts.timing``), else the article's as-of close."""
+_REACHED = re.compile(r"\b(?:hit|hits|hitting|reached|reaches|reaching|touched|touches|topped|tops|peaked|"
+                      r"bottomed|as high as|as low as|record)\b", re.IGNORECASE)
+
+
+def session_of(number_start: int, number_end: int, given: KindInput, evidence: str = ""
+               ) -> tuple[date | None, str | None, bool, date | None]:
+    """(session, where it came from, intraday, period start): the time phrase governing the
+    number in its sentence (``facts.timing``), else the article's as-of close. A level
+    "hit" or "reached" in a phrase of several sessions ("in January", "last week") is a
+    level of that period: its start is returned too."""
     from ..facts.candidates import Candidate
     from ..facts.timing import intraday, window_for
+    from ..normalize.time import sessions_between
 
     anchor = given.article.anchor
     sent = next((s for s in given.doc.sents if s.start_char <= number_start < s.end_char), None)
@@ -84,9 +97,11 @@ def session_of(number_start: int, number_end: int, given: KindInput) -> tuple[da
         if window is not None and window.end is not None:  # a moment in the session, or a wrap written during it
             window = intraday(c, window, given.text, anchor, False)
     if window is not None and window.end is not None:
-        return window.end, window.source, bool(window.intraday)
+        period = (window.start is not None and window.start < window.end
+                  and sessions_between(window.start, window.end) > 1 and _REACHED.search(evidence) is not None)
+        return window.end, window.source, bool(window.intraday), window.start if period else None
     live = anchor.intraday and anchor.asof is not None and anchor.asof == anchor.published
-    return anchor.asof, ("article" if anchor.asof else None), live
+    return anchor.asof, ("article" if anchor.asof else None), live, None
 
 
 @register
@@ -104,12 +119,14 @@ class Levels(Kind):
     session TEXT,                  -- ISO date of the session
     session_source TEXT,           -- claim | sentence (a phrase names it) | article (the as-of close)
     intraday INTEGER NOT NULL DEFAULT 0,  -- 1: reached during the session (checked on its low-high)
-    qualifier TEXT
+    qualifier TEXT,
+    period_start TEXT              -- ISO date: a level reached within a period, from this close on
     """
     editable = {"ticker": SYMBOL, "value": NUMBER, "unit": UNITS, "decimals": NUMBER, "change": NUMBER,
                 "session": DATE}
     required = ("ticker", "value")
-    shown = ("ticker", "value", "unit", "change", "session", "session_source", "intraday", "qualifier")
+    shown = ("ticker", "value", "unit", "change", "session", "session_source", "intraday", "qualifier",
+             "period_start")
     claim_columns = ("value", "unit", "change", "session", "intraday")
     span_label = "ticker || ' at ' || coalesce(value, '') || coalesce(' on ' || session, '')"
     examples = {"Index levels and prices against the close": """
@@ -125,10 +142,11 @@ ORDER BY published DESC, ticker;"""}
     def values(self, x: Level) -> dict[str, Any]:
         return {"ticker": x.ticker, "value": x.value, "unit": x.unit, "decimals": x.decimals,
                 "change": x.change, "change_decimals": x.change_decimals, "session": iso(x.session),
-                "session_source": x.session_source, "intraday": int(x.intraday), "qualifier": x.qualifier}
+                "session_source": x.session_source, "intraday": int(x.intraday), "qualifier": x.qualifier,
+                "period_start": iso(x.period_start)}
 
     def from_json(self, d: Mapping[str, Any]) -> Level:
-        return Level(**{**d, "session": day(d.get("session"))})
+        return Level(**{**d, "session": day(d.get("session")), "period_start": day(d.get("period_start"))})
 
     def gold_row(self, r: Mapping[str, Any]) -> dict[str, Any]:
         return {"ticker": r["ticker"], "value": r["value"], "unit": r["unit"], "change": r["change"],
@@ -144,18 +162,24 @@ ORDER BY published DESC, ticker;"""}
     def when(self, row: Mapping[str, Any]) -> str:
         from .base import WINDOW_SOURCES_WORDS
 
+        source = WINDOW_SOURCES_WORDS.get(row.get("session_source") or "", "an unknown place")
+        if row.get("period_start"):
+            return (f"Reached within the period from the close of {row['period_start']} to "
+                    f"{row.get('session') or '?'} (its sessions' low-high range), read from {source}.")
         return (f"The {'range' if row.get('intraday') else 'close'} of the session {row.get('session') or '?'}, "
-                f"read from {WINDOW_SOURCES_WORDS.get(row.get('session_source') or '', 'an unknown place')}.")
+                f"read from {source}.")
 
     def extract(self, given: KindInput) -> Iterable[Level]:
         from ..rules.levels import iter_levels
 
         seen: set[str] = set()
         for h in iter_levels(given.doc, given.refs, given.article.body_start):
-            session, source, intraday = session_of(h.number_start, h.number_end, given)
+            session, source, intraday, period = session_of(h.number_start, h.number_end, given,
+                                                           given.text[h.start:h.end])
             level = Level(h.ticker, h.value, h.start, h.end, unit=h.unit, decimals=h.decimals, change=h.change,
                           change_decimals=h.change_decimals, session=session, session_source=source,
-                          intraday=h.intraday or intraday, qualifier="record" if h.record else None)
+                          intraday=h.intraday or intraday, qualifier="record" if h.record else None,
+                          period_start=period)
             key = self.key(self.values(level))
             if key not in seen:  # a headline and its body sentence: one claim
                 seen.add(key)
@@ -165,11 +189,11 @@ ORDER BY published DESC, ticker;"""}
 
     def claims(self, db: Any, page: int = 2000) -> Iterator[LevelClaim]:
         sql = ("SELECT x.id, x.article_id, x.ticker, x.value, x.unit, x.decimals, x.change, x.change_decimals, "
-               "x.session, x.session_source, x.intraday, x.evidence FROM live_levels x WHERE 1")
+               "x.session, x.session_source, x.intraday, x.evidence, x.period_start FROM live_levels x WHERE 1")
         for r in paged(db, sql, page):
             yield LevelClaim("levels", r[0], r[1], (str(r[2]).strip() or None) if r[2] else None, _float(r[3]),
                              r[4] or "points", _int(r[5], 2), _float(r[6]), _int(r[7], None), day(r[8]),
-                             r[9], bool(r[10]), str(r[11] or ""))
+                             r[9], bool(r[10]), str(r[11] or ""), day(r[12]))
 
     def check(self, claim: LevelClaim, market: Any, today: date) -> Any:
         return check_level(claim, market)
@@ -218,6 +242,8 @@ def check_level(claim: LevelClaim, market: Any) -> Any:
     if series is None:
         return Check("unverifiable", f"no prices for {claim.ticker} in the database (import them: "
                      "extractor prices import FILE)")
+    if claim.period_start is not None:
+        return _check_period(claim, series)
     tol = half_unit(claim.decimals)
     first, last = date.fromordinal(int(series.days[0])), date.fromordinal(int(series.days[-1]))
     if not first <= claim.window_end <= last:
@@ -301,3 +327,37 @@ def _measure(series: Any, i: int, claim: LevelClaim, tol: float) -> dict[str, An
 
 def _fmt(value: float, decimals: int | None) -> str:
     return f"{value:,.{max(decimals or 0, 0)}f}"
+
+
+def _check_period(claim: LevelClaim, series: Any) -> Any:
+    """A level reached within a period: inside the range of its sessions' lows and highs
+    (each as traded that day). Outside it, contradicted only when the period was read
+    from the claim's own clause or sentence."""
+    import numpy as np
+
+    from ..crosscheck import Check
+
+    assert claim.period_start is not None and claim.window_end is not None and claim.value is not None
+    lo_i = int(np.searchsorted(series.days, claim.period_start.toordinal(), side="right"))
+    hi_i = int(np.searchsorted(series.days, claim.window_end.toordinal(), side="right"))
+    first, last = date.fromordinal(int(series.days[0])), date.fromordinal(int(series.days[-1]))
+    period = f"{claim.period_start} .. {claim.window_end}"
+    if hi_i <= lo_i or claim.period_start < first or claim.window_end > last:
+        return Check("unverifiable", f"the prices of {claim.ticker} cover {coverage(series)}, not the period {period}",
+                     symbol=claim.ticker)
+    per_share = series.close[lo_i:hi_i] / series.price[lo_i:hi_i]
+    highs = np.where(np.isnan(series.high[lo_i:hi_i]), series.price[lo_i:hi_i], series.high[lo_i:hi_i]) * per_share
+    lows = np.where(np.isnan(series.low[lo_i:hi_i]), series.price[lo_i:hi_i], series.low[lo_i:hi_i]) * per_share
+    low, high = float(np.nanmin(lows)), float(np.nanmax(highs))
+    tol = half_unit(claim.decimals)
+    stated = _fmt(claim.value, claim.decimals)
+    common = dict(basis="high_low", symbol=claim.ticker, start_date=claim.period_start.isoformat(),
+                  end_date=claim.window_end.isoformat(), accept_low=low, accept_high=high, tolerance=tol,
+                  provider=", ".join(series.providers) or None)
+    words = f"{claim.ticker} traded between {_fmt(low, 2)} and {_fmt(high, 2)} in {period}"
+    if low - tol <= claim.value <= high + tol:
+        return Check("confirmed", f"{words}: {stated} was reached", reading="reached within the period", **common)
+    if claim.session_source in ("claim", "sentence"):
+        return Check("contradicted", f"{words}: never at {stated}", **common)
+    return Check("unverifiable", f"{words}, never at {stated}; the period was borrowed from elsewhere in the "
+                 "article (window uncertain)", **common)
