@@ -307,3 +307,14 @@ def test_a_wrap_is_extracted_stored_and_checked(tmp_path):
         ("^DJI", 26424.99, 40.36, "confirmed")]
     why = run("query", "SELECT verdict_reason FROM claims WHERE ticker = '^DJT'", "--db", db, "--format", "csv")
     assert "no prices for ^DJT in the database" in why.output
+
+
+def test_an_edited_level_makes_its_verdict_stale():
+    """The cross-check skips a claim whose fingerprint did not move: a reviewer's new
+    value, session or period, or new prices (the context), must move it."""
+    base = level("^GSPC", 2892.74, date(2019, 4, 5))
+    assert base.fingerprint("prices-1") == level("^GSPC", 2892.74, date(2019, 4, 5)).fingerprint("prices-1")
+    for other in (level("^GSPC", 2892.75, date(2019, 4, 5)), level("^GSPC", 2892.74, date(2019, 4, 4)),
+                  level("^GSPC", 2892.74, date(2019, 4, 5), period_start=date(2019, 3, 29))):
+        assert other.fingerprint("prices-1") != base.fingerprint("prices-1")
+    assert base.fingerprint("prices-2") != base.fingerprint("prices-1")

@@ -202,6 +202,19 @@ class Kind:
         return f"<kind {self.table}>"
 
 
+class Fingerprinted:
+    """A stored claim as its checker reads it (a frozen dataclass): its fingerprint is
+    every field, the kind's check policy and the context the cross-check adds (the
+    prices of its series, the stance, whether it is due), so a change to any of them
+    makes the verdict stale."""
+
+    policy = 1  # raise it when the check's rules change: every verdict of the kind is stale
+
+    def fingerprint(self, *context: Any) -> str:
+        raw = json.dumps([str(v) for v in (*self.__dict__.values(), self.policy, *context)])
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def paged(db: Any, sql: str, page: int) -> Iterator[tuple]:
     """Rows of ``sql`` (which selects ``x.id`` first and ends in a WHERE clause) in id
     order, ``page`` at a time: memory stays flat and no cursor is open while the caller

@@ -10,18 +10,15 @@ are tried too, and a confirmation there says so.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import register
-from .base import DATE, NUMBER, SYMBOL, Kind, KindInput, canon, day, iso, num, paged
+from .base import DATE, NUMBER, SYMBOL, Fingerprinted, Kind, KindInput, canon, day, iso, num, paged
 
 UNITS = ("points", "USD")
-POLICY_VERSION = 1  # part of every level's fingerprint
 # A wire story prints the close minutes after the bell; index providers and exchanges revise
 # it by a few hundredths (the S&P 500's 1,129.58 became 1,129.56). A level off by no more than
 # this share of itself is confirmed, and the reading says it was the preliminary close.
@@ -51,7 +48,7 @@ class Level:
 
 
 @dataclass(frozen=True)
-class LevelClaim:
+class LevelClaim(Fingerprinted):
     """A stored level as the cross-check reads it."""
 
     table: str
@@ -68,10 +65,6 @@ class LevelClaim:
     intraday: bool
     evidence: str = ""
     period_start: date | None = None
-
-    def fingerprint(self, *context: Any) -> str:
-        raw = json.dumps([str(v) for v in (*self.__dict__.values(), POLICY_VERSION, *context)])
-        return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 _REACHED = re.compile(r"\b(?:hit|hits|hitting|reached|reaches|reaching|touched|touches|topped|tops|peaked|"

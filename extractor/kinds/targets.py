@@ -10,18 +10,16 @@ is no move. Before the horizon, or without one, it is unverifiable and says why.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import register
-from .base import DATE, NUMBER, SYMBOL, TEXT, Kind, KindInput, canon, day, iso, last_name, num, paged
+from .base import (DATE, NUMBER, SYMBOL, TEXT, Fingerprinted, Kind, KindInput, canon, day, iso, last_name, num,
+                   paged)
 from .levels import UNITS, coverage
 
-POLICY_VERSION = 1  # part of every target's fingerprint
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class Target:
 
 
 @dataclass(frozen=True)
-class TargetClaim:
+class TargetClaim(Fingerprinted):
     table: str
     id: int
     article_id: str
@@ -53,10 +51,6 @@ class TargetClaim:
     window_end: date | None  # the horizon's end: the verdict is due after it
     set_on: date | None
     evidence: str = ""
-
-    def fingerprint(self, *context: Any) -> str:
-        raw = json.dumps([str(v) for v in (*self.__dict__.values(), POLICY_VERSION, *context)])
-        return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 _PRONOUN = re.compile(r"(?:^|[.!?\s])(?:She|He|she|he)\s+(?:also\s+|now\s+|still\s+)?$")
