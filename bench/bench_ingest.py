@@ -3,7 +3,7 @@
 
 Writes N synthetic articles (our own template sentences recombined: flows, returns,
 quotes, time windows; varying tickers, amounts and dates) to a temporary folder, then
-runs the same path as the CLI (ingest.iter_articles -> store.ingest_articles, one
+runs the same path as the CLI (ingest.iter_articles -> pipeline.ingest_articles, one
 transaction per article) into a temporary database. Prints throughput and memory at
 1/5, 1/2 and all of N, then the speed of a second run where every file is unchanged.
 
@@ -106,7 +106,8 @@ def rss_mb() -> tuple[float, float]:
 def run(corpus: Path, db_path: Path, checkpoints: list[int], *, label: str) -> None:
     from extractor import settings
     from extractor.ingest import iter_articles
-    from extractor.store import ingest_articles, open_db, summary
+    from extractor.pipeline import ingest_articles
+    from extractor.store import open_db, summary
 
     db = open_db(db_path)
     items = iter_articles([corpus], max_bytes=int(settings.get("max_bytes")))

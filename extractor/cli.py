@@ -755,7 +755,8 @@ def _fetch_needed(db: Any) -> int:
     from .kinds import all_kinds
 
     days = " UNION ALL ".join(  # the first and last day each checked kind's check reads
-        f"SELECT ticker, {k.days[0]} AS lo, coalesce({k.days[1]}, {k.days[0]}) AS hi FROM live_{k.table}"
+        f"SELECT ticker, coalesce({k.days[0]}, {k.days[1]}) AS lo, coalesce({k.days[1]}, {k.days[0]}) AS hi "
+        f"FROM live_{k.table}"
         for k in all_kinds(checked=True) if k.days)
     for ticker, lo, hi in db.execute(
             f"SELECT ticker, min(lo), max(hi) FROM ({days}) WHERE ticker IS NOT NULL AND lo IS NOT NULL "

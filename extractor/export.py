@@ -123,8 +123,8 @@ def _evidence(row: dict[str, Any], text: str | None) -> str:
     return " ".join(str(raw or "").split())
 
 
-def _claim(row: dict[str, Any], text: str | None, **fields: Any) -> dict[str, Any]:
-    return {**fields, "evidence": _evidence(row, text), "status": row["status"],
+def _claim(row: dict[str, Any], article_text: str | None, **fields: Any) -> dict[str, Any]:
+    return {**fields, "evidence": _evidence(row, article_text), "status": row["status"],
             "fact_id": row["id"], "source": row.get("source"), "start": row.get("start"),
             "end": row.get("end")}
 

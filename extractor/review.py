@@ -25,7 +25,6 @@ from . import settings
 from .errors import ExtractorError
 from .normalize.amount import find_money
 from . import kinds
-from .kinds.base import WINDOW_EDITABLE
 from .schema import EXTRACTOR_VERSION, STATUSES
 from .store import CHECKED_TABLES, FACT_TABLES, fact_key, write_transaction
 
@@ -34,7 +33,6 @@ from .store import CHECKED_TABLES, FACT_TABLES, fact_key, write_transaction
 # its own (``extractor/kinds``).
 EDITABLE: dict[str, dict[str, Any]] = {k.table: dict(k.editable) for k in kinds.all_kinds()}
 REQUIRED: dict[str, tuple[str, ...]] = {k.table: k.required for k in kinds.all_kinds()}
-_WINDOW = WINDOW_EDITABLE
 # What a reviewer may set the status to; ``added`` comes only from ``add``.
 SETTABLE_STATUSES = ("extracted", "accepted", "rejected", "edited")
 _ADDED_NOTE = "added"
@@ -121,9 +119,9 @@ def coerce(table: str, field: str, value: Any) -> Any:
         raise ReviewError(f"{table}.{field} cannot be edited (editable: {allowed})")
     if _blank(value):
         return None
-    if isinstance(kind, tuple):
-        word = str(value).strip().lower()
-        if word not in kind:
+    if isinstance(kind, tuple):  # the vocabulary's own spelling ("usd" is USD)
+        word = {w.casefold(): w for w in kind}.get(str(value).strip().casefold())
+        if word is None:
             raise ReviewError(f"{field}: {value!r} is not one of {', '.join(kind)}")
         return word
     if kind == "symbol":
@@ -133,6 +131,11 @@ def coerce(table: str, field: str, value: Any) -> Any:
         return symbol
     if kind == "number":
         return _number(field, value)
+    if kind == "positive":  # a price or a level: a number above 0
+        number = _number(field, value)
+        if number <= 0:
+            raise ReviewError(f"{field}: {value!r} is not a price or a level (a number above 0)")
+        return number
     if kind == "amount":
         return _amount(field, value)
     if kind == "score":
@@ -173,6 +176,12 @@ def _fact(db: Database, table: str, fact_id: int) -> dict[str, Any]:
         raise ReviewError(f"{table} #{fact_id} is no longer in the database (its article was "
                           "ingested again): reload the article")
     return dict(zip([d[0] for d in cursor.description], row))
+
+
+def _article_row(db: Database, article_id: str) -> dict[str, Any]:
+    cursor = db.execute("SELECT published, asof FROM articles WHERE id = ?", [article_id])
+    found = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], found)) if found else {}
 
 
 def _next_change(db: Database) -> int:
@@ -250,8 +259,9 @@ def _apply(db: Database, change: int, table: str, row: dict[str, Any], values: d
         status = "added"  # a person's own claim stays theirs
     if status not in STATUSES:
         raise ReviewError(f"status {status!r} is not one of {', '.join(SETTABLE_STATUSES)}")
-    if any(f in diff for f in _WINDOW) and "window_source" in row and row["window_source"] != "reviewer":
-        diff["window_source"] = "reviewer"  # a person's window: sure enough to call the claim false
+    for source, fields in kinds.get(table).timed_by.items():  # a person's time: sure enough to call it false
+        if any(f in diff for f in fields) and source in row and row[source] != "reviewer":
+            diff[source] = "reviewer"
     merged = {**row, **diff}
     if merged.get("window_start") and merged.get("window_end") and \
             merged["window_start"] > merged["window_end"]:
@@ -353,8 +363,11 @@ def add(db: Database, article_id: str, table: str, start: int, end: int,
         row.update(article_id=article_id, start=start, end=end, evidence=text[start:end],
                    source="human", status="added", confidence=None,
                    extractor_version=EXTRACTOR_VERSION)
-        if kinds.get(table).windowed and (row.get("window_start") or row.get("window_end")):
-            row["window_source"] = "reviewer"
+        for source, fields in kinds.get(table).timed_by.items():
+            if any(row.get(f) for f in fields):
+                row[source] = "reviewer"
+        row.update({k: v for k, v in kinds.get(table).added(row, _article_row(db, article_id)).items()
+                    if row.get(k) is None})
         if table == "mentions":
             row.setdefault("text", text[start:end])
             row.setdefault("via", "human")

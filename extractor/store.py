@@ -481,6 +481,18 @@ def newer_schema(db: Database, migrations: Sequence[Callable[[Database], None]] 
             if name not in known]
 
 
+def _not_upgraded(db: Database) -> list[str]:
+    """What an extractor file lacks that this version makes when it opens it for writing:
+    migrations not applied, a kind's table or a view. Empty for a file that is not the
+    extractor's (no ``_migrations``): a read-only query of any SQLite file stays possible."""
+    have = set(db.table_names()) | set(db.view_names())
+    if "_migrations" not in have:
+        return []
+    applied = {r[0] for r in db.execute("SELECT name FROM _migrations WHERE migration_set = 'extractor'")}
+    return ([fn.__name__ for fn in MIGRATIONS if fn.__name__ not in applied]
+            + [t for t in (*kinds.tables(), *views_sql()) if t not in have])
+
+
 def migrate(db: Database, migrations: Sequence[Callable[[Database], None]] = MIGRATIONS) -> None:
     """Apply the migrations not yet recorded in ``_migrations``."""
     mset = _Migrations("extractor")
@@ -525,8 +537,14 @@ def open_db(path: str | Path, *, readonly: bool = False,
             conn.set_authorizer(_deny_attach)
             db = Database(conn)
             db.execute("PRAGMA schema_version").fetchone()  # fails now if not a database
+            older = _not_upgraded(db) if migrations is MIGRATIONS else []
         except sqlite3.Error as exc:
             raise store_error(exc, path) from None
+        if older:
+            conn.close()
+            lacks = ", ".join(older[:3]) + (f" and {len(older) - 3} more" if len(older) > 3 else "")
+            raise StoreError(f"{path} was written by an older extractor (it has no {lacks}): open it "
+                             f"once for writing to upgrade it (`extractor check --db {path}`), then read it")
         return db
     if not path.parent.is_dir():
         raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")

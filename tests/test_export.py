@@ -392,3 +392,11 @@ def test_novelty_sql_through_the_cli(db, db_path):
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
     assert {r["other_articles"] for r in json.loads(result.stdout)} == {0, 2}  # c is live
+
+
+def test_quoted_words_are_exported_with_the_quote(db):
+    """A quote that keeps the words it quotes (``quotes.quote_text``) is exported with them."""
+    db.execute("UPDATE quotes SET quote_text = 'We see more room to run'")
+    db.conn.commit()
+    quotes = [q for r in export.iter_reviewed(db, include_unreviewed=True) for q in r["quotes"]]
+    assert quotes and all(q["text"] == "We see more room to run" for q in quotes)

@@ -689,6 +689,9 @@ HOSTILE_LINES = {
     "published-9999": '{"text": "IWM may rise 2 percent next week.", "published": "9999-12-31"}',
     "published-0001": '{"text": "IWM fell 2.7 percent last week.", "published": "0001-01-01"}',
     "inf-amount": '{"text": "$' + "9" * 400 + ' billion left SPY last week."}',
+    # a long digit run on a line that is almost a table row: 25 s of regex backtracking once
+    "digit-run-row": '{"text": "QQQ is up 4% in 9999.\\n\\n1111111111111111111111,8,000 dollars\\n"}',
+    "inf-level": '{"text": "SPY closed at $' + "9" * 400 + ' on Friday."}',
 }
 
 

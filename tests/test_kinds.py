@@ -105,3 +105,20 @@ def test_one_definition_of_the_same_claim():
     b = Flow("iwm", "outflow", 700_000_000.0, 50, 60)
     assert flows.same(a, b) and not flows.same(a, Flow("IWM", "inflow", 7e8, 0, 10))
     assert kinds.get("returns").same(Return("IWM", 2.7, 0, 5), Return("IWM", 2.7, 9, 20, qualifier="just"))
+
+
+def test_a_file_from_before_the_registry_read_only_says_how_to_upgrade(db_path):
+    """``extractor query``/``signals``/``export`` open read-only and cannot upgrade: one line
+    saying what to run, not a traceback about a missing view."""
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    open_db(db_path, migrations=store.MIGRATIONS[:7]).close()
+    result = CliRunner().invoke(cli, ["query", "SELECT count(*) FROM live_flows", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "written by an older extractor (it has no m008_checks_for_every_kind, levels, targets" in result.output
+    assert f"extractor check --db {db_path}" in result.output
+    assert CliRunner().invoke(cli, ["check", "--db", str(db_path)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["query", "SELECT count(*) AS n FROM live_flows", "--db", str(db_path)])
+    assert again.exit_code == 0, again.output

@@ -318,3 +318,38 @@ def test_an_edited_level_makes_its_verdict_stale():
                   level("^GSPC", 2892.74, date(2019, 4, 5), period_start=date(2019, 3, 29))):
         assert other.fingerprint("prices-1") != base.fingerprint("prices-1")
     assert base.fingerprint("prices-2") != base.fingerprint("prices-1")
+
+
+def test_a_reviewers_level_edits_and_adds(tmp_path):
+    """A unit is read in any case; a price is above 0; a session a reviewer sets is theirs
+    (sure enough to call the level false); an added level gets its unit and the as-of."""
+    from extractor import review
+    from extractor.store import write_article
+
+    from conftest import facts_for
+
+    text = "date 2019-04-05\n\nSPY closed at $288.57 on Friday.\n"
+    db = open_db(tmp_path / "claims.db")
+    write_article(db, facts_for(text, levels=[("SPY closed at $288.57", "SPY", 288.57)]))
+    assert review.coerce("levels", "unit", "usd") == "USD"
+    with pytest.raises(review.ReviewError, match="a number above 0"):
+        review.coerce("levels", "value", "0")
+    (fid,) = db.execute("SELECT id FROM levels").fetchone()
+    review.edit(db, "levels", fid, {"session": "2019-04-04"})
+    assert db.execute("SELECT session, session_source FROM levels").fetchone() == ("2019-04-04", "reviewer")
+    aid = db.execute("SELECT id FROM articles").fetchone()[0]
+    added = review.add(db, aid, "levels", text.index("SPY"), text.index(" on Friday"), {"ticker": "^GSPC", "value": "2892.74"})
+    row = db.execute("SELECT unit, decimals, session, session_source FROM levels WHERE id = ?", [added.fact_id]).fetchone()
+    assert row == ("points", 2, "2019-04-05", "article")
+
+
+def test_missing_prices_on_the_session_make_a_level_unverifiable(tmp_path):
+    db = open_db(tmp_path / "p.db")
+    db.execute("INSERT INTO prices (symbol, date, close, adj_close, high, low) VALUES "
+               "('X', '2019-04-04', 100, 100, 101, 99), ('X', '2019-04-05', NULL, NULL, NULL, NULL)")
+    db.conn.commit()
+    market = Market(db)
+    closed = check_level(level("X", 100, date(2019, 4, 5)), market)
+    assert (closed.verdict, closed.reason) == ("unverifiable", "the prices of X have no close on 2019-04-05")
+    ranged = check_level(level("X", 100, date(2019, 4, 5), intraday=True), market)
+    assert (ranged.verdict, ranged.reason) == ("unverifiable", "the prices of X have no high and low on 2019-04-05")

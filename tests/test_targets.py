@@ -300,3 +300,22 @@ def test_the_setter_is_the_person_the_article_quotes():
     assert setter(start, len(text), "Raman", None, [raman], text) == ("Priya Raman", "Cobalt Street Securities")
     assert setter(start, len(text), None, "Cobalt Street", [raman], "x" * len(text)) == ("Priya Raman", "Cobalt Street")
     assert setter(start, len(text), None, "Other Bank", [raman], "x" * len(text)) == (None, "Other Bank")
+
+
+def test_a_reviewers_target_is_set_against_the_articles_close(tmp_path):
+    from extractor import review
+
+    db = open_db(tmp_path / "claims.db")
+    write_article(db, facts_for(NOTE, path="note.txt"))
+    aid = db.execute("SELECT id FROM articles").fetchone()[0]
+    added = review.add(db, aid, "targets", 0, 20, {"ticker": "spy", "value": "310", "horizon_end": "2019-12-31"})
+    row = db.execute("SELECT ticker, unit, set_on FROM targets WHERE id = ?", [added.fact_id]).fetchone()
+    assert row[:2] == ("SPY", "USD") and row[2] is not None
+
+
+def test_a_horizon_on_a_weekend_ends_the_session_before(market):
+    # 2022-12-31 is a Saturday; the shared ^GSPC closes run to Friday 2022-12-30
+    due = check_target(target(5000, date(2022, 1, 3), date(2022, 12, 31)), market, date(2026, 1, 1))
+    assert due.verdict == "contradicted" and due.end_date == "2022-12-30"
+    assert check_target(target(0, date(2022, 1, 3), date(2022, 12, 31)), market, date(2026, 1, 1)).verdict == \
+        "unverifiable"

@@ -36,7 +36,10 @@ from ..schema import Anchor, Flow, Mention, Return, Window
 _DATE = r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
 _NUM = r"[-+−]?\(?[-+−]?\$?\d[\d,]*(?:\.\d+)?\)?(?:[BMK](?![a-z]))?%?\*?"
 _CELL = re.compile(rf"(?:{_DATE}|{_NUM})")
-_TAIL = re.compile(rf"(?:(?<=[\s|$a-zA-Z)%*])|^)(?:\s*\|?\s*(?:{_DATE}|{_NUM}))+\s*\|?\s*$")
+# The numeric cells at a line's end (run together too: "$4.50B0.09%12.15%"). A cell never ends
+# inside a run of digits: without that, a long one ("1111111111111111111111,8,000 dollars")
+# splits into cells in exponentially many ways before the match fails (25 s for one line).
+_TAIL = re.compile(rf"(?:(?<=[\s|$a-zA-Z)%*])|^)(?:\s*\|?\s*(?:{_DATE}|{_NUM})(?!(?<=[\d,])\d))+\s*\|?\s*$")
 _LEADING_SYMBOL = re.compile(r"\s*\|?\s*([A-Z]{1,5}(?:[.\-][A-Z])?)(?=[A-Z][a-z]|\s|\||$)")
 _LONE_SYMBOL = re.compile(r"(?<![\w&.-])([A-Z]{2,5})(?![\w&.-])")
 MAX_HEADING_LINES = 14

@@ -20,6 +20,7 @@ from typing import Any
 
 # Types of editable values (review.coerce reads them): a word tuple is a closed vocabulary.
 SYMBOL, TEXT, NUMBER, AMOUNT, SCORE, DATE = "symbol", "text", "number", "amount", "score", "date"
+POSITIVE = "positive"  # a price or a level: a number above 0
 WINDOW_EDITABLE: dict[str, Any] = {"window_label": TEXT, "window_start": DATE, "window_end": DATE}
 
 
@@ -115,6 +116,10 @@ class Kind:
     gold_form: bool = True  # a list of its own in the gold form (tickers are a list of symbols)
     days: tuple[str, str] | None = None  # checked kinds: columns of the first and last day the check reads
     examples: Mapping[str, str] = {}  # the SQL page's saved examples about this kind: title -> SQL
+    # Where its time came from -> the fields that set it: a reviewer who edits one of
+    # them makes the source "reviewer" (sure enough for the check to call the claim false).
+    timed_by: Mapping[str, tuple[str, ...]] = {}
+    gold_evidence: bool = True  # the gold form carries the evidence span (a stance does not)
 
     # ------------------------------------------------------------------ identity
 
@@ -153,6 +158,11 @@ class Kind:
         ``--format gold`` and the export of reviewed claims both use it."""
         return None
 
+    def added(self, row: Mapping[str, Any], article: Mapping[str, Any]) -> dict[str, Any]:
+        """Values a claim a reviewer adds gets when the reviewer left them empty, from its
+        other values and its article (``published``, ``asof``)."""
+        return {}
+
     def in_gold(self, row: Mapping[str, Any]) -> bool:
         """Whether the scored gold form holds this claim (a neutral stance it does not)."""
         return True
@@ -160,8 +170,8 @@ class Kind:
     def gold(self, record: Any, text: str) -> dict[str, Any] | None:
         row = self.values(record)
         form = self.gold_row(row) if self.in_gold(row) else None
-        if form is None:
-            return None
+        if form is None or not self.gold_evidence:
+            return form
         return {**form, "evidence": " ".join(text[record.start:record.end].split())}
 
     def describe(self, row: Mapping[str, Any]) -> str:

@@ -18,6 +18,7 @@ class Flows(Kind):
     name, table, title, record = "flow", "flows", "Flows", Flow
     checked = windowed = True
     days = ("window_start", "window_end")
+    timed_by = {"window_source": tuple(WINDOW_EDITABLE)}
     editable = {"ticker": SYMBOL, "direction": DIRECTIONS, "amount_usd": AMOUNT, "qualifier": TEXT,
                 "aggregation": AGGREGATIONS, **WINDOW_EDITABLE}
     required = ("ticker", "direction", "amount_usd")

@@ -11,12 +11,13 @@ are tried too, and a confirmation there says so.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import register
-from .base import DATE, NUMBER, SYMBOL, Fingerprinted, Kind, KindInput, canon, day, iso, num, paged
+from .base import DATE, NUMBER, POSITIVE, SYMBOL, Fingerprinted, Kind, KindInput, canon, day, iso, num, paged
 
 UNITS = ("points", "USD")
 # A wire story prints the close minutes after the bell; index providers and exchanges revise
@@ -71,8 +72,8 @@ _REACHED = re.compile(r"\b(?:hit|hits|hitting|reached|reaches|reaching|touched|t
                       r"bottomed|as high as|as low as|record)\b", re.IGNORECASE)
 
 
-def session_of(number_start: int, number_end: int, given: KindInput, evidence: str = ""
-               ) -> tuple[date | None, str | None, bool, date | None]:
+def session_of(number_start: int, number_end: int, given: KindInput, sents: list[Any], starts: list[int],
+               evidence: str = "") -> tuple[date | None, str | None, bool, date | None]:
     """(session, where it came from, intraday, period start): the time phrase governing the
     number in its sentence (``facts.timing``), else the article's as-of close. A level
     "hit" or "reached" in a phrase of several sessions ("in January", "last week") is a
@@ -82,7 +83,8 @@ def session_of(number_start: int, number_end: int, given: KindInput, evidence: s
     from ..normalize.time import sessions_between
 
     anchor = given.article.anchor
-    sent = next((s for s in given.doc.sents if s.start_char <= number_start < s.end_char), None)
+    i = bisect_right(starts, number_start) - 1  # ``sents`` and their ``starts``: read once per article
+    sent = sents[i] if i >= 0 and number_start < sents[i].end_char else None
     window = None
     if sent is not None:
         c = Candidate(number_start, number_end, 0.0, None, None, None, sent)
@@ -101,7 +103,7 @@ def session_of(number_start: int, number_end: int, given: KindInput, evidence: s
 class Levels(Kind):
     name, table, title, record = "level", "levels", "Levels", Level
     checked = True
-    days = ("session", "session")
+    days = ("period_start", "session")  # a period's level reads from its start, else its session
     columns = f"""
     ticker TEXT,
     value REAL,                    -- the level as written: index points or dollars
@@ -115,8 +117,9 @@ class Levels(Kind):
     qualifier TEXT,
     period_start TEXT              -- ISO date: a level reached within a period, from this close on
     """
-    editable = {"ticker": SYMBOL, "value": NUMBER, "unit": UNITS, "decimals": NUMBER, "change": NUMBER,
+    editable = {"ticker": SYMBOL, "value": POSITIVE, "unit": UNITS, "decimals": NUMBER, "change": NUMBER,
                 "session": DATE}
+    timed_by = {"session_source": ("session", "period_start")}
     required = ("ticker", "value")
     shown = ("ticker", "value", "unit", "change", "session", "session_source", "intraday", "qualifier",
              "period_start")
@@ -148,6 +151,14 @@ ORDER BY published DESC, ticker;"""}
     def describe(self, row: Mapping[str, Any]) -> str:
         return f"{row.get('ticker') or '?'} at {row.get('value')} on {row.get('session') or '?'}"
 
+    def added(self, row: Mapping[str, Any], article: Mapping[str, Any]) -> dict[str, Any]:
+        """A reviewer's level: its unit from the ticker, two decimals, and the article's
+        as-of session when none was typed."""
+        out: dict[str, Any] = {"unit": unit_of(row.get("ticker")), "decimals": 2}
+        if not row.get("session") and article.get("asof"):
+            out.update(session=article["asof"], session_source="article")
+        return out
+
     def claimed(self, row: Mapping[str, Any]) -> str:
         value = f"{row['value']:,g}" if row.get("value") is not None else "?"
         return value + (f" ({row['change']:+g})" if row.get("change") is not None else "")
@@ -166,8 +177,13 @@ ORDER BY published DESC, ticker;"""}
         from ..rules.levels import iter_levels
 
         seen: set[str] = set()
+        sents: list[Any] = []
+        starts: list[int] = []
         for h in iter_levels(given.doc, given.refs, given.article.body_start):
-            session, source, intraday, period = session_of(h.number_start, h.number_end, given,
+            if not sents:  # read once, only for an article with levels
+                sents = list(given.doc.sents)
+                starts = [s.start_char for s in sents]
+            session, source, intraday, period = session_of(h.number_start, h.number_end, given, sents, starts,
                                                            given.text[h.start:h.end])
             level = Level(h.ticker, h.value, h.start, h.end, unit=h.unit, decimals=h.decimals, change=h.change,
                           change_decimals=h.change_decimals, session=session, session_source=source,
@@ -184,15 +200,21 @@ ORDER BY published DESC, ticker;"""}
         sql = ("SELECT x.id, x.article_id, x.ticker, x.value, x.unit, x.decimals, x.change, x.change_decimals, "
                "x.session, x.session_source, x.intraday, x.evidence, x.period_start FROM live_levels x WHERE 1")
         for r in paged(db, sql, page):
-            yield LevelClaim("levels", r[0], r[1], (str(r[2]).strip() or None) if r[2] else None, _float(r[3]),
-                             r[4] or "points", _int(r[5], 2), _float(r[6]), _int(r[7], None), day(r[8]),
+            yield LevelClaim("levels", r[0], r[1], (str(r[2]).strip() or None) if r[2] else None, finite(r[3]),
+                             r[4] or "points", _int(r[5], 2), finite(r[6]), _int(r[7], None), day(r[8]),
                              r[9], bool(r[10]), str(r[11] or ""), day(r[12]))
 
     def check(self, claim: LevelClaim, market: Any, today: date) -> Any:
         return check_level(claim, market)
 
 
-def _float(v: Any) -> float | None:
+def unit_of(ticker: Any) -> str:
+    """An index ("^GSPC") is in points; anything else has a price in dollars."""
+    return "points" if str(ticker or "").startswith("^") else "USD"
+
+
+def finite(v: Any) -> float | None:
+    """A stored number, or None for NULL, text, NaN or infinity."""
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -201,7 +223,7 @@ def _float(v: Any) -> float | None:
 
 
 def _int(v: Any, default: int | None) -> int | None:
-    f = _float(v)
+    f = finite(v)
     return int(f) if f is not None and 0 <= f <= 10 else default
 
 
@@ -258,6 +280,11 @@ def check_level(claim: LevelClaim, market: Any) -> Any:
         return Check("unverifiable", f"no close of {claim.ticker} on {claim.window_end}: the prices cover "
                      f"{coverage(series)} and have no row that day (a holiday?)",
                      symbol=claim.ticker, end_date=claim.window_end.isoformat())
+    rows = [(i, w) for i, w in rows if _usable(series, i, claim.intraday)]
+    if not rows:
+        what = "high and low" if claim.intraday else "close"
+        return Check("unverifiable", f"the prices of {claim.ticker} have no {what} on {claim.window_end}",
+                     symbol=claim.ticker, end_date=claim.window_end.isoformat())
     results = [(_measure(series, i, claim, tol), i, words) for i, words in rows]
     agreeing = [(m, i, w) for m, i, w in results if m["agrees"]]
     if not agreeing:  # a wire's preliminary close, revised by a few hundredths since
@@ -272,7 +299,10 @@ def check_level(claim: LevelClaim, market: Any) -> Any:
     what = (f"traded between {_fmt(m['low'], 2)} and {_fmt(m['high'], 2)}" if claim.intraday
             else f"closed at {_fmt(m['close'], 2)}")
     if agreeing:
-        change = f"; changed {m['actual_change']:+.2f} from the session before" if claim.change is not None else ""
+        change = ""
+        if claim.change is not None:
+            change = (f"; changed {m['actual_change']:+.2f} from the session before" if m["prev_close"] is not None
+                      else "; the change is not checked (no close the session before)")
         reason = f"{claim.ticker} {what} on {session}{change}: agrees with {stated}" + (
             f" ({words})" if words else "")
         verdict, reading = "confirmed", words or "exact"
@@ -292,6 +322,14 @@ def check_level(claim: LevelClaim, market: Any) -> Any:
                  provider=", ".join(series.providers) or None)
 
 
+def _usable(series: Any, i: int, intraday: bool) -> bool:
+    """The row has a close (and, for an intraday level, a high and a low)."""
+    def known(values: Any) -> bool:
+        return values is not None and values[i] == values[i]
+
+    return known(series.close) and known(series.price) and (not intraday or (known(series.high) and known(series.low)))
+
+
 def _measure(series: Any, i: int, claim: LevelClaim, tol: float) -> dict[str, Any]:
     """The session's close as traded, its range, and the change from the close before
     (in the session's own shares, so a split between them is no change)."""
@@ -299,15 +337,15 @@ def _measure(series: Any, i: int, claim: LevelClaim, tol: float) -> dict[str, An
     per_share = close / float(series.price[i]) if series.price[i] else 1.0
     high = float(series.high[i]) * per_share if series.high is not None and series.high[i] == series.high[i] else close
     low = float(series.low[i]) * per_share if series.low is not None and series.low[i] == series.low[i] else close
-    prev_close = float(series.price[i - 1]) * per_share if i > 0 else None
+    prev_close = float(series.price[i - 1]) * per_share if i > 0 and series.price[i - 1] == series.price[i - 1] else None
     actual_change = close - prev_close if prev_close is not None else None
     if claim.intraday:
         value_ok = low - tol <= claim.value <= high + tol
     else:
         value_ok = abs(close - claim.value) <= tol
-    change_ok = True
+    change_ok = True  # no close the session before: the change cannot be checked, the level still is
     if claim.change is not None and prev_close is None:
-        change_ok = False
+        pass
     elif claim.change is not None and claim.intraday:  # the move at that moment: its level in the range
         change_ok = low - tol <= prev_close + claim.change <= high + tol
     elif claim.change is not None:  # both the close and the change are rounded as written

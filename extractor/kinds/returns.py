@@ -16,6 +16,7 @@ class Returns(Kind):
     name, table, title, record = "return", "returns", "Returns", Return
     checked = windowed = True
     days = ("window_start", "window_end")
+    timed_by = {"window_source": tuple(WINDOW_EDITABLE)}
     editable = {"ticker": SYMBOL, "value_pct": NUMBER, "value_pct_high": NUMBER, "kind": RETURN_KINDS,
                 "qualifier": TEXT, **WINDOW_EDITABLE}
     required = ("ticker", "value_pct")

@@ -15,6 +15,7 @@ class Stances(Kind):
     required = ("ticker", "label")
     shown = ("ticker", "label", "score")
     certainty = "abs(x.score)"  # a label's certainty is the size of its score
+    gold_evidence = False
 
     def identity(self, row: Mapping[str, Any]) -> list[Any]:
         return [canon(row.get("ticker"))]

@@ -16,9 +16,9 @@ from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import register
-from .base import (DATE, NUMBER, SYMBOL, TEXT, Fingerprinted, Kind, KindInput, canon, day, iso, last_name, num,
+from .base import (DATE, POSITIVE, SYMBOL, TEXT, Fingerprinted, Kind, KindInput, canon, day, iso, last_name, num,
                    paged)
-from .levels import UNITS, coverage
+from .levels import UNITS, coverage, finite, unit_of
 
 
 
@@ -100,8 +100,8 @@ class Targets(Kind):
     implied_pct REAL,
     direction TEXT                 -- raised | cut | set
     """
-    editable = {"ticker": SYMBOL, "value": NUMBER, "unit": UNITS, "prior": NUMBER, "horizon": TEXT,
-                "horizon_end": DATE, "organization": TEXT, "person": TEXT}
+    editable = {"ticker": SYMBOL, "value": POSITIVE, "unit": UNITS, "prior": POSITIVE, "horizon": TEXT,
+                "horizon_end": DATE, "set_on": DATE, "organization": TEXT, "person": TEXT}
     required = ("ticker", "value")
     shown = ("ticker", "value", "unit", "prior", "horizon", "horizon_end", "organization", "person",
              "implied_pct")
@@ -135,6 +135,11 @@ ORDER BY a.published DESC, t.ticker;"""}
     def describe(self, row: Mapping[str, Any]) -> str:
         return f"{row.get('ticker') or '?'} target {row.get('value')} by {row.get('horizon_end') or '?'}"
 
+    def added(self, row: Mapping[str, Any], article: Mapping[str, Any]) -> dict[str, Any]:
+        """A reviewer's target: its unit from the ticker, set against the article's as-of
+        close (else its publication day)."""
+        return {"unit": unit_of(row.get("ticker")), "set_on": article.get("asof") or article.get("published")}
+
     def claimed(self, row: Mapping[str, Any]) -> str:
         return (f"{row['value']:,g}" if row.get("value") is not None else "?") + \
             (f" by {row['horizon_end']}" if row.get("horizon_end") else "")
@@ -163,9 +168,8 @@ ORDER BY a.published DESC, t.ticker;"""}
         sql = ("SELECT x.id, x.article_id, x.ticker, x.value, x.horizon_end, x.set_on, x.evidence "
                "FROM live_targets x WHERE 1")
         for r in paged(db, sql, page):
-            value = r[3] if isinstance(r[3], (int, float)) and r[3] == r[3] else None
             yield TargetClaim("targets", r[0], r[1], (str(r[2]).strip() or None) if r[2] else None,
-                              value, day(r[4]), day(r[5]), str(r[6] or ""))
+                              finite(r[3]), day(r[4]), day(r[5]), str(r[6] or ""))
 
     def check(self, claim: TargetClaim, market: Any, today: date) -> Any:
         return check_target(claim, market, today)
@@ -176,12 +180,13 @@ def check_target(claim: TargetClaim, market: Any, today: date) -> Any:
     import numpy as np
 
     from ..crosscheck import Check
+    from ..normalize.time import on_or_before
 
     def unverifiable(why: str) -> Any:
         return Check("unverifiable", why, symbol=claim.ticker, forecast=True)
 
-    if claim.ticker is None or claim.value is None:
-        return unverifiable("the target has no ticker or no value")
+    if claim.ticker is None or claim.value is None or claim.value <= 0:
+        return unverifiable("the target has no ticker or no value (a price or a level above 0)")
     if claim.window_end is None:
         return unverifiable("no horizon: the article does not say by when (or has no date to count from)")
     if claim.window_end >= today:
@@ -194,14 +199,19 @@ def check_target(claim: TargetClaim, market: Any, today: date) -> Any:
     i0 = int(np.searchsorted(series.days, claim.set_on.toordinal(), side="right")) - 1
     i1 = int(np.searchsorted(series.days, claim.window_end.toordinal(), side="right")) - 1
     last = date.fromordinal(int(series.days[-1]))
-    if i0 < 0 or i1 <= i0 or last < claim.window_end:
+    final = on_or_before(claim.window_end) or claim.window_end  # a horizon on a weekend ends the Friday before
+    if i0 < 0 or i1 <= i0 or last < final:
         return unverifiable(f"the prices of {claim.ticker} cover {coverage(series)}, not {claim.set_on} .. "
                             f"{claim.window_end}")
     # closes in the shares of the day it was set (a split since is no move)
     closes = series.price[i0:i1 + 1] * (float(series.close[i0]) / float(series.price[i0]))
+    if np.isnan(closes[0]) or np.isnan(closes[-1]):
+        return unverifiable(f"the prices of {claim.ticker} have no close on {date.fromordinal(int(series.days[i0]))} "
+                            f"or {date.fromordinal(int(series.days[i1]))}")
     start, target = float(closes[0]), claim.value
     up = target >= start
-    reached = np.flatnonzero(closes[1:] >= target if up else closes[1:] <= target)
+    with np.errstate(invalid="ignore"):  # a missing close reaches nothing
+        reached = np.flatnonzero(closes[1:] >= target if up else closes[1:] <= target)
     end_close = float(closes[-1])
     horizon_day = date.fromordinal(int(series.days[i1]))
     word = "at or above" if up else "at or below"
@@ -215,7 +225,7 @@ def check_target(claim: TargetClaim, market: Any, today: date) -> Any:
         return Check("confirmed", f"hit: {claim.ticker} closed {word} {target:,g} on {hit_day} "
                      f"({float(closes[k]):,.2f}), before the horizon {claim.window_end}",
                      reading=f"hit on {hit_day}", **common)
-    best = float(closes[1:].max() if up else closes[1:].min())
+    best = float(np.nanmax(closes[1:]) if up else np.nanmin(closes[1:]))
     short = (end_close / target - 1) * 100
     return Check("contradicted", f"missed: {claim.ticker} closed at {end_close:,.2f} on {horizon_day}, "
                  f"{short:+.1f}% from the target {target:,g} (set against {start:,.2f}); its "

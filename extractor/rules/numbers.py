@@ -4,6 +4,7 @@ and target rules share (rules/levels.py, rules/targets.py).
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
@@ -87,8 +88,11 @@ def numbers_in(text: str, lo: int, hi: int, names: Names = Names()) -> list[Numb
             continue
         if unit.match(text[m.end():m.end() + 30]):
             continue
+        value = float(raw.replace(",", ""))
+        if not math.isfinite(value):  # "$999...9" past a float: no price or level is that
+            continue
         decimals = len(raw.split(".")[1]) if "." in raw else 0
-        out.append(Number(m.start(), m.end(), float(raw.replace(",", "")), decimals, bool(m["dollar"])))
+        out.append(Number(m.start(), m.end(), value, decimals, bool(m["dollar"])))
     return out
 
 

@@ -60,9 +60,9 @@ with articles_tab:
             r["title"] = queries.display_title(r["title"], r["lead"], r["path"])
             r["source"] = "changed" if r["source_changed"] else ""
         frame = pd.DataFrame(rows)
-        shown = frame[["published", "title", "flow", "return", "quote", "sentiment", "ticker",
-                       "unreviewed", "accepted", "edited", "rejected", "contradicted", "confirmed",
-                       "source"]]
+        kinds = [k for k in queries.KINDS if k != "ticker"] + ["ticker"]  # every kind, tickers last
+        shown = frame[["published", "title", *kinds, "unreviewed", "accepted", "edited", "rejected",
+                       "contradicted", "confirmed", "source"]]
         picked = st.dataframe(
             shown, key="articles", hide_index=True, on_select="rerun", selection_mode="single-row",
             column_config={"title": st.column_config.TextColumn("title", width="large"),
