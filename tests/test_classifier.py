@@ -68,9 +68,18 @@ def test_real_model_labels_sentence_sentiment(real_classifier):
     assert preds[0][1] < 0 < preds[1][1]
 
 
+def test_a_list_member_with_its_own_complement_is_no_move_with_or_without_the_model(monkeypatch):
+    """"5 percent, while 32 percent of its assets ...": the second percent has its own
+    complement, so it does not share the lead's move (the rules read it as a share)."""
+    sentence = "date 2019-10-17\nXLK rose 5 percent, while 32 percent of its assets sit in Apple.\n"
+    for mode in ("model", "lexicon"):
+        set_default_classifier(None)
+        monkeypatch.setenv("EXTRACTOR_CLASSIFIER", mode)
+        assert [(r.ticker, r.value_pct) for r in extractor.extract(sentence).returns] == [("XLK", 5.0)], mode
+    set_default_classifier(None)
+
+
 @pytest.mark.parametrize("sentence, returns, flows", [
-    # the rules alone read "32 percent" as a second XLK move (a "while" list)
-    ("XLK rose 5 percent, while 32 percent of its assets sit in Apple.", [("XLK", 5.0)], []),
     # the rules alone read "lost $3 billion" as an outflow
     ("HYG, which lost $3 billion of market value, still manages $20 billion.", [], []),
 ])

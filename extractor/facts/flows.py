@@ -174,9 +174,11 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                 why = ("a conversion of the amount before it (“$US1.2 ($AU1.7) billion”)", "rules:conversion")
             else:
                 # "lost $378.3 and $7.4 million in assets, respectively": a list member shares
-                # the lead's verb, whatever complement ends the list
-                why = None if i > 0 and lead_kept else not_flow(c, text)
-                if why is None and vetoed(c, ("flow",), direct=direct_flow_cue(c, text)):
+                # the lead's verb, whatever complement ends the list, and the lead's cue governs
+                # it as outright as the lead
+                member = i > 0 and lead_kept
+                why = None if member else not_flow(c, text)
+                if why is None and vetoed(c, ("flow",), direct=member or direct_flow_cue(c, text)):
                     why = (veto_reason(c, ("flow",)), "model:role-veto")
             direction = flow_direction(c, text) if why is None else None
             if why is None and direction is None:

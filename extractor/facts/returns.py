@@ -248,7 +248,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                                    ref.start) if explain is not None else None
                 why = (veto_reason(c, RETURN_ROLES) + (f" (the rules agree: {rules[0]})" if rules else ""),
                        "model:role-veto")
-            follows_lead = i > 0 and lead_sign is not None
+            follows_lead = i > 0 and lead_sign is not None and bare  # a member with its own complement is its own
             if why is None and not follows_lead:
                 why = not_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
                                  subj if len(group) > 1 else ref.start,
