@@ -40,6 +40,14 @@ def levels(body: str) -> tuple[str, list[LevelHit]]:
 
 # body -> [(ticker, number as written, value, decimals, unit, change, change_decimals, intraday, record)]
 LEVELS = [
+    # a dash aside after the level; a level written with its unit
+    ("The Standard & Poor's 500 Index gained 29.72 points, or 3.39 percent, to 907.24 -- its best day in weeks.",
+     [("^GSPC", "907.24", 907.24, 2, "points", 29.72, 2, False, False)]),
+    ("The S&P 500 fell by 9.48 points, or 1.20 percent, to 778.94 points.",
+     [("^GSPC", "778.94", 778.94, 2, "points", -9.48, 2, False, False)]),
+    # a modal in an earlier clause is not the level's ("would be right as ... and the index sank to")
+    ("Few thought forecasters would be proved right as the year began and the S&P 500 sank to 676.53 in March.",
+     [("^GSPC", "676.53", 676.53, 2, "points", None, None, False, False)]),
     ("The S&P 500 rose 21.40 points, or 0.5%, to 4,118.62, while the Dow Jones Industrial Average fell 0.6%, "
      "or 150.89 points, to 26,077.03.",
      [("^GSPC", "4,118.62", 4118.62, 2, "points", 21.40, 2, False, False),
@@ -353,3 +361,24 @@ def test_missing_prices_on_the_session_make_a_level_unverifiable(tmp_path):
     assert (closed.verdict, closed.reason) == ("unverifiable", "the prices of X have no close on 2019-04-05")
     ranged = check_level(level("X", 100, date(2019, 4, 5), intraday=True), market)
     assert (ranged.verdict, ranged.reason) == ("unverifiable", "the prices of X have no high and low on 2019-04-05")
+
+
+def test_a_levels_time_phrase_sets_what_it_is_checked_on(market):
+    """Over several sessions: "sank to ... in December" is some day of that past month (its
+    range), "ended March at" its last close, "this year to" the close now (the as-of,
+    inferred, so the sessions either side are tried). Real ^GSPC and ^IXIC figures."""
+    import extractor
+    from extractor.kinds import get
+
+    facts = extractor.extract("date 2019-04-05\n\nThe S&P 500 sank to 2,351.10 in December. The Nasdaq "
+                              "Composite ended March at 7,729.32. The S&P 500 has risen 15% this year to 2,892.74.\n")
+    levels = facts.other["levels"]
+    assert [(x.ticker, x.value, str(x.session), x.session_source, str(x.period_start)) for x in levels] == [
+        ("^GSPC", 2351.1, "2018-12-31", "claim", "2018-11-30"), ("^IXIC", 7729.32, "2019-03-29", "claim", "None"),
+        ("^GSPC", 2892.74, "2019-04-04", "article", "None")]
+    kind = get("levels")
+    claims = [LevelClaim("levels", i, "a", x.ticker, x.value, x.unit, x.decimals, x.change, x.change_decimals,
+                         x.session, x.session_source, x.intraday, period_start=x.period_start)
+              for i, x in enumerate(levels)]
+    assert [kind.check(c, market, date(2026, 1, 1)).reading for c in claims] == [
+        "reached within the period", "exact", "the session after the article's as-of"]

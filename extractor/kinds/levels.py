@@ -72,6 +72,10 @@ _REACHED = re.compile(r"\b(?:hit|hits|hitting|reached|reaches|reaching|touched|t
                       r"bottomed|as high as|as low as|record)\b", re.IGNORECASE)
 
 
+_CLOSED = re.compile(r"\b(?:closed|closes|closing|close|ended|ends|ending|finished|finishes|settled|settles)\b",
+                     re.IGNORECASE)
+
+
 def session_of(number_start: int, number_end: int, given: KindInput, sents: list[Any], starts: list[int],
                evidence: str = "") -> tuple[date | None, str | None, bool, date | None]:
     """(session, where it came from, intraday, period start): the time phrase governing the
@@ -92,9 +96,17 @@ def session_of(number_start: int, number_end: int, given: KindInput, sents: list
         if window is not None and window.end is not None:  # a moment in the session, or a wrap written during it
             window = intraday(c, window, given.text, anchor, False)
     if window is not None and window.end is not None:
-        period = (window.start is not None and window.start < window.end
-                  and sessions_between(window.start, window.end) > 1 and _REACHED.search(evidence) is not None)
-        return window.end, window.source, bool(window.intraday), window.start if period else None
+        several = window.start is not None and window.start < window.end and sessions_between(window.start,
+                                                                                                window.end) > 1
+        # over several sessions, a level "hit" or "reached" is the period's; one it "closed" or
+        # "ended" at is its last close; one it "sank to" is the close now when the period runs to
+        # the as-of ("rose 12% this year to 4,118"), else some day of that past period ("in March")
+        period = several and (_REACHED.search(evidence) is not None or (
+            _CLOSED.search(evidence) is None and window.end != anchor.asof))
+        # a period running to the as-of ("this year") names no day: its close is the as-of's,
+        # inferred like a level without a phrase, so the sessions either side are tried too
+        source = "article" if several and not period and window.end == anchor.asof else window.source
+        return window.end, source, bool(window.intraday), window.start if period else None
     live = anchor.intraday and anchor.asof is not None and anchor.asof == anchor.published
     return anchor.asof, ("article" if anchor.asof else None), live, None
 

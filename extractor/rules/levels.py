@@ -268,7 +268,10 @@ def _level(text: str, s: _Sentence, num: Number) -> LevelHit | None:
     if ref is None:
         return None
     asides = s.asides_before(lo, num)
-    left = _blank(text, lo, num.start, asides)
+    # "strategists would be right as 2009 began and the S&P 500 sank to 676.53": a new
+    # subject and verb start the number's own clause; words before it are another's
+    own = [m.start() for m in p["new_subject"].finditer(text, lo, num.start) if m.start() < ref.start < m.end()]
+    left = _blank(text, own[-1] if own else lo, num.start, asides)
     if p["forecast"].search(left) or p["modal"].search(left) or p["forecast_after"].match(text, num.end, hi):
         return None  # "could reach 3,000", "expects the index to end the year at 3,100", "a $250 price target"
     seg_lo = ref.end if ref.end <= num.start else lo

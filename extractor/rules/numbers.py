@@ -50,8 +50,19 @@ _NUMBER = re.compile(r"(?<![\w.,$+\-−–/#])(?P<dollar>\$\s?)?(?P<num>\d{1,3}(
 
 @lru_cache(maxsize=1)
 def _unit_after() -> re.Pattern:
-    return re.compile(r"\s?(?:" + alternation(load_vocab("levels")["number_unit_after"]) + r")(?![a-z])",
+    """A unit word after the number, a space between or not ("3 million", "2%"); a mark
+    only when attached ("200-day", "10:30", "5/3"): "907.24 -- its first close" is a level."""
+    units = load_vocab("levels")["number_unit_after"]
+    words = [u for u in units if any(ch.isalnum() or ch == "%" for ch in u)]
+    marks = [u for u in units if u not in words]
+    return re.compile(r"(?:\s?(?:" + alternation(words) + r")|(?:" + alternation(marks) + r")(?!\s))(?![a-z])",
                       re.IGNORECASE)
+
+
+# "fell 9.48 points ... to 778.94 points": an index level written with its unit, after a
+# level or target cue ("to", "at", "of")
+_POINTS = re.compile(r"\s?(?:points?|pts)(?![a-z])", re.IGNORECASE)
+_LEVEL_BEFORE = re.compile(r"(?<![\w-])(?:to|at|of)\s\$?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,9 @@ def numbers_in(text: str, lo: int, hi: int, names: Names = Names()) -> list[Numb
         raw = m["num"]
         if not m["dollar"] and re.fullmatch(r"\d{4}", raw) and 1900 <= int(raw) <= 2100:
             continue
-        if unit.match(text[m.end():m.end() + 30]):
+        after = text[m.end():m.end() + 30]
+        if unit.match(after) and not (_POINTS.match(after) and _LEVEL_BEFORE.search(text, max(lo, m.start() - 4),
+                                                                                     m.start())):
             continue
         value = float(raw.replace(",", ""))
         if not math.isfinite(value):  # "$999...9" past a float: no price or level is that
