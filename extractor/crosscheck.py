@@ -41,6 +41,7 @@ from sqlite_utils import Database
 from .market import Market, Series, read_data_csv
 from .normalize.amount import find_money, find_percents
 from .cues import cue_re
+from .kinds.base import day as iso_day, finite
 from .normalize.time import on_or_before, sessions_between, shift
 from .schema import WINDOW_SURE
 
@@ -378,7 +379,7 @@ def _measure(series: Series, basis: str, claim: Claim, lo: float, hi: float,
             else vals[i0]
         shown_end = series.close[i] if basis == "price" else vals[i]
         out.append(Evaluation(series.symbol, basis, _day(series, i0), _day(series, i), n - offset,
-                              _finite(shown_start), _finite(shown_end), round(float(actual), 4),
+                              finite(shown_start), finite(shown_end), round(float(actual), 4),
                               bool(lo - 1e-9 <= actual <= hi + 1e-9), rd.note))
     return out
 
@@ -409,7 +410,7 @@ def _measure_intraday(series: Series, claim: Claim, lo: float, hi: float) -> Eva
     agrees = lo - 1e-9 <= high and low <= hi + 1e-9
     what = "the window's range" if claim.intraday == EXTREME and i1 - i0 > 1 else "the session's range"
     return Evaluation(series.symbol, "intraday_range", _day(series, i0), _day(series, i1), 0,
-                      _finite(series.close[i0]), None, round(float(nearest), 4), bool(agrees),
+                      finite(series.close[i0]), None, round(float(nearest), 4), bool(agrees),
                       f"{what} {_fmt_pct(low)} .. {_fmt_pct(high)}")
 
 
@@ -742,23 +743,6 @@ _CLAIM_SQL = {
 }
 
 
-def _iso_day(v: Any) -> date | None:
-    try:
-        return date.fromisoformat(v) if isinstance(v, str) and v else None
-    except ValueError:
-        return None
-
-
-def _finite(v: Any) -> float | None:
-    """A stored number, or None for NULL, text or a non-finite value (another tool, or a
-    hand edit, may have put anything in the column)."""
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
 def _text(v: Any) -> str | None:
     return str(v).strip() or None if v is not None else None
 
@@ -773,12 +757,12 @@ def stored_claims(db: Database, page: int = 2000, *, table: str | None = None) -
     for name in ((table,) if table else ("returns", "flows")):
         for r in paged(db, _CLAIM_SQL[name], page):
             if name == "returns":
-                yield Claim("returns", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
-                            str(r[5] or ""), _text(r[6]), value_pct=_finite(r[7]),
-                            value_pct_high=_finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
+                yield Claim("returns", r[0], r[1], _text(r[2]), iso_day(r[3]), iso_day(r[4]),
+                            str(r[5] or ""), _text(r[6]), value_pct=finite(r[7]),
+                            value_pct_high=finite(r[8]), kind=r[9] or "realized", **_window_fields(r[10:]))
             else:
-                yield Claim("flows", r[0], r[1], _text(r[2]), _iso_day(r[3]), _iso_day(r[4]),
-                            str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=_finite(r[8]),
+                yield Claim("flows", r[0], r[1], _text(r[2]), iso_day(r[3]), iso_day(r[4]),
+                            str(r[5] or ""), _text(r[6]), direction=r[7], amount_usd=finite(r[8]),
                             aggregation=r[9] or "total", **_window_fields(r[10:]))
 
 
@@ -791,7 +775,7 @@ def _window_fields(r: tuple) -> dict[str, Any]:
         source = "reviewer"
     intraday = int(r[2]) if isinstance(r[2], (int, float)) and r[2] in (0, 1, 2) else 0
     return {"window_label": _text(r[0]), "window_source": source, "intraday": intraday,
-            "published": _iso_day(r[3])}
+            "published": iso_day(r[3])}
 
 
 def _stances(db: Database) -> dict[tuple[str, str], str]:

@@ -129,11 +129,6 @@ def _claim(row: dict[str, Any], article_text: str | None, **fields: Any) -> dict
             "end": row.get("end")}
 
 
-def _window(row: dict[str, Any]) -> dict[str, Any]:
-    return {"label": row.get("window_label"), "start": row.get("window_start"),
-            "end": row.get("window_end")}
-
-
 def _tickers(db: Database, art: dict[str, Any], claims: dict[str, list[dict[str, Any]]],
              include_unreviewed: bool) -> list[str]:
     """The article's tickers as reviewed: symbols of the mentions a person kept or added

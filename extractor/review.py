@@ -164,8 +164,10 @@ def _now() -> str:
 
 
 def _check_table(table: str) -> None:
-    if table not in FACT_TABLES:
-        raise ReviewError(f"unknown kind of claim {table!r}; expected one of {', '.join(FACT_TABLES)}")
+    try:
+        kinds.get(table)
+    except ValueError as exc:  # "unknown kind of claim ...; expected one of ..."
+        raise ReviewError(str(exc)) from None
 
 
 def _fact(db: Database, table: str, fact_id: int) -> dict[str, Any]:
@@ -229,11 +231,11 @@ def resolve_label(db: Database, article_id: str, label: str) -> tuple[str | None
     from .normalize.time import resolve
     from .schema import Anchor
 
-    row = db.execute("SELECT published, asof FROM articles WHERE id = ?", [article_id]).fetchone()
-    if not row or not row[0]:
+    row = _article_row(db, article_id)
+    if not row.get("published"):
         return None, None
-    published = _date.fromisoformat(row[0])
-    asof = _date.fromisoformat(row[1]) if row[1] else None
+    published = _date.fromisoformat(row["published"])
+    asof = _date.fromisoformat(row["asof"]) if row.get("asof") else None
     w = resolve(label, Anchor(published=published, year=published.year, month=published.month, asof=asof))
     return (w.start.isoformat() if w.start else None, w.end.isoformat() if w.end else None)
 

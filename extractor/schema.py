@@ -252,14 +252,6 @@ def from_json(d: dict[str, Any], article: Article) -> ArticleFacts:
     )
 
 
-def window_gold(w: Window) -> dict[str, Any]:
-    return {
-        "label": w.label,
-        "start": w.start.isoformat() if w.start else None,
-        "end": w.end.isoformat() if w.end else None,
-    }
-
-
 def evidence(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 

@@ -471,14 +471,18 @@ class _Migrations(Migrations):
     migrations_table = "_migrations"
 
 
+def _applied(db: Database) -> list[str]:
+    """The migrations recorded in the file, in order ([] for a file without them)."""
+    if "_migrations" not in db.table_names():
+        return []
+    return [name for (name,) in db.execute("SELECT name FROM _migrations WHERE migration_set = 'extractor'")]
+
+
 def newer_schema(db: Database, migrations: Sequence[Callable[[Database], None]] = MIGRATIONS) -> list[str]:
     """Migrations recorded in the file that this version does not know: a newer
     extractor wrote it."""
-    if "_migrations" not in db.table_names():
-        return []
     known = {fn.__name__ for fn in migrations}
-    return [name for (name,) in db.execute("SELECT name FROM _migrations WHERE migration_set = 'extractor'")
-            if name not in known]
+    return [name for name in _applied(db) if name not in known]
 
 
 def _not_upgraded(db: Database) -> list[str]:
@@ -488,7 +492,7 @@ def _not_upgraded(db: Database) -> list[str]:
     have = set(db.table_names()) | set(db.view_names())
     if "_migrations" not in have:
         return []
-    applied = {r[0] for r in db.execute("SELECT name FROM _migrations WHERE migration_set = 'extractor'")}
+    applied = set(_applied(db))
     return ([fn.__name__ for fn in MIGRATIONS if fn.__name__ not in applied]
             + [t for t in (*kinds.tables(), *views_sql()) if t not in have])
 

@@ -99,7 +99,7 @@ def test_a_file_from_before_the_registry_is_upgraded_with_its_verdicts_kept(db_p
 
 
 def test_one_definition_of_the_same_claim():
-    """fact_key (re-ingest), and the extraction's dedupe, ask the kind."""
+    """fact_key (re-ingest) and the new kinds' extraction (``Kind.distinct``) ask the kind."""
     flows = kinds.get("flows")
     a = Flow("IWM", "outflow", 7e8, 0, 10, qualifier="more than")
     b = Flow("iwm", "outflow", 700_000_000.0, 50, 60)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -81,6 +82,16 @@ def window_values(w: Any) -> dict[str, Any]:
 def window_row_gold(row: Mapping[str, Any]) -> dict[str, Any]:
     """The gold form's window from a windowed kind's columns."""
     return {"label": row.get("window_label"), "start": row.get("window_start"), "end": row.get("window_end")}
+
+
+def finite(v: Any) -> float | None:
+    """A stored number, or None for NULL, text, NaN or infinity (another tool, or a hand
+    edit, may have put anything in the column)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def day(value: Any) -> date | None:
@@ -189,7 +200,7 @@ class Kind:
 
     def when(self, row: Mapping[str, Any]) -> str:
         """Where the claim's time came from, in a sentence (the claim page)."""
-        return WINDOW_SOURCES_WORDS.get(row.get("window_source") or "", "")
+        return ""
 
     # ------------------------------------------------------------------ extraction
 
@@ -208,8 +219,52 @@ class Kind:
     def check(self, claim: Any, market: Any, today: date) -> Any:
         raise NotImplementedError
 
+    def distinct(self, records: Iterable[Any]) -> Iterator[Any]:
+        """Records with the first of each claim (``identity``): a headline and its body
+        sentence are one claim."""
+        seen: set[str] = set()
+        for r in records:
+            key = self.key(self.values(r))
+            if key not in seen:
+                seen.add(key)
+                yield r
+
     def __repr__(self) -> str:
         return f"<kind {self.table}>"
+
+
+WINDOW_CLAIM_COLUMNS = ("window_label", "window_start", "window_end", "window_source", "window_intraday",
+                        "window_phrase_start", "window_phrase_end")
+
+
+class Windowed(Kind):
+    """A checked kind over a window (flows, returns): the window_* columns, a reviewer's
+    window, the window in words, and its stored rows read by ``crosscheck.stored_claims``."""
+
+    checked = windowed = True
+    days = ("window_start", "window_end")
+    timed_by = {"window_source": tuple(WINDOW_EDITABLE)}
+
+    def from_json(self, d: Mapping[str, Any]) -> Any:
+        from ..schema import window_from
+
+        assert self.record is not None
+        return self.record(**{**d, "window": window_from(d.get("window"))})
+
+    def when(self, row: Mapping[str, Any]) -> str:
+        c = row  # the claim page's row: the claim, its check and its article
+        return (f"Window “{c.get('window_label') or '?'}”: from the close of {c.get('window_start') or '?'} "
+                f"to the {'session' if c.get('window_intraday') else 'close'} of {c.get('window_end') or '?'}"
+                + {1: ", a moment inside that session (intraday)",
+                   2: ", an extreme reached within the window (intraday)"}.get(c.get("window_intraday") or 0, "")
+                + f"; read from {WINDOW_SOURCES_WORDS.get(c.get('window_source') or '', 'an unknown place')}."
+                + (f" The article's figures run through {c['article_asof']}: {c.get('asof_reason')}."
+                   if c.get("article_asof") else ""))
+
+    def claims(self, db: Any, page: int = 2000) -> Iterator[Any]:
+        from ..crosscheck import stored_claims
+
+        return stored_claims(db, page, table=self.table)
 
 
 class Fingerprinted:

@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import register
-from .base import DATE, NUMBER, POSITIVE, SYMBOL, Fingerprinted, Kind, KindInput, canon, day, iso, num, paged
+from .base import (DATE, NUMBER, POSITIVE, SYMBOL, Fingerprinted, Kind, KindInput, canon, day, finite, iso, num,
+                   paged)
 
 UNITS = ("points", "USD")
 # A wire story prints the close minutes after the bell; index providers and exchanges revise
@@ -186,9 +187,11 @@ ORDER BY published DESC, ticker;"""}
                 f"read from {source}.")
 
     def extract(self, given: KindInput) -> Iterable[Level]:
+        return self.distinct(self._read(given))
+
+    def _read(self, given: KindInput) -> Iterator[Level]:
         from ..rules.levels import iter_levels
 
-        seen: set[str] = set()
         sents: list[Any] = []
         starts: list[int] = []
         for h in iter_levels(given.doc, given.refs, given.article.body_start):
@@ -197,14 +200,10 @@ ORDER BY published DESC, ticker;"""}
                 starts = [s.start_char for s in sents]
             session, source, intraday, period = session_of(h.number_start, h.number_end, given, sents, starts,
                                                            given.text[h.start:h.end])
-            level = Level(h.ticker, h.value, h.start, h.end, unit=h.unit, decimals=h.decimals, change=h.change,
-                          change_decimals=h.change_decimals, session=session, session_source=source,
-                          intraday=h.intraday or intraday, qualifier="record" if h.record else None,
-                          period_start=period)
-            key = self.key(self.values(level))
-            if key not in seen:  # a headline and its body sentence: one claim
-                seen.add(key)
-                yield level
+            yield Level(h.ticker, h.value, h.start, h.end, unit=h.unit, decimals=h.decimals, change=h.change,
+                        change_decimals=h.change_decimals, session=session, session_source=source,
+                        intraday=h.intraday or intraday, qualifier="record" if h.record else None,
+                        period_start=period)
 
     # ------------------------------------------------------------------ the cross-check
 
@@ -223,15 +222,6 @@ ORDER BY published DESC, ticker;"""}
 def unit_of(ticker: Any) -> str:
     """An index ("^GSPC") is in points; anything else has a price in dollars."""
     return "points" if str(ticker or "").startswith("^") else "USD"
-
-
-def finite(v: Any) -> float | None:
-    """A stored number, or None for NULL, text, NaN or infinity."""
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if f == f and abs(f) != float("inf") else None
 
 
 def _int(v: Any, default: int | None) -> int | None:

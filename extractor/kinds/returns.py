@@ -3,20 +3,17 @@ checked against price and total return (``crosscheck.check_return``)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
-from ..schema import RETURN_KINDS, Return, window_from
+from ..schema import RETURN_KINDS, Return
 from . import register
-from .base import NUMBER, SYMBOL, TEXT, WINDOW_EDITABLE, Kind, canon, num, window_row_gold, window_values
-from .flows import WINDOW_CLAIM_COLUMNS, window_caption
+from .base import (NUMBER, SYMBOL, TEXT, WINDOW_CLAIM_COLUMNS, WINDOW_EDITABLE, Windowed, canon, num,
+                   window_row_gold, window_values)
 
 
 @register
-class Returns(Kind):
+class Returns(Windowed):
     name, table, title, record = "return", "returns", "Returns", Return
-    checked = windowed = True
-    days = ("window_start", "window_end")
-    timed_by = {"window_source": tuple(WINDOW_EDITABLE)}
     editable = {"ticker": SYMBOL, "value_pct": NUMBER, "value_pct_high": NUMBER, "kind": RETURN_KINDS,
                 "qualifier": TEXT, **WINDOW_EDITABLE}
     required = ("ticker", "value_pct")
@@ -32,9 +29,6 @@ class Returns(Kind):
     def values(self, r: Return) -> dict[str, Any]:
         return {"ticker": r.ticker, "value_pct": r.value_pct, "value_pct_high": r.value_pct_high,
                 "kind": r.kind, "qualifier": r.qualifier, **window_values(r.window)}
-
-    def from_json(self, d: Mapping[str, Any]) -> Return:
-        return Return(**{**d, "window": window_from(d.get("window"))})
 
     def gold_row(self, r: Mapping[str, Any]) -> dict[str, Any]:
         return {"ticker": r["ticker"], "value_pct": r["value_pct"],
@@ -53,14 +47,6 @@ class Returns(Kind):
 
     def actual(self, row: Mapping[str, Any]) -> str:
         return f"{row['actual']:+.2f}%" if row.get("actual") is not None else "n/a"
-
-    def when(self, row: Mapping[str, Any]) -> str:
-        return window_caption(row)
-
-    def claims(self, db: Any, page: int = 2000) -> Iterator[Any]:
-        from ..crosscheck import stored_claims
-
-        return stored_claims(db, page, table="returns")
 
     def check(self, claim: Any, market: Any, today: date) -> Any:
         from ..crosscheck import check_return

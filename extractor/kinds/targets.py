@@ -18,7 +18,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from . import register
 from .base import (DATE, POSITIVE, SYMBOL, TEXT, Fingerprinted, Kind, KindInput, canon, day, iso, last_name, num,
                    paged)
-from .levels import UNITS, coverage, finite, unit_of
+from .base import finite
+from .levels import UNITS, coverage, unit_of
 
 
 
@@ -150,19 +151,17 @@ ORDER BY a.published DESC, t.ticker;"""}
                 f"“{row.get('horizon') or '?'}” ending {row.get('horizon_end') or '?'}.")
 
     def extract(self, given: KindInput) -> Iterable[Target]:
+        return self.distinct(self._read(given))
+
+    def _read(self, given: KindInput) -> Iterator[Target]:
         from ..rules.targets import iter_targets
 
         anchor = given.article.anchor
-        seen: set[str] = set()
         for h in iter_targets(given.doc, given.refs, given.article.body_start, anchor.published):
             person, organization = setter(h.start, h.end, h.person, h.organization, given.quotes, given.text)
-            target = Target(h.ticker, h.value, h.start, h.end, unit=h.unit, prior=h.prior, horizon=h.horizon,
-                            horizon_end=h.horizon_end, set_on=anchor.asof, organization=organization,
-                            person=person, implied_pct=h.implied_pct, direction=h.direction)
-            key = self.key(self.values(target))
-            if key not in seen:
-                seen.add(key)
-                yield target
+            yield Target(h.ticker, h.value, h.start, h.end, unit=h.unit, prior=h.prior, horizon=h.horizon,
+                         horizon_end=h.horizon_end, set_on=anchor.asof, organization=organization,
+                         person=person, implied_pct=h.implied_pct, direction=h.direction)
 
     def claims(self, db: Any, page: int = 2000) -> Iterator[TargetClaim]:
         sql = ("SELECT x.id, x.article_id, x.ticker, x.value, x.horizon_end, x.set_on, x.evidence "
