@@ -184,6 +184,7 @@ def test_keys_act_on_the_claim_shown_and_never_inside_a_text_box(served, db_path
     with sync_api.sync_playwright() as p:
         browser, page = open_review(p, url, article)
         try:
+            settle(page)  # the key listener attaches after the first run (slow on a cold start)
             page.locator("h1").first.click()  # focus on the page, not a widget
             page.keyboard.press("a")
             page.get_by_text("Accepted flows #").wait_for(timeout=15_000)
