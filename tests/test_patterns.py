@@ -401,3 +401,58 @@ def test_a_running_total_has_no_window_sure_enough_to_call_it_false():
     (r,) = ex("Strong earnings helped extend the S&P 500’s 2012 rally to 17 percent this week.",
               published=date(2012, 9, 15)).returns
     assert r.window.source not in ("claim", "sentence")
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # the firm's own "'s": nothing follows it for it to own
+    ("Muni funds lost $1.2 billion last week, reports Jane Roe for Barron’s.", "Jane Roe", (None, "Barron’s")),
+    # a firm written with its abbreviation in parentheses, then the possessive
+    ("Example Bank of Ontario (EBO)’s Brian Roe expects the benchmark to top 2,000.", "Brian Roe",
+     (None, "Example Bank of Ontario")),
+    # a hyphenated first name, split by the tokenizer, is one name
+    ("“Consumers are tiring,” Example Wealth Management's Yung-Yu Roe said.", "Yung-Yu Roe",
+     (None, "Example Wealth Management")),
+    # a lower-case web domain is a firm's name
+    ("“The outflows are driven by rate worries,” examplefunds.com analyst Sumit Roe said.", "Sumit Roe",
+     ("analyst", "examplefunds.com")),
+])
+def test_a_speakers_firm_written_in_news_forms(text, name, expected):
+    assert speakers(ex(text))[name] == expected
+
+
+def test_a_second_speaker_described_between_the_two_keeps_only_their_own_description():
+    f = ex("Example Investment Management Co.’s Mohamed El-Roe and economist Nouriel Doe, who predict smaller "
+           "returns, are outliers.")
+    got = speakers(f)
+    assert got["Mohamed El-Roe"] == (None, "Example Investment Management Co.")
+    assert got["Nouriel Doe"] == ("economist", None)
+
+
+# ------------------------------------------------------------------ periods of the same figure
+
+def test_the_same_figure_over_two_periods_each_written_in_its_claim_is_two_claims():
+    f = ex("The Example Regional Banking ETF (KRE) was on track for a weekly loss of nearly 2%. Sellers "
+           "emerged in KRE on Thursday, when the ETF shed nearly 2%.", published=date(2013, 5, 17))
+    got = sorted((r.ticker, r.value_pct, r.window.label) for r in f.returns)
+    assert got == [("KRE", -2.0, "this week"), ("KRE", -2.0, "thursday")]
+
+
+def test_a_figure_said_again_without_its_own_period_is_one_claim():
+    f = ex("KRE fell 2% on Thursday. The drop of 2% left the ETF near its low.", published=date(2013, 5, 17))
+    assert [(r.ticker, r.value_pct) for r in f.returns] == [("KRE", -2.0)]
+
+
+def test_a_threshold_that_moves_are_counted_against_is_not_a_move():
+    f = ex("The Dow has had weekly drops of 4.5% or more only twice this year. It fell 1.2% on Friday.",
+           published=date(2010, 7, 3))
+    assert returns(f) == {("^DJI", -1.2)}
+
+
+@pytest.mark.parametrize("phrase, label, start", [
+    ("posted its third straight weekly gain of 1.4%", "this week", date(2019, 6, 7)),
+    ("is headed for a monthly loss of 3%", "month-to-date", date(2019, 5, 31)),
+])
+def test_a_weekly_or_monthly_move_is_the_current_period(phrase, label, start):
+    f = ex(f"The SPDR S&P 500 ETF (SPY) {phrase}.", published=date(2019, 6, 14))
+    (r,) = f.returns
+    assert (r.window.label, r.window.start, r.window.end) == (label, start, date(2019, 6, 13))

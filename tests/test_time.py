@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import spacy
 
+import extractor
 from extractor.errors import ExtractorError
 from extractor.normalize.time import as_of, number, on_or_before, resolve, sessions_calendar, shift
 from extractor.rules import extensions
@@ -271,3 +272,12 @@ def test_component_writes_timex_spans() -> None:
     spans = doc.spans[extensions.TIMEX]
     assert [s.text for s in spans] == ["in the past couple sessions", "year-to-date"]
     assert [s._.x_time.label for s in spans] == ["past couple sessions", "year-to-date"]
+
+
+def test_a_year_before_1950_is_a_period_not_a_number():
+    """Historical statistics ("the worst day in 1931") name years before the data starts:
+    they are still the claim's period, so a later year in the sentence does not take over."""
+    f = extractor.extract("The Dow has gained on the day after the holiday 55% of the time: its best day was "
+                          "in 2002, up 3.6%, and its worst in 1931, down 4.5%.", published=date(2010, 7, 3))
+    got = {r.value_pct: r.window.label for r in f.returns}
+    assert got == {3.6: "2002", -4.5: "1931"}

@@ -123,6 +123,8 @@ _MOVE_BEFORE_OF = re.compile(r"\b(?:erased|wiped(?:\sout)?|shaved|knocked|lost|g
 # "extend the S&P 500's 2012 rally to 17 percent", "its loss to 10%": a running total, not a level
 _RUN_TO = re.compile(r"\b(?:rally|rallies|gains?|advance|rise|climb|decline|loss(?:es)?|drop|slide|slump|rebound|"
                      r"surge|run-up|selloff|sell-off)\s+to\s+$", re.IGNORECASE)
+# "weekly drops of 5% or more only twice this year", "as likely as a drop of 10% or more"
+_THRESHOLD = re.compile(r"\s*or\s+(?:more|greater|higher|lower|better|worse|bigger|larger|steeper)\b", re.IGNORECASE)
 _LEVEL = re.compile(r"(?<!close )(?<!up )(?<!next )\bto\s(?:as\s(?:high|low)\sas\s)?$|\bat\s$|\bfrom\s(?:a\s)?$")
 
 
@@ -145,6 +147,9 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
     if _PART_OF.match(right) and not (_MOVE_BEFORE_OF.search(left) and re.match(
             r"\s*of\s+(?:its|their|the)\s(?!time\b)", right, re.IGNORECASE)):
         return f"a share of something (“{right.strip()[:20]}”)", "rules:part-of"
+    m = _THRESHOLD.match(right)
+    if m:
+        return f"a threshold that moves are counted against (“{m.group(0).strip()}”), not a move", "rules:threshold"
     m = _RATIO_NOUN.match(right)
     if m:
         return f"a ratio, not a move (“{m.group(0).strip()}”)", "rules:ratio-noun"
@@ -309,14 +314,26 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                     yield replace(record, ticker=other.symbol, start=min(other.start, record.start))
 
 
+def _own_periods_differ(a: Return, b: Return) -> bool:
+    """Both claims name their period in their own clause, and not the same one."""
+    wa, wb = a.window, b.window
+    if wa.source != "claim" or wb.source != "claim":
+        return False
+    if wa.end is not None and wb.end is not None:
+        return (wa.start, wa.end) != (wb.start, wb.end)
+    return wa.label != wb.label
+
+
 def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> list[Return]:
     """One record per claim: the same ticker and figure said twice (or rounded: 2.75 and
-    2.8) is one, keeping the more precise figure."""
+    2.8) is one, keeping the more precise figure. Two periods each written in its own
+    claim ("a weekly loss of nearly 2%" ... "on Thursday ... shed nearly 2%") are two
+    claims."""
     out: list[Return] = []
     for r in items:
         dup = None
         for i, o in enumerate(out):
-            if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high:
+            if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high or _own_periods_differ(o, r):
                 continue
             if o.value_pct == r.value_pct:
                 dup = i

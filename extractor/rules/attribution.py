@@ -52,6 +52,15 @@ def _is_name_token(tok: Token) -> bool:
     return bool(_NAME_WORD.fullmatch(t))
 
 
+def _hyphen_joined(doc: Doc, j: int) -> int:
+    """Past a hyphen that joins two parts of one name word ("Yung-Yu", which the
+    tokenizer splits in three) when one starts at j; else j."""
+    while j + 1 < len(doc) and doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_ \
+            and _is_name_token(doc[j + 1]):
+        j += 2
+    return j
+
+
 def _person_at(doc: Doc, i: int, v, structural: bool) -> int | None:
     """End index of a person name starting at token i, or None. ``structural``: the
     context already says a name stands here (after "strategist", "'s", "said")."""
@@ -61,11 +70,13 @@ def _person_at(doc: Doc, i: int, v, structural: bool) -> int | None:
         return None
     if not structural and tok.text not in v["first_name"]:
         return None
-    j = i + 1
-    while j < len(doc) and j - i < 4 and _is_name_token(doc[j]) and doc[j].text not in v["org_suffix"] \
+    j = _hyphen_joined(doc, i + 1)
+    words = 1
+    while j < len(doc) and words < 4 and _is_name_token(doc[j]) and doc[j].text not in v["org_suffix"] \
             and doc[j].text not in v["title_head"]:
-        j += 1
-    if j - i < 2 or doc[j - 1].text.endswith("."):
+        j = _hyphen_joined(doc, j + 1)
+        words += 1
+    if words < 2 or doc[j - 1].text.endswith("."):
         return None
     if j < len(doc) and doc[j].text in v["org_suffix"] and doc[j].text[:1].isupper():
         return None  # "Morgan Stanley Wealth ..." — an organisation
@@ -247,7 +258,13 @@ def _speakers_before(doc: Doc, cue_start: int, sent_start: int, persons: list[Sp
 
 
 def _org_run_left(doc: Doc, end: int, lo: int, v) -> str | None:
-    """The capitalised organisation name ending at token ``end`` (exclusive)."""
+    """The capitalised organisation name ending at token ``end`` (exclusive). A short
+    parenthesis closing it is the name's abbreviation or symbol: "Bank of Montreal
+    (BMO)'s Brian Belski" is Bank of Montreal's."""
+    if end - 1 > lo and doc[end - 1].text == ")":
+        opening = next((j for j in range(end - 2, max(lo, end - 6) - 1, -1) if doc[j].text == "("), None)
+        if opening is not None and opening > lo:
+            end = opening
     k = end
     while k > lo and (doc[k - 1].text[:1].isupper() or doc[k - 1].text in ("&", "of", ".") or
                       re.match(r"^[a-z]+[A-Z.]", doc[k - 1].text) or doc[k - 1].like_num):
@@ -282,7 +299,7 @@ def _title_org_left(doc: Doc, start: int, lo: int, v) -> tuple[str | None, str |
             org = _org_run_left(doc, k - 1, lo, v)
         elif doc[k - 1].text[:1].isupper() and doc[k - 1].lower_ not in v["speech_verb"]:
             org = _org_run_left(doc, k, lo, v)
-        elif title and re.fullmatch(r"[a-z]+\.(?:com|net|org|io)", doc[k - 1].text):
+        elif title and _DOMAIN.fullmatch(doc[k - 1].text):
             org = doc[k - 1].text  # "etf.com analyst Sumit Roy"
     if org and " " not in org and org.lower() in _NOT_ORG_WORDS:
         org = None  # "Even Binky Chadha at Deutsche Bank": a sentence's first word
@@ -293,7 +310,11 @@ _NOT_ORG_WORDS = frozenset({"even", "but", "and", "also", "still", "meanwhile", 
                             "last", "this", "that", "the", "while", "when", "as", "if", "says", "said", "according"})
 
 
-def _clean_org(org: str | None) -> str | None:
+_DOMAIN = re.compile(r"[a-z][\w-]*\.(?:com|net|org|io|co)")
+
+
+def _clean_org(org: str | None, keep_s: bool = False) -> str | None:
+    """``keep_s``: a final "'s" is the name's own ("Barron's"), not a possessive."""
     if not org:
         return None
     org = re.sub(r"^[\d.,%$]+\s+", "", org)  # "17 Citi": a number run into the name
@@ -302,11 +323,12 @@ def _clean_org(org: str | None) -> str | None:
         org = org.rstrip(".")
     words = org.split()
     # "San Francisco-based research firm ETF.com", "data provider VettaFi": last capitalised run
-    lower_idx = [i for i, w in enumerate(words) if w[:1].islower() and w not in ("of", "&", "de")]
+    lower_idx = [i for i, w in enumerate(words) if w[:1].islower() and w not in ("of", "&", "de")
+                 and not _DOMAIN.fullmatch(w)]  # "etf.com" is a name
     if lower_idx:
         words = words[lower_idx[-1] + 1:]
     org = " ".join(words).strip(" ,")
-    if org.endswith("’s") or org.endswith("'s"):
+    if (org.endswith("’s") or org.endswith("'s")) and not keep_s:
         org = org[:-2]
     return org or None
 
@@ -319,7 +341,7 @@ def _title_org_right(doc: Doc, end: int, hi: int, v) -> tuple[str | None, str | 
     tok = doc[end]
     if tok.lower_ in ("of", "at", "for", "from", "with"):
         org = _org_run_right(doc, end + 1, hi)
-        return None, _clean_org(org)
+        return None, _clean_org(org, keep_s=True)
     if tok.text != ",":
         return None, None
     k = end + 1
@@ -370,6 +392,8 @@ def _org_run_right(doc: Doc, start: int, hi: int) -> str | None:
     while j < hi and (doc[j].text[:1].isupper() or doc[j].text in ("&", "of", ".", "’s", "'s") or
                       re.match(r"^[a-z]+[A-Z.]", doc[j].text)):
         if doc[j].text in ("’s", "'s"):
+            if j + 1 >= hi or doc[j + 1].is_punct and doc[j + 1].text not in ("-", "&"):
+                j += 1  # "reports Michael Aneiro for Barron's.": nothing owned, the name's own
             break
         j += 1
     return doc[k:j].text if j > k else None
@@ -448,17 +472,23 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
             speakers = _speakers_after(doc, ce, sent.end, by_start, registry, v)
             if not speakers and doc[cs].lower_ != "according":
                 speakers = _speakers_before(doc, cs, sent.start, persons, registry, v)
-            described = []
+            described, own_between = [], []
+            first = min((sp.start for sp in speakers), default=0)
             for sp in speakers:
                 title, org = _title_org_left(doc, sp.start, max(sent.start, ce if ce <= sp.start else sent.start), v)
                 rt, ro = _title_org_right(doc, sp.end, sent.end, v)
                 described.append((_clean_title(title or rt), _clean_org(org) or ro))
+                own_between.append(sp.start > first and bool(title or org))
             if len(speakers) > 1:
                 # "Barclays credit strategists Jeffrey Meli and Bradley Rogoff", "report Megan
-                # Durisin and Lydia Mulvany for Bloomberg": a pair shares its title and firm
-                shared_title = next((t for t, _ in described if t), None)
-                shared_org = next((o for _, o in described if o), None)
-                described = [(t or shared_title, o or shared_org) for t, o in described]
+                # Durisin and Lydia Mulvany for Bloomberg": a pair shares its title and firm,
+                # unless the second is described on its own between them ("Pimco's Mohamed
+                # El-Erian and economist Nouriel Roubini")
+                shared = [d for d, own in zip(described, own_between) if not own]
+                shared_title = next((t for t, _ in shared if t), None)
+                shared_org = next((o for _, o in shared if o), None)
+                described = [d if own else (d[0] or shared_title, d[1] or shared_org)
+                             for d, own in zip(described, own_between)]
             for sp, (title, org) in zip(speakers, described):
                 if title and title.lower() in ("the firm", "firm"):
                     title = None

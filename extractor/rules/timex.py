@@ -60,7 +60,7 @@ def _alt(words) -> str:
 _ABBR = [m[:3] for m in FULL_MONTHS if m != "may"] + ["sept"]
 MON = rf"(?:{_alt(FULL_MONTHS)}|(?:{_alt(_ABBR)})\.?)(?![a-z])"
 WD = rf"(?:{_alt(WEEKDAYS)})(?![a-z])"
-YEAR = r"(?<![\d$€£.,/])(?:19[5-9]\d|20[0-4]\d)(?![\d%]|[.,]\d|s\b|-\d|/\d)"
+YEAR = r"(?<![\d$€£.,/])(?:19\d\d|20[0-4]\d)(?![\d%]|[.,]\d|s\b|-\d|/\d)"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d%:]|[.,]\d)"
 _WORDNUM = [w for w, v in NUMBER_WORDS.items() if v and w not in ("a", "an", "single", "couple", "few")]
 _TENS = _alt(["twenty", "thirty", "forty", "fifty"])
@@ -186,6 +186,14 @@ def _h_todate(m: re.Match, text: str) -> Result:
     if unit in ("day", "session"):
         return "today", "today", (), anaphoric
     return _DATE_LABELS[unit], _DATE_KINDS[unit], (year,), anaphoric
+
+
+def _h_periodic(m: re.Match, text: str) -> Result:
+    """'a weekly loss', 'its third straight monthly gain': the calendar period the story
+    is in, unless an earlier phrase named one ('in the week ended May 24, ... a weekly
+    gain'), so it reads back like 'for the week'."""
+    unit = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}[m["u"]]
+    return _DATE_LABELS[unit], _DATE_KINDS[unit], (None,), True
 
 
 def _h_this(m: re.Match, text: str) -> Result:
@@ -452,7 +460,7 @@ _NAMES = {"SLASHED": SLASHED, "PRE": _PRE, "QTY": QTY, "UNIT": UNIT, "SO_FAR": r
           "NUM": NUM, "WEEKDAY_WORDS": " ".join(WEEKDAYS), "MONTH_WORDS": _MONTH_W}  # + the file's "define" lines
 _HANDLERS: dict[str, Callable[[re.Match, str], Result]] = {
     "through": _h_through, "todate": _h_todate, "trail": _h_trail, "this": _h_this,
-    "fwd": _h_fwd, "today": _h_today, "yesterday": lambda m, t: ("yesterday", "yesterday", (), False),
+    "fwd": _h_fwd, "periodic": _h_periodic, "today": _h_today, "yesterday": lambda m, t: ("yesterday", "yesterday", (), False),
     "tomorrow": lambda m, t: ("tomorrow", "tomorrow", (), False),
     "period": lambda m, t: ("same period", "label", (), True),
     "prior": lambda m, t: (_lead(m[0]), "prev", (m["u"],), False),
@@ -493,7 +501,7 @@ def load_constructions(path: Path = PATTERN_FILE) -> list[Construction]:
             trig = []
             for w in _expand(rec["triggers"]).split():  # "word" or "word:back"
                 w, _, b = w.partition(":")
-                for key in ([str(y) for y in range(1950, 2050)] if w == "#year" else [w.rstrip(".")]):
+                for key in ([str(y) for y in range(1900, 2050)] if w == "#year" else [w.rstrip(".")]):
                     trig.append((key, int(b) if b else back))
             guard = re.compile(_expand(rec["guard"])) if rec.get("guard") else None
             out.append(Construction(rec["handler"], rec.get("example", ""), tuple(trig),
