@@ -274,6 +274,17 @@ def test_a_funds_sponsor_is_not_a_ticker_of_the_article(text):
     assert "BLK" not in ex(text).tickers
 
 
+def test_a_fund_named_in_full_is_referred_to_by_its_short_name_later():
+    f = ex("The U.S. Global Jets ETF (JETS) dropped 2.8% on Monday. The Jets ETF has plunged 4.4% year to date.")
+    assert returns(f) == {("JETS", -2.8), ("JETS", -4.4)}
+
+
+def test_a_short_name_two_funds_of_the_article_share_is_nobodys():
+    f = ex("The Example Gold Miners ETF (XGMX) and the Sample Junior Miners ETF (XJMX) traded higher. "
+           "The Miners ETF jumped 3.1% on Monday.")
+    assert returns(f) == set()
+
+
 def test_an_alias_written_as_a_symbol_in_parentheses_is_the_index():
     f = ex("Strategists agree that the Standard & Poor’s 500 Index (SPX) will reach an all-time high.")
     assert f.tickers == ("^GSPC",)

@@ -148,7 +148,7 @@ def name_variants(name: str) -> list[str]:
         current = shorter
 
 
-def _is_generic(text: str) -> bool:
+def is_generic(text: str) -> bool:
     """True when every word of ``text`` is an ordinary word (see ``_GENERIC_WORDS``)."""
     for word in text.split():
         w = word.casefold()
@@ -261,7 +261,7 @@ class SymbolTable:
                     if text.endswith(suffix) and len(text[: -len(suffix)].split()) >= 2:
                         variants.append(text[: -len(suffix)])
             for v in variants:
-                if not _is_generic(v):
+                if not is_generic(v):
                     yield v, False
 
     def _build_aliases(

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from ..normalize.ticker import SymbolTable, load_symbols, name_variants, normalize_symbol
+from ..normalize.ticker import SymbolTable, is_generic, load_symbols, name_variants, normalize_symbol
 from . import extensions as ext
 from .vocab import load_vocab
 
@@ -291,6 +291,7 @@ class TickerRecognizer:
                     break
         spans = self._materialize(doc, cands)
         spans = _resolve_short_index_names(spans)
+        spans = _short_fund_names(doc, spans)
         spans = _coordinated_single_letters(doc, spans, self.table)
         doc.spans[ext.TICKERS] = spans
         return doc
@@ -348,6 +349,44 @@ def _resolve_short_index_names(spans: list[Span]) -> list[Span]:
         elif len(s.text.split()) > 1:
             seen[key] = s._.x_symbol
     return spans
+
+
+_FUND_WORDS = ("ETF", "ETN", "Fund", "Trust")
+
+
+def _short_fund_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"The U.S. Global Jets ETF ... The Jets ETF has plunged": once a fund is named in
+    full, "the" + its last distinctive word + its fund word refers back to it. Only a
+    short form that one fund of the article owns, whose word is not an ordinary one
+    ("the Bond ETF" could be any of three), and written after the full name."""
+    text = ext.text_of(doc)
+    short: dict[str, tuple[Span, int]] = {}
+    clash: set[str] = set()
+    for s in spans:
+        words = s.text.split()
+        if s._.x_kind not in ("etf", "etn") or len(words) < 3 or words[-1] not in _FUND_WORDS:
+            continue
+        word = words[-2]
+        if not re.fullmatch(r"[A-Z][a-z]+", word) or is_generic(word):
+            continue
+        key = f"{word} {words[-1]}"
+        if key in short and short[key][0]._.x_symbol != s._.x_symbol:
+            clash.add(key)
+        short.setdefault(key, (s, s.end_char))
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra = []
+    for key, (full, after) in short.items():
+        if key in clash:
+            continue
+        for m in re.finditer(r"\b[Tt]he\s+(" + re.escape(key) + r")(?![\w-])", text[after:]):
+            span = doc.char_span(after + m.start(1), after + m.end(1), label="TICKER")
+            if span is None or any(i in taken for i in range(span.start, span.end)):
+                continue
+            taken.update(range(span.start, span.end))
+            span._.x_symbol, span._.x_kind, span._.x_name = full._.x_symbol, full._.x_kind, full._.x_name
+            span._.x_via, span._.x_symbol_source = "alias", full._.x_symbol_source
+            extra.append(span)
+    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
 def _coordinated_single_letters(doc: Doc, spans: list[Span], table: SymbolTable) -> list[Span]:
