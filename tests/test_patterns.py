@@ -285,6 +285,18 @@ def test_a_short_name_two_funds_of_the_article_share_is_nobodys():
     assert returns(f) == set()
 
 
+@pytest.mark.parametrize("text", [
+    "The SPDR S&P Biotech ETF (XBI) is down 25% this year. That compares to a 5.4% drop in the broader NASDAQ.",
+    "The SPDR S&P Biotech ETF (XBI) is down 25% this year. That compares to a 5.4% drop in the broader Nasdaq.",
+])
+def test_an_index_name_in_any_casing_the_table_writes(text):
+    assert returns(ex(text)) == {("XBI", -25.0), ("^IXIC", -5.4)}
+
+
+def test_the_exchange_in_capitals_is_still_not_the_index():
+    assert "^IXIC" not in ex("Apple Inc. (NASDAQ: AAPL) rose 2% on Monday; it trades on NASDAQ.").tickers
+
+
 def test_an_alias_written_as_a_symbol_in_parentheses_is_the_index():
     f = ex("Strategists agree that the Standard & Poor’s 500 Index (SPX) will reach an all-time high.")
     assert f.tickers == ("^GSPC",)

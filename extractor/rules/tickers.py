@@ -81,6 +81,9 @@ class TickerRecognizer:
             if key in self.alias_symbol:
                 if self.alias_symbol[key] == symbol:
                     self.alias_cases[key].append(alias)
+                    doc = nlp.make_doc(alias)
+                    if len(doc) == 1:
+                        single.append(doc)  # another casing the table writes ("NASDAQ")
                 continue
             self.alias_cases[key] = [alias]
             self.alias_symbol[key] = symbol
