@@ -73,10 +73,27 @@ def _window(w: Any) -> str:
     return f"{w.label or ''}{marks}".strip()
 
 
+def _kind_rows(kind: Any, facts: ArticleFacts) -> tuple[list[str], list[list[Any]]]:
+    """One kind's section: its review columns (a window in one cell), then the evidence."""
+    columns = [c for c in kind.shown if not c.startswith("window_")]
+    rows = []
+    for record in kind.records(facts):
+        values = kind.values(record)
+        row = [values.get(c) for c in columns]
+        if kind.windowed:
+            row.append(_window(record.window))
+        if kind.gold_evidence:
+            row.append(evidence(facts.article.text, record.start, record.end))
+        rows.append(row)
+    return columns + ["window"] * kind.windowed + ["evidence"] * kind.gold_evidence, rows
+
+
 def facts_table(facts: ArticleFacts) -> str:
-    """One article's claims, readable: a heading, its tickers, then flows, returns and
-    quotes as tables (sections with no rows are left out)."""
-    a, text = facts.article, facts.article.text
+    """One article's claims, readable: a heading, its tickers, then a table per kind of
+    claim in the registry's order (kinds with no rows are left out)."""
+    from .kinds import all_kinds  # the registry imports the schema; the report is imported early
+
+    a = facts.article
     head = f"{a.path or a.id[:12]}"
     if a.title:
         head += f"  {a.title}"
@@ -84,22 +101,14 @@ def facts_table(facts: ArticleFacts) -> str:
         head += f"  ({a.published.isoformat()})"
     parts = [head, "=" * min(len(head), 78),
              f"tickers: {', '.join(facts.tickers) if facts.tickers else '(none)'}"]
-    sections = [
-        ("flows", ["ticker", "direction", "amount_usd", "qualifier", "window", "evidence"],
-         [[f.ticker, f.direction, f.amount_usd, f.qualifier, _window(f.window),
-           evidence(text, f.start, f.end)] for f in facts.flows]),
-        ("returns", ["ticker", "value_pct", "high", "kind", "qualifier", "window", "evidence"],
-         [[r.ticker, r.value_pct, r.value_pct_high, r.kind, r.qualifier, _window(r.window),
-           evidence(text, r.start, r.end)] for r in facts.returns]),
-        ("quotes", ["speaker", "title", "organization", "evidence"],
-         [[q.speaker, q.title, q.organization, evidence(text, q.start, q.end)]
-          for q in facts.quotes]),
-        ("sentiment", ["ticker", "label", "score"],
-         [[s.ticker, s.label, s.score] for s in facts.sentiment]),
-    ]
-    for name, columns, rows in sections:
+    found = False
+    for kind in all_kinds():
+        if not kind.gold_form:
+            continue  # the mentions: the tickers line above
+        columns, rows = _kind_rows(kind, facts)
         if rows:
-            parts += ["", f"{name}:", format_table(columns, rows)]
-    if not any(rows for _, _, rows in sections):
-        parts.append("(no flows, returns, quotes or sentiment found)")
+            found = True
+            parts += ["", f"{kind.table}:", format_table(columns, rows)]
+    if not found:
+        parts.append("(no claims found)")
     return "\n".join(parts) + "\n"

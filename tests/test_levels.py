@@ -317,6 +317,15 @@ def test_a_wrap_is_extracted_stored_and_checked(tmp_path):
     assert "no prices for ^DJT in the database" in why.output
 
 
+def test_the_readable_table_shows_levels_with_their_session(tmp_path):
+    (tmp_path / "wrap.txt").write_text(WRAP, encoding="utf-8")
+    result = run("extract", tmp_path / "wrap.txt", "--format", "table")
+    assert result.exit_code == 0, result.output
+    section = result.output.split("\nlevels:\n", 1)[1].split("\n\n", 1)[0]
+    row = next(line for line in section.splitlines() if line.startswith("SPY"))
+    assert "288.57" in row and "2019-04-05" in row and "$288.57" in row  # value, session, evidence
+
+
 def test_an_edited_level_makes_its_verdict_stale():
     """The cross-check skips a claim whose fingerprint did not move: a reviewer's new
     value, session or period, or new prices (the context), must move it."""
