@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc, Span
@@ -131,6 +132,12 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _fund_nouns() -> frozenset[str]:
+    """The fund anaphors' nouns in lower case ("the ETN" is a fund's, not an index's)."""
+    return frozenset(w.lower() for w in cues()["anaphor_fund"])
+
+
 def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
     """Ticker references in text order: mentions (minus employer/source names) and
     anaphors ("the fund", "the index", "it") resolved to the latest fitting subject."""
@@ -174,7 +181,7 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
                 if in_s:
                     target = in_s[0]
         else:
-            if noun in cues()["anaphor_fund"] or noun in ("exchange-traded fund", "exchange traded fund", "etp", "bet"):
+            if noun in _fund_nouns() or noun in ("exchange-traded fund", "exchange traded fund", "etp", "bet"):
                 kinds = FUND_KINDS
             elif noun in ("stock", "bank"):
                 kinds = ("stock",)

@@ -224,6 +224,20 @@ def test_the_wire_day_move_is_a_return_whatever_the_classifier_says(register_fak
     assert returns(f) == {("^DJI", 0.3)}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The Example Junior Miners ETF (XJMX) is $80 million lighter since the start of the quarter.",
+     {("XJMX", "outflow", 80e6)}),
+    ("On Tuesday, traders allocated nearly $30.5 million to the Example Gold Miners Bull 3X Shares (XGMB).",
+     {("XGMB", "inflow", 30.5e6)}),
+    ("Even as the market rose, SPY saw $146 million flow out in May.", {("SPY", "outflow", 146e6)}),
+    # an ETN's anaphor is a fund's, and money put into it is an inflow
+    ("The Example Inverse VIX ETN (XIVX) rallied. Investors have put an average of $3.1 million daily into "
+     "the ETN over the last six trading days.", {("XIVX", "inflow", 3.1e6)}),
+])
+def test_flows_written_with_other_verbs(text, expected):
+    assert flows(ex(text)) == expected
+
+
 def test_a_subject_before_an_aside_between_dashes_owns_the_amount():
     f = ex("The iShares iBoxx $ High Yield Corporate Bond ETF (ticker HYG) -- the largest junk ETF -- took in "
            "$1.3 billion on Wednesday.")

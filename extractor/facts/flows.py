@@ -41,6 +41,20 @@ _FLOW_NOUN_GOVERNS = re.compile(
     r"some|over|more than|almost|around|a record)\s)?$", re.IGNORECASE)
 
 
+# "investors have put an average of $3.1 million daily into the ETN", "plowed $2 billion into
+# SPY": money put into something is an inflow; the verb alone is too common to be a cue
+_PUT_BEFORE = re.compile(r"\b(?:put|puts|putting|invested|investing|plowed|ploughed|parked|sank|socked|piled)\s"
+                         r"(?:(?:about|nearly|roughly|some|over|more than|almost|around|another|an additional|a net|"
+                         r"a record|net|an average of|a combined|a total of)\s){0,2}$", re.IGNORECASE)
+_PUT_INTO = re.compile(r"\s*(?:(?:daily|a day|per day|each day|a week|per week|each week)\s+)?(?:into|in\s+to)\b",
+                       re.IGNORECASE)
+
+
+def _money_put_into(c: Candidate, text: str) -> bool:
+    left = text[max(c.sent.start_char, c.start - limits.FLOW_GOVERNS_LEFT):c.start]
+    return bool(_PUT_BEFORE.search(left) and _PUT_INTO.match(text, c.end, c.sent.end_char))
+
+
 def direct_flow_cue(c: Candidate, text: str) -> bool:
     """A phrase that takes the amount as its object ("brought in $1 billion", "outflows
     of $835 million", "pulled nearly $2 billion"), or one right after it ("$2 billion of
@@ -52,13 +66,16 @@ def direct_flow_cue(c: Candidate, text: str) -> bool:
     left = text[max(c.sent.start_char, c.start - limits.FLOW_GOVERNS_LEFT):c.start]
     right = text[c.end:min(c.sent.end_char, c.end + limits.FLOW_GOVERNS_RIGHT)]
     before, after = _flow_governs()
-    return bool(before.search(left) or after.match(right) or _FLOW_NOUN_GOVERNS.search(left))
+    return bool(before.search(left) or after.match(right) or _FLOW_NOUN_GOVERNS.search(left)
+                or _money_put_into(c, text))
 
 
 def flow_direction(c: Candidate, text: str) -> str | None:
     """inflow / outflow from the sign or the nearest flow cue; None when no cue."""
     if c.sign is not None:
         return "inflow" if c.sign > 0 else "outflow"
+    if _money_put_into(c, text):
+        return "inflow"
     left = text[max(c.sent.start_char, c.start - limits.FLOW_CUE_LEFT):c.start]
     right = text[c.end:min(c.sent.end_char, c.end + limits.FLOW_CUE_RIGHT)]
     li, lo = last("inflow", left), last("outflow", left)
