@@ -127,8 +127,9 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     if prev == "on" and (span.end >= len(doc) or doc[span.end].text in (".", "@") or doc[span.end].text.startswith("@")):
         return True  # "Follow her on Twitter @..."
     if prev in ("of", "from") and span.start >= 2 and (doc[span.start - 2].lower_ in _TITLE_HEADS
-                                                       or doc[span.start - 2].text[:1].isupper()):
-        return True  # "David Kostin of Goldman Sachs", "the head of the IMF"
+                                                       or doc[span.start - 2].text[:1].isupper()) \
+            and doc[span.start - 2].lower_ not in ("shares", "stock", "stocks"):
+        return True  # "David Kostin of Goldman Sachs", "the head of the IMF" (not "Shares of Citigroup")
     return False
 
 

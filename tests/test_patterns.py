@@ -274,6 +274,13 @@ def test_the_owner_of_a_figure_is_not_a_comparison_or_what_it_helped(text, expec
 
 # ------------------------------------------------------------------ symbols
 
+def test_shares_of_a_company_are_its_stock_not_an_employer():
+    f = ex("Shares of Citigroup rallied more than 20% and led the financial sector higher Tuesday, "
+           "said Jane Roe of Goldman Sachs.", published=date(2009, 3, 11))
+    assert returns(f) == {("C", 20.0)}
+    assert "GS" not in f.tickers
+
+
 def test_a_tag_line_lists_the_articles_symbols_even_ones_the_table_lacks():
     f = ex("Junk bonds slip\n\n- ETFs: HYG, JNK, XQZH, HYLD\n\nHigh-yield funds lost ground this week.")
     assert {"HYG", "JNK", "XQZH", "HYLD"} <= set(f.tickers)
