@@ -272,6 +272,21 @@ def test_the_owner_of_a_figure_is_not_a_comparison_or_what_it_helped(text, expec
     assert returns(ex(text)) == expected
 
 
+def test_a_move_of_what_an_index_holds_is_neither_the_index_nor_an_earlier_tickers():
+    f = ex("The 10 groups in the S&P 500 fell more than 3.8 percent. Bank of America Corp. (BAC) erased "
+           "20 percent to lead financial shares in the S&P 500 down 10 percent.", published=date(2011, 8, 9))
+    assert returns(f) == {("BAC", -20.0)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The bank's forecast leaves 27 percent upside for EEM from current levels.", ("EEM", 27.0)),
+    ("The new target implies 12% downside for XLE over the next 12 months.", ("XLE", -12.0)),
+])
+def test_upside_or_downside_is_a_forecast(text, expected):
+    (r,) = ex(text).returns
+    assert (r.ticker, r.value_pct, r.kind) == (*expected, "forecast")
+
+
 # ------------------------------------------------------------------ symbols
 
 def test_shares_of_a_company_are_its_stock_not_an_employer():

@@ -22,6 +22,10 @@ from .ranker import rank
 MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constituents?|stocks|holdings|"
                         r"biggest|best|worst|top|largest|leading|laggards?|gainers?|losers?)\b"
                         r"|\s(?:stocks|companies|members|constituents|components|names)\b", re.IGNORECASE)
+# "The 10 groups in the S&P 500 fell 3.8%", "financial shares in the S&P 500": the
+# index holds what moved
+_MEMBERS_IN = re.compile(r"\b(?:groups|sectors|industries|stocks|shares|members|components|constituents|companies|"
+                         r"names)\s+(?:in|of|on)\s+(?:the\s+)?$", re.IGNORECASE)
 _PREP = re.compile(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in(?!\s(?:net\s|new\s)?(?:in|out)?flows?\b|\s"
                    r"(?:net\s)?(?:redemptions|new\sassets|new\smoney|assets|creations))|out of|exited|vacated|left|to)\b")
 # "TLT ranks second (behind SPY), with $2.1 billion": a ticker named in a comparison
@@ -145,6 +149,14 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
             # "TLT ranks second (behind SPY), with ...": a comparison in parentheses
             lefts = _outside(lefts, _ASIDE, sent, c.start, reasons,
                              "named in a comparison in parentheses (“(behind SPY)”)")
+            if lefts and lefts[-1].kind == "index" and _MEMBERS_IN.search(text, max(0, lefts[-1].start - 40),
+                                                                          lefts[-1].start):
+                # the nearest subject is what the index holds, which is no ticker: no earlier
+                # ticker takes the number either ("BAC erased 20% to lead financial shares in
+                # the S&P 500 down 10%")
+                for r in lefts:
+                    reasons[id(r)] = "the number is said of what the index holds (“groups in the”)"
+                lefts = []
             owners = [r for r in lefts if MEMBERS_OF.match(text, r.end)]
             for r in owners:
                 reasons[id(r)] = "named as the owner of what moved (“the Dow's components”, “IWM's largest sector”)"

@@ -182,6 +182,11 @@ def _is_month_may(text: str, pos: int) -> bool:
                                             or bool(_MONTH_BEFORE.search(text[max(0, pos - 8):pos])))
 
 
+# "27 percent upside for EEM", "implying just 16% upside": a move still to come
+_POTENTIAL = re.compile(r"\s*(?:of\s+)?(?:potential\s+|further\s+|more\s+|additional\s+)?(?:upside|downside)\b",
+                        re.IGNORECASE)
+
+
 def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
     """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
     increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
@@ -195,7 +200,7 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
         left = left[cut:]
     right = text[c.end:c.sent.end_char]
     if any(not _is_month_may(left, m.start()) for m in cue_re("forecast").finditer(left)) or \
-            re.search(r"out of the question|in the cards", right[:80]):
+            re.search(r"out of the question|in the cards", right[:80]) or _POTENTIAL.match(right):
         return True
     if published and window.end and window.end > published:
         return True
