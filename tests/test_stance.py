@@ -150,3 +150,49 @@ def test_evaluate_reports_phrasebank_tiers_and_entity_stance():
     assert scores["sentiment:phrasebank@100"].accuracy == 1.0 and scores["sentiment:phrasebank@50"].accuracy == 0.0
     assert scores["sentiment:phrasebank"].n == 2
     assert scores["entity:finentity"].n == 2 and scores["entity:finentity"].accuracy == 0.5
+
+
+# Our own sentences in the genre's three shapes: a data wrap, a strategist's view, a flow story.
+WRAP = ("Stocks end lower on Tuesday\n\n"
+        "The Dow Jones industrial average fell 2.1% to 25,410 on Tuesday. The S&P 500 lost 1.8% to 2,790 "
+        "and the Nasdaq composite dropped 2.4% to 7,420. The Russell 2000 slipped 1.1%. "
+        "Energy shares led the decline, with oil down 3%. Trading volume was 7.1 billion shares.\n")
+VIEW = ("Strategists turn bearish on the S&P 500\n\n"
+        "Strategists at two large banks expect the S&P 500 to fall further, warning that investors' appetite "
+        "for risk is fading. The S&P 500 fell 1.8% on Tuesday. \"We see more downside for the S&P 500 as "
+        "earnings expectations look too optimistic,\" said Jane Miller, chief strategist at Fictional Capital. "
+        "Fears of a slowdown have hurt sentiment, and the outlook for the S&P 500 remains bleak, she warned.\n")
+FLOWS = ("Investors pull cash from gold fund\n\n"
+         "Investors pulled $640 million from the SPDR Gold Shares (GLD) last week, the most since March. "
+         "GLD had taken in $2.1 billion in the first quarter. Traders fear higher rates will hurt the metal.\n")
+
+
+def test_opinion_density_tells_a_view_from_a_data_wrap():
+    assert stance.opinion_density(WRAP, 0) == 0.0  # moves, however steep, are no view
+    assert stance.opinion_density(VIEW, 0) > 0.8
+    assert stance.opinion_density("", 0) == 0.0
+
+
+def features_of(text):
+    rec: list = []
+    stance.collect(rec)
+    try:
+        f = extractor.extract(text)
+    finally:
+        stance.collect(None)
+    return f, {t: dict(zip(stance.FEATURES, x)) for t, x in rec}
+
+
+def test_a_data_wrap_takes_no_side_and_a_strategist_piece_does(real_classifier):
+    wrap, _ = features_of(WRAP)
+    assert wrap.sentiment == ()
+    view, x = features_of(VIEW)
+    assert {s.ticker: s.label for s in view.sentiment} == {"^GSPC": "bearish"}
+    assert x["^GSPC"]["opinion"] > 0.8 and x["^GSPC"]["opinion_x_entity"] < 0
+
+
+def test_the_first_flow_is_the_news_though_an_older_inflow_is_larger(real_classifier):
+    f, x = features_of(FLOWS)
+    assert [(fl.direction, fl.amount_usd) for fl in f.flows] == [("outflow", 640e6), ("inflow", 2.1e9)]
+    assert x["GLD"]["flows_net"] == 0.0 and x["GLD"]["flow_first"] == -1.0
+    assert {s.ticker: s.label for s in f.sentiment} == {"GLD": "bearish"}

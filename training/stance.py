@@ -155,9 +155,12 @@ def card(n_articles, n_rows, folds, rules, cv, final) -> str:
 A softmax over bullish / bearish / none per (article, ticker), from the evidence
 `extractor/classify/stance.py` gathers: each mention's clause score from the shipped
 sentence classifier (a sentence naming two tickers is read clause by clause), the
-mention's local move cue, the ticker's flows and returns, quotes near it, its relevance
-(0-100) and headline. No row below relevance {final.min_relevance} or when "none" wins;
-the score is p(bullish) - p(bearish).
+mention's local move cue, the ticker's flows (their net count and the direction of the
+first one: the lead states the news) and returns, quotes near it, its relevance (0-100)
+and headline, and the article's opinion density (words that take or report a view, per
+100 words; alone and times the entity stance, since a data wrap moves prices as strongly
+as a view but holds none). No row below relevance {final.min_relevance} or when neither
+side reaches p {final.min_confidence}; the score is p(bullish) - p(bearish).
 
 ## Data
 The sentiment gold of `../shared/corpus-dev` ({n_articles} articles, {n_rows} (article,

@@ -8,7 +8,13 @@ Three steps, each plain data:
    sentence's sentiment. The mention's local cue (a move verb right after it: "SPY
    gained") is kept beside it.
 2. **Evidence per ticker**: those clause scores, the directions of its flows and
-   returns, its relevance (``relevance.py``), whether it is in the headline.
+   returns (and of its first flow: the lead states the news, a later paragraph the
+   history), its relevance (``relevance.py``), whether it is in the headline; and one
+   article-level trait, its **opinion density** (words that take or report a view:
+   "bullish", "bets", "fears", "benefit", "outlook" per 100 words). The corpus gold
+   gives a stance where the article takes or reports a view; a data wrap or a flow
+   table moves prices just as strongly but holds no view, so the same up or down
+   mention weighs more in an opinionated article (feature ``opinion_x_entity``).
 3. **A three-way decision** (bullish, bearish, none) by a softmax over those features,
    trained on the corpus gold (``training/stance.py``, article-level cross-validation,
    ``extractor/models/stance-v1`` with its card). No row below ``MIN_RELEVANCE`` or when neither
@@ -37,6 +43,17 @@ MIN_RELEVANCE = 20  # above a passing mention (relevance.PASSING, 15): else no s
 MIN_CONFIDENCE = 0.4  # p(bullish) or p(bearish) below it: no row (chosen by cross-validation)
 STANCE_CLASS_WEIGHT = 3.0  # a gold stance counts this much more than "none" in training
 LABELS = ("bullish", "bearish", "none")
+OPINION_PER_100_WORDS = 3.0  # opinion words per 100 words at which the density feature saturates (1.0)
+
+# Words by which an article takes or reports a view (not plain moves: "fell 3%" is a
+# fact a data wrap states without any view). Stems, matched as whole words.
+_OPINION = re.compile(
+    r"(?<![\w-])(?:bullish|bearish|bulls?|bears?|bet(?:s|ting)?|wager\w*|hopes?|hoping|fears?|feared|worr\w+|"
+    r"concerns?|appeal\w*|attractive|benefit\w*|favou?r\w*|pressure\w*|upgrade\w*|downgrade\w*|outlook|"
+    r"expect\w*|forecast\w*|predict\w*|caution\w*|cautious|optimis\w+|pessimis\w+|confiden\w+|recommend\w*|"
+    r"overweight|underweight|sentiment|conviction|momentum|bottom\w*|capitulat\w*|appetite|demand|risks?|"
+    r"headwinds?|tailwinds?|opportunit\w+|warn\w*|doubt\w*|bright|gloomy|somber|bleak|upside|downside)(?![\w-])",
+    re.IGNORECASE)
 
 _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\s--\s|,?\s(?:while|whereas|but|although|though|even as|as opposed to)\s|"
                            r",\s(?:and|with)\s", re.IGNORECASE)
@@ -73,10 +90,19 @@ def local_cue(text: str, end: int, limit: int) -> int:
     return -1 if m.group(0).lower() in down else 1
 
 
+def opinion_density(text: str, body_start: int) -> float:
+    """Opinion words per 100 words of the body, scaled to 0..1 (OPINION_PER_100_WORDS
+    and above: 1). An article-level trait: a strategist piece or a "investors bet on"
+    story scores high, a data wrap or a flow table low."""
+    body = text[body_start:]
+    words = max(1, len(body.split()))
+    return min(1.0, 100.0 * len(_OPINION.findall(body)) / words / OPINION_PER_100_WORDS)
+
+
 FEATURES = ("bias", "relevance", "clause_mean", "clause_max", "clause_min", "sentence_mean", "local_cue",
             "flows_net", "returns_net", "forecasts_net", "headline", "headline_score", "kind_index", "kind_fund",
             "kind_stock", "tickers_log", "wrap", "mentions_log", "quote_score", "entity_mean", "entity_max",
-            "entity_min", "entity_neutral")
+            "entity_min", "entity_neutral", "flow_first", "opinion", "opinion_x_entity")
 
 
 @dataclass
@@ -100,6 +126,8 @@ class Evidence:
     best_score: float = 0.0  # the strongest clause's score
     entity_scores: list[float] = field(default_factory=list)   # the classifier's entity head, per mention
     entity_neutral: list[float] = field(default_factory=list)
+    flow_first: int = 0  # +1 / -1: the direction of its first flow in the text, 0 without flows
+    opinion: float = 0.0  # the article's opinion density (``opinion_density``)
 
     def features(self, n_tickers: int, wrap: float) -> list[float]:
         cs = self.clause_scores or [0.0]
@@ -132,6 +160,9 @@ class Evidence:
             max(es),
             min(es),
             sum(en) / len(en),
+            float(self.flow_first),
+            self.opinion,
+            self.opinion * sum(es) / len(es),
         ]
 
 
@@ -270,9 +301,11 @@ def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict,
         ev.local_cues.append(local_cue(text, r.end, (clause or (s.start_char, s.end_char))[1]))
         if ev.best is None or abs(score) > abs(ev.best_score):
             ev.best, ev.best_score = clause or (s.start_char, s.end_char), score
-    for f in flows:
+    for f in sorted(flows, key=lambda f: f.start):
         if f.ticker in by:
-            by[f.ticker].flows_net += 1 if f.direction == "inflow" else -1
+            sign = 1 if f.direction == "inflow" else -1
+            by[f.ticker].flows_net += sign
+            by[f.ticker].flow_first = by[f.ticker].flow_first or sign
     for r in returns:
         if r.ticker in by:
             if r.kind == "forecast":
@@ -285,6 +318,9 @@ def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict,
             near = [r.symbol for r in refs if q.start - 300 <= r.start <= q.end + 300]
             for sym in set(near):
                 by[sym].quote_scores.append(stance_of[q.stance])
+    opinion = opinion_density(text, title_end)
+    for ev in by.values():
+        ev.opinion = opinion
     return list(by.values())
 
 
