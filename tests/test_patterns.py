@@ -333,6 +333,11 @@ def test_the_exchange_in_capitals_is_still_not_the_index():
     assert "^IXIC" not in ex("Apple Inc. (NASDAQ: AAPL) rose 2% on Monday; it trades on NASDAQ.").tickers
 
 
+def test_a_quote_chip_after_an_index_name_is_the_index_whatever_else_its_letters_are():
+    f = ex("Airlines led the Dow Jones Transportation Average DJT, +0.51% lower on Monday.")
+    assert f.tickers == ("^DJT",)
+
+
 def test_an_alias_written_as_a_symbol_in_parentheses_is_the_index():
     f = ex("Strategists agree that the Standard & Poor’s 500 Index (SPX) will reach an all-time high.")
     assert f.tickers == ("^GSPC",)

@@ -292,12 +292,21 @@ class TickerRecognizer:
                         r"\s?\(\s?(?:[A-Za-z ]+:\s?)?", text[a.end:b.start]):
                     a.symbol = b.symbol
                     break
+        # "Dow Jones Transportation Average DJT, +0.51%": a web page's quote chip after a
+        # name is that name's code, whatever else the letters are (DJT is also a stock)
+        for a, b in zip(ordered, ordered[1:]):
+            if a.via in ("name", "alias") and b.via not in ("name", "alias") and text[a.end:b.start] == " " \
+                    and _QUOTE_CHIP_AFTER.match(text, b.end):
+                b.symbol = a.symbol
         spans = self._materialize(doc, cands)
         spans = _resolve_short_index_names(spans)
         spans = _short_fund_names(doc, spans)
         spans = _coordinated_single_letters(doc, spans, self.table)
         doc.spans[ext.TICKERS] = spans
         return doc
+
+
+_QUOTE_CHIP_AFTER = re.compile(r",\s?[+\-−]\d+(?:\.\d+)?%")
 
 
 def _unique(cands: list[Cand]) -> list[Cand]:
