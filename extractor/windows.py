@@ -65,7 +65,7 @@ class TimeIndex:
             self._phrase_starts = [p[0] for p in self.phrases]
         return self._phrase_starts
 
-    def inherited(self, pos: int, text: str) -> Window | None:
+    def inherited(self, pos: int, text: str, realized: bool = False) -> Window | None:
         """The window of a claim whose sentence names none: the latest period named
         before it in its paragraph, else the heading it stands under ("For the year:"),
         else the article's first period (the lede usually sets the frame: "in the week
@@ -73,7 +73,8 @@ class TimeIndex:
         ``source`` (paragraph or article): borrowed, so never sure enough to call the
         claim false."""
         para = self.para_start(text, pos)
-        usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")]
+        usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
+                  and not (realized and self.ahead(p[2]))]
         # "The gauge slumped 11 percent in three days.": a span that measured one move, not a
         # period the next sentences are about
         in_para = [p for p in usable if para <= p[0] and not _DURATION.match(p[2].label or "")]
@@ -97,12 +98,27 @@ class TimeIndex:
             return False
         return any(h < pos for h in self.headings)
 
+    def ahead(self, w: Window) -> bool:
+        """A period still to come ("results from the largest lenders next week"): no move
+        that already happened is about it."""
+        return self.published is not None and w.start is not None and w.start >= self.published
+
     def _recent(self, w: Window) -> bool:
         """A period that ends near the publication day can frame the article; a
         caption's "from January 2000 through December 2008" cannot."""
         if self.published is None or w.end is None:
             return True
         return abs((self.published - w.end).days) <= 45
+
+    def lede(self, pos: int) -> Window | None:
+        """The article's frame before ``pos``: the first recent period it names ("in the
+        week ending Thursday, June 24, ..."), else the framing period; a table without a
+        period of its own reports over it, not over a move the prose just above mentions."""
+        usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
+                  and not _DURATION.match(p[2].label or "") and self._recent(p[2])]
+        if usable:
+            return _sourced(usable[0][2], "article")
+        return self.frame
 
     def before(self, pos: int, text: str = "") -> Window | None:
         """The latest period named before ``pos``; comparisons ("a week earlier",

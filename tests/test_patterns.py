@@ -106,6 +106,25 @@ def test_a_named_list_with_a_ticker_column_reads_single_letter_symbols():
     assert all((r.window.start, r.window.end) == (date(2017, 12, 29), date(2018, 12, 31)) for r in f.returns)
 
 
+TABBED = ("Funds gathered $14.6 billion in the week ending Thursday, June 24.\n\n"
+          "A fund that rallied 25% since its May 12 low kept its lead, as the prose above a table often says "
+          "of one of its rows.\n\n"
+          "Top Creations\n\n"
+          "Ticker\tName\tNet Flows ($, mm)\tAUM ($, mm)\tAUM % Change\n"
+          "SPY\tSPDR S&P 500 ETF Trust\t5,231.45\t369,811.02\t1.43%\n"
+          "VOO\tVanguard S&P 500 ETF\t1,702.18\t239,406.55\t0.72%\n"
+          "QQQ\tInvesco QQQ Trust\t-1,941.22\t169,380.50\t-1.13%\n")
+
+
+def test_a_tab_separated_table_reads_its_units_and_its_size_change_is_no_return():
+    f = ex(TABBED, published=date(2021, 6, 25))
+    assert flows(f) == {("SPY", "inflow", 5231450000.0), ("VOO", "inflow", 1702180000.0),
+                        ("QQQ", "outflow", 1941220000.0)}
+    assert f.returns == ()
+    # no period in its heading or caption: the article's week, not the prose's "since its May 12 low"
+    assert {x.window.label for x in f.flows} == {"week ended 2021-06-24"}
+
+
 def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
     text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
     assert ex(text).flows == () and ex(text).returns == ()
@@ -285,6 +304,17 @@ def test_a_move_of_what_an_index_holds_is_neither_the_index_nor_an_earlier_ticke
 def test_upside_or_downside_is_a_forecast(text, expected):
     (r,) = ex(text).returns
     assert (r.ticker, r.value_pct, r.kind) == (*expected, "forecast")
+
+
+def test_a_period_still_to_come_in_the_sentence_before_does_not_make_a_move_a_forecast():
+    f = ex("Financials fell 2.1% as investors trimmed exposure ahead of results from the largest lenders next "
+           "week. JPMorgan Chase & Co (JPM.N) slid 2.6%.", published=date(2019, 10, 8))
+    (r,) = [r for r in f.returns if r.ticker == "JPM"]
+    assert r.kind == "realized" and "next week" not in (r.window.label or "")
+
+
+def test_the_tech_heavy_nasdaq_100_is_the_nasdaq_100():
+    assert returns(ex("The tech-heavy Nasdaq 100 tumbled 4.7% on Monday.")) == {("^NDX", -4.7)}
 
 
 # ------------------------------------------------------------------ symbols

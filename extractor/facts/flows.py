@@ -207,7 +207,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
             if i == 0:
                 lead_kept = True
             own = window_for(c, times, text)
-            window = own or times.inherited(c.start, text) or fallback(c, times, text)
+            window = own or times.inherited(c.start, text, realized=True) or fallback(c, times, text)
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.start
             ev_end = max(ref.end, c.end) if ref.end <= c.sent.end_char else c.end
             if explain is not None:

@@ -277,13 +277,17 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             hi_v = sign * c.value_high if c.value_high is not None else None
             own = window_for(c, times, text)
             window = own or fallback(c, times, text)
-            fc = is_forecast(c, text, window, anchor.published, ref.start)
+            # a period borrowed from another sentence ("ahead of results next week. JPM slid
+            # 2.6%") does not make the move a forecast; a cue in its own words does
+            fc = is_forecast(c, text, own or Window(), anchor.published, ref.start)
             if own is None:
                 took = replace(last_fc, source=borrowed(last_fc, c.start, text, times)) if fc and last_fc else None
                 if took is None and times.frame is not None and not times.under_heading(c.start, text) \
                         and DAY_MOVE.search(text, c.sent.start_char, c.end + 40):
                     took = times.frame  # "slid 634.76 points, or 5.6 percent, to 10,809.85": the day's move
-                window = took or times.inherited(c.start, text) or window
+                window = took or times.inherited(c.start, text, realized=not fc) or window
+                if not fc and times.ahead(window):
+                    window = Window()  # nothing before it but a period still to come
             if fc:
                 window = times.as_forecast(window)
                 last_fc = window

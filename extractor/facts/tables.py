@@ -45,6 +45,7 @@ _LONE_SYMBOL = re.compile(r"(?<![\w&.-])([A-Z]{2,5})(?![\w&.-])")
 MAX_HEADING_LINES = 14
 MAX_LINE = 200  # a longer line is prose, not a row or a heading
 CAPTION_LINES = 6
+_PROSE = re.compile(r"(?:\S+\s+){14}\S+.*[.!?][\"”’)]?\s*$")  # fifteen words or more, ending a sentence
 
 
 @dataclass
@@ -225,6 +226,8 @@ def _caption(text: str, lo: int, floor: int, anchor: Anchor) -> Window | None:
     """The last period named in the few non-empty lines above the heading."""
     lines = [ln for ln in _lines(text, max(floor, lo - 1500), lo) if text[ln[0]:ln[1]].strip()][-CAPTION_LINES:]
     for a, b in reversed(lines):
+        if _PROSE.search(text[a:b]):
+            break  # a paragraph of prose above the caption: its periods are its claims'
         w = _period(text[a:b], anchor, None)
         if w is not None and (w.start or w.end or w.label):
             return w
@@ -372,9 +375,10 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
 
 
 def _before(times, pos: int, text: str) -> Window | None:
+    """The window of a table whose heading and caption name none: the article's frame."""
     if times is None:
         return None
-    w = times.before(pos, text)
+    w = times.lede(pos)
     return replace(w, source="article") if w is not None else None
 
 
