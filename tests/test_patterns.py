@@ -313,6 +313,14 @@ def test_a_period_still_to_come_in_the_sentence_before_does_not_make_a_move_a_fo
     assert r.kind == "realized" and "next week" not in (r.window.label or "")
 
 
+@pytest.mark.parametrize("text", [
+    "She forecasts S&P 500 earnings per share of $178 next year, up 6% from this year.",
+    "SPY's dividend rose 4% in the quarter.",
+])
+def test_a_move_of_what_the_ticker_owns_is_not_its_return(text):
+    assert ex(text).returns == ()
+
+
 def test_the_tech_heavy_nasdaq_100_is_the_nasdaq_100():
     assert returns(ex("The tech-heavy Nasdaq 100 tumbled 4.7% on Monday.")) == {("^NDX", -4.7)}
 

@@ -111,6 +111,11 @@ def return_sign(left: str, right: str) -> int:
 _NOT_RETURN_SUBJECT = re.compile(
     r"\b(?:futures|shares outstanding|share count|yields?|short interest|assets|volume|holdings|weight(?:ing)?s?|"
     r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
+# "S&P 500 earnings per share of $178 in 2020, up 6%", "the fund's dividend rose 4%"
+_OWNED_NOT_PRICE = re.compile(
+    r"(?:['’]s?)?\s+(?:(?:forward|trailing|operating|quarterly|annual|net)\s+)?(?:earnings|eps|revenues?|sales|"
+    r"profits?|dividends?|payouts?|yields?|volume|assets|short interest|p/e|valuations?|multiples?|margins?|"
+    r"expense ratio|market share|holdings|weighting)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
 _RATIO_NOUN = re.compile(
@@ -133,6 +138,9 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
     """Why the percent is not a return, as (reason, rule); None when it is one."""
     if ref_start is not None and _NOT_RETURN_SUBJECT.search(text[max(c.sent.start_char, ref_start - 30):ref_start]):
         return "its subject is not the price (futures, yield, assets, volume …)", "rules:not-return-subject"
+    if ref_end <= c.start and _OWNED_NOT_PRICE.match(text, ref_end, c.start):
+        return "its subject is what the ticker owns, not its price (“S&P 500 earnings”, “SPY’s yield”)", \
+            "rules:not-return-subject"
     left_full = clean_left(text[max(c.sent.start_char, ref_end, prev_end):c.start])
     if re.search(r"(?:\b(?:not|never)|n['’]t)\s(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")",
                  left_full + " " + right_of(c, text)) \
