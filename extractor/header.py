@@ -1,5 +1,5 @@
 """Article header lines: ``date YYYY-MM-DD`` (maybe followed by the text on the same
-line), ``source URL``, and an optional title line.
+line), ``source URL``, and an optional title line; else a dateline near the top.
 
 Real files start like `` date 2017-08-18 U.S. small-caps and ...``. The header must
 never leak into facts, so ``parse_header`` returns where the body starts, and what the
@@ -22,6 +22,39 @@ _MONTHS = ("january february march april may june july august september october 
            "november december").split()
 _TEXT_FULL_DATE = re.compile(
     r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?\s+(\d{1,2}),\s+((?:19|20)\d\d)\b")
+
+
+_MON_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+_MON_FULL = "|".join(m.capitalize() for m in _MONTHS)
+# A dateline among the first lines: "Dec. 29, 2018 8:00 am ET", "Jul. 08, 2022 10:31 AM ET |
+# ...", "Published Mar 31, 2023 12:56PM ET", "Updated: Friday, May 6, 2016", "2016-05-06",
+# "6 May 2016". The date opens the line (after a label or a weekday), so a headline that
+# mentions a date ("Stocks since March 3, 2020") is not taken for one.
+_DATELINE = re.compile(
+    r"^[ \t•*|-]*(?:(?:published|updated|posted|last updated|first published)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:(?P<mon>" + _MON_FULL + "|" + _MON_ABBR + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"
+    r"|(?P<day2>\d{1,2})\s+(?P<mon2>" + _MON_FULL + "|" + _MON_ABBR + r")\.?,?\s+(?P<year2>(?:19|20)\d\d)"
+    r"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d))\b",
+    re.IGNORECASE)
+DATELINE_LINES = 12  # a dateline stands near the top: the headline, a byline, the date
+
+
+def dateline_date(text: str, start: int = 0) -> date | None:
+    """The publication day written on a short line among the first lines of the text."""
+    for line in text[start:start + 1500].splitlines()[:DATELINE_LINES]:
+        if len(line) > 160:
+            continue
+        m = _DATELINE.match(line)
+        if m is None:
+            continue
+        if m.group("iso"):
+            y, mo, d = (int(x) for x in m.group("iso").split("-"))
+            return _safe_date(y, mo, d)
+        mon = (m.group("mon") or m.group("mon2")).lower()[:3]
+        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(mon))
+        return _safe_date(int(m.group("year") or m.group("year2")), month, int(m.group("day") or m.group("day2")))
+    return None
 
 
 @dataclass(frozen=True)
@@ -86,6 +119,10 @@ def parse_header(text: str, published: date | None = None, source: str | None = 
         pos = m.end()
     year, month, url_day = url_anchor(source)
     pub = pub or url_day  # a reader takes the day from a URL like /2017/05/18/
+    if pub is None:
+        written = dateline_date(text, pos)  # "Dec. 29, 2018 8:00 am ET" under the headline
+        if written is not None and (year is None or (written.year, written.month) == (year, month or written.month)):
+            pub = written
     if pub is not None:
         anchor = Anchor(published=pub, year=pub.year, month=pub.month)
     elif year is not None:

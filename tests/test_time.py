@@ -281,3 +281,31 @@ def test_a_year_before_1950_is_a_period_not_a_number():
                           "in 2002, up 3.6%, and its worst in 1931, down 4.5%.", published=date(2010, 7, 3))
     got = {r.value_pct: r.window.label for r in f.returns}
     assert got == {3.6: "2002", -4.5: "1931"}
+
+
+@pytest.mark.parametrize("top, day", [
+    ("After a December to Forget\n\nBy A. Writer\nDec. 29, 2018 8:00 am ET\n\n", date(2018, 12, 29)),
+    ("Decay Eats Your Returns\n\nJul. 08, 2022 10:31 AM ET | ProShares UltraPro QQQ (TQQQ)\n\n", date(2022, 7, 8)),
+    ("Bank ETFs see demand\nPublished Mar 31, 2023 12:56PM ET\n\n", date(2023, 3, 31)),
+    ("Gilts slide\n\nUpdated: Friday, 6 May 2016\n\n", date(2016, 5, 6)),
+])
+def test_a_dateline_under_the_headline_is_the_publication_day(top, day):
+    from extractor.header import parse_header
+
+    h = parse_header(top + "The S&P 500 fell 1% on Friday, its third loss since March 3, 2017.\n")
+    assert h.published == day
+
+
+def test_a_date_in_the_headline_or_the_prose_is_not_a_dateline():
+    from extractor.header import parse_header
+
+    assert parse_header("Stocks since March 3, 2017: a review\n\nThe S&P 500 rose 1% on Friday.\n").published is None
+    # the header line wins, and a URL's month must agree with a dateline
+    assert parse_header("date 2019-01-02\nJan. 5, 2019\n\nText.\n").published == date(2019, 1, 2)
+    assert parse_header("source https://example.com/2019/03/x\nJan. 5, 2019\n\nText.\n").published is None
+
+
+def test_a_dateline_resolves_the_windows_of_a_dropped_article():
+    f = extractor.extract("Small caps slide\nAug. 18, 2017 4:30 pm ET\n\nIWM is up just 2.7 percent year-to-date.")
+    (r,) = f.returns
+    assert (r.window.start, r.window.end) == (date(2016, 12, 30), date(2017, 8, 18))
