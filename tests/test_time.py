@@ -309,3 +309,14 @@ def test_a_dateline_resolves_the_windows_of_a_dropped_article():
     f = extractor.extract("Small caps slide\nAug. 18, 2017 4:30 pm ET\n\nIWM is up just 2.7 percent year-to-date.")
     (r,) = f.returns
     assert (r.window.start, r.window.end) == (date(2016, 12, 30), date(2017, 8, 18))
+
+
+@pytest.mark.parametrize("sentence, start", [
+    ("The Nasdaq Composite slid into a bear market and now sits 21.3% below its Aug. 29 record close.",
+     date(2018, 8, 29)),
+    ("The S&P 500 has now fallen 7.8 percent from its record close on Aug. 29.", date(2018, 8, 29)),
+])
+def test_a_distance_from_a_dated_extreme_runs_from_that_close(sentence, start):
+    f = extractor.extract(sentence, published=date(2018, 12, 28))
+    (r,) = f.returns
+    assert (r.window.start, r.window.end) == (start, date(2018, 12, 27))

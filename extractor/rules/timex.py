@@ -289,8 +289,9 @@ def _ref(text: str) -> tuple | None:
 def _h_since(m: re.Match, text: str) -> Result:
     """'since July 22' starts the close before that day. A month-level extreme ('from
     its August low') stays a label: the day of the low, hence the start, is unknown."""
-    w = "from" if m["w"] == "from" else "since"
-    ext, se, ref_text = " ".join((m["ext"] or "").split()), m["se"] or "", m["ref"]
+    g = m.groupdict()
+    w = "since" if "since" in g["w"] else "from"  # "below its Aug. 29 record close": from then
+    ext, se, ref_text = " ".join((g["ext"] or "").split()), g.get("se") or "", g["ref"]
     if w == "from" and not ext:
         return None
     label = " ".join(x for x in (w, f"{se} of" if se else "", _point_label(ref_text), ext) if x)
@@ -300,13 +301,14 @@ def _h_since(m: re.Match, text: str) -> Result:
     pt = _ref(ref_text)
     if pt is None or ext in LAUNCH or low.startswith(("mid", "early", "late")):
         return label, "label", (), False
-    if pt[0] == "year" and m["art"] and not ext and not se:
+    if pt[0] == "year" and g["art"] and not ext and not se:
         return label, "label", (), False  # "since the 2008 financial crisis"
     if ext and pt[0] in ("month", "year", "quarter", "lastmonth"):
         return label, "label", (), False  # "from its August low": the day of the low is unknown
     if pt[0] == "rel" and not se and pt[2] != 0:
         return label, "label", (), False  # "since last year": from when in it?
-    return label, "since", (pt, se in ("end", "close")), False
+    # "since its May 21 high", "below its Aug. 29 record close": measured from that close
+    return label, "since", (pt, se in ("end", "close") or bool(ext)), False
 
 
 def _h_range(m: re.Match, text: str) -> Result:
