@@ -307,8 +307,7 @@ def _h_since(m: re.Match, text: str) -> Result:
         return label, "label", (), False  # "from its August low": the day of the low is unknown
     if pt[0] == "rel" and not se and pt[2] != 0:
         return label, "label", (), False  # "since last year": from when in it?
-    # "since its May 21 high", "below its Aug. 29 record close": measured from that close
-    return label, "since", (pt, se in ("end", "close") or bool(ext)), False
+    return label, "since", (pt, se in ("end", "close")), False
 
 
 def _h_range(m: re.Match, text: str) -> Result:
