@@ -163,6 +163,22 @@ def _named_day(m: re.Match, published: date) -> date | None:
 
 
 STATED_DAYS = 10  # a data date this many days before publication or fewer decides the as-of
+MONTH_END_DAYS = 35  # ... or this many when it is a month's end ("returns are through July 31")
+
+
+def _month_end(d: date) -> bool:
+    return (d + timedelta(days=1)).month != d.month
+
+
+def _footnote(body: str, pos: int) -> bool:
+    """A line opening with "*" or "†" qualifies one figure ("*Stock Advisor returns as of
+    November 10"), often a promotion's: not the date the article's own figures run to."""
+    start = body.rfind("\n", 0, pos) + 1
+    end = body.find("\n", pos)
+    line = body[start:len(body) if end < 0 else end].strip()
+    mark = line[:1]
+    # "*Sources: ETF.com; data as of Sept. 12, 2018*" is a caption in italics, not a footnote
+    return mark in ("*", "†") and not line.endswith(mark)
 
 
 def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading:
@@ -173,7 +189,8 @@ def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading
         return AsOfReading(None, "unknown", f"the NYSE calendar does not reach {published}")
     body = text[body_start:]
     stated = next((d for m in _STATED.finditer(body) if (d := _named_day(m, published))
-                   and 0 <= (published - d).days <= STATED_DAYS), None)
+                   and 0 <= (published - d).days <= (MONTH_END_DAYS if _month_end(d) else STATED_DAYS)
+                   and not _footnote(body, m.start())), None)
     if stated is not None:
         day = on_or_before(stated)
         return AsOfReading(day, "stated", f"the text says its figures run through {stated}")

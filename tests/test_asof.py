@@ -305,3 +305,21 @@ def test_a_note_in_one_paragraph_a_line_text_scopes_its_own_line():
     text = ("date 2019-05-09\nStocks closed lower Thursday.\nSPY fell 1.5 percent this week.\n"
             "In a note, Jane Doe of Example Bank said investors were nervous.\n")
     assert dates(one(extractor.extract(text), "returns", "SPY").window)[1] == "2019-05-09"
+
+
+def test_month_end_data_decides_the_as_of_weeks_later():
+    """A fund piece published Aug. 12 whose "returns are through July 31": its
+    year-to-date figures end at July's last close, not the session before publication."""
+    text = "Health care lags\n\nXLV has returned 7.2% year to date. (Returns and data are through July 31.)\n"
+    assert read_asof(text, 0, date(2019, 8, 12)).day == date(2019, 7, 31)
+    # a day in mid-month that far back is another figure's date, not the article's
+    assert read_asof(text.replace("July 31", "July 16"), 0, date(2019, 8, 12)).day == date(2019, 8, 9)
+
+
+def test_a_footnote_under_a_promotion_does_not_date_the_articles_figures():
+    text = ("Chip stocks soar\n\nNVDA is up 147% year to date.\n\n"
+            "*Newsletter returns as of November 10, 2021\n")
+    assert read_asof(text, 0, date(2021, 11, 19)).day == date(2021, 11, 18)
+    # a caption in italics does date them
+    text = text.replace("*Newsletter returns as of November 10, 2021", "*Sources: FactSet; data as of Nov. 17, 2021*")
+    assert read_asof(text, 0, date(2021, 11, 19)).day == date(2021, 11, 17)
