@@ -139,6 +139,11 @@ def test_respectively_lists_with_qualifiers_on_members():
     assert {r.qualifier for r in f.returns} == {"almost", None, "nearly"}
 
 
+def test_a_symbol_listed_before_a_named_fund_is_not_part_of_its_name():
+    f = ex("Over the past 12 months, XLV and Vanguard Health Care ETF (VHT) returned 4.8% and 4.1%, respectively.")
+    assert returns(f) == {("XLV", 4.8), ("VHT", 4.1)}
+
+
 def test_respectively_amounts_share_the_last_scale():
     f = ex("Last week, GLD and IAU lost $378.3 and $7.4 million in assets, respectively.")
     assert flows(f) == {("GLD", "outflow", 378.3e6), ("IAU", "outflow", 7.4e6)}

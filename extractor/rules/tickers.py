@@ -327,10 +327,12 @@ def _name_before(text: str, pos: int) -> str | None:
     chunk = chunk[chunk.rfind("\n") + 1:]  # a name never spans lines
     words = chunk.split(" ")
     name: list[str] = []
-    for w in reversed(words):
-        w2 = w.strip()
+    for i in range(len(words) - 1, -1, -1):
+        w2 = words[i].strip()
         if not w2:
             break
+        if w2 == "and" and i and re.fullmatch(r"[A-Z]{2,5}", words[i - 1].strip(",")):
+            break  # "XLV and Vanguard Health Care ETF (VHT)": a symbol listed before the name
         if w2[-1] in ",.;:)" and name:
             break
         if w2[:1].isupper() or w2[:1].isdigit() or w2 in ("&", "of", "and", "$") or w2[:2] in ("iS", "iP", "iB", "iT"):
