@@ -125,6 +125,16 @@ def test_a_tab_separated_table_reads_its_units_and_its_size_change_is_no_return(
     assert {x.window.label for x in f.flows} == {"week ended 2021-06-24"}
 
 
+def test_a_rounded_prose_figure_and_its_table_row_are_one_flow_at_the_tables_precision():
+    f = ex(TABBED.replace("Funds gathered $14.6 billion", "The SPDR S&P 500 ETF Trust (SPY) took in $5.2 billion")
+           + "\nInvestors pulled $1 billion from HYG on Monday and $1.5 billion over the week.\n",
+           published=date(2021, 6, 25))
+    assert ("SPY", "inflow", 5231450000.0) in flows(f)
+    assert [x.ticker for x in f.flows].count("SPY") == 1
+    # a round "$1 billion" is no rounding of "$1.5 billion": two flows
+    assert {x.amount_usd for x in f.flows if x.ticker == "HYG"} == {1e9, 1.5e9}
+
+
 def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
     text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
     assert ex(text).flows == () and ex(text).returns == ()

@@ -221,19 +221,39 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                        confidence=role_confidence(c, ("flow",)), currency=currency, amount=c.value)
 
 
+def _half_unit(amount: float) -> float:
+    """Half a unit of the last digit written: "$5.2 billion" -> 50 million; 0 for a
+    figure of one digit ("$1 billion" is not "$1.5 billion" said roughly)."""
+    whole = f"{abs(amount):.0f}"
+    digits = whole.rstrip("0")
+    if len(digits) < 2:
+        return 0.0
+    return 0.5 * 10 ** (len(whole) - len(digits))
+
+
 def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Flow]:
     """One record per flow: the same ticker, direction and aggregation with amounts
-    within 0.5 % ("$4.10 billion" in the prose and "4,104.94" in its table) is one, the
-    first said."""
+    within 0.5 %, or the same up to the rounding of the less precise ("$5.2 billion" in
+    the prose and "5,231.45" in its table), is one, kept at the more precise figure."""
     out: list[Flow] = []
+
+    def size(x: Flow) -> float:
+        return x.amount if x.amount is not None else x.amount_usd or 0
+
     for f in items:
-        amount = f.amount if f.amount is not None else f.amount_usd or 0
-        dup = any(o.ticker == f.ticker and o.direction == f.direction and o.aggregation == f.aggregation
-                  and o.currency == f.currency and abs((o.amount if o.amount is not None else o.amount_usd or 0)
-                                                       - amount) <= 0.005 * max(abs(amount), 1.0)
-                  for o in out)
-        if not dup:
+        amount = size(f)
+        dup = next((i for i, o in enumerate(out)
+                    if o.ticker == f.ticker and o.direction == f.direction and o.aggregation == f.aggregation
+                    and o.currency == f.currency
+                    and abs(size(o) - amount) <= max(0.005 * max(abs(amount), 1.0),
+                                                    _half_unit(size(o)), _half_unit(amount))), None)
+        if dup is None:
             out.append(f)
+            continue
+        if _half_unit(amount) < _half_unit(size(out[dup])):
+            if explain is not None:
+                explain.drop("flow", out[dup], "the same flow said again, less precisely", "rules:dedupe")
+            out[dup] = f
         elif explain is not None:
             explain.drop("flow", f, "the same flow said again", "rules:dedupe")
     return out
