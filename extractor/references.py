@@ -68,6 +68,15 @@ def _news_dow_jones(doc: Doc, span: Span) -> bool:
                                                                              "reported", "News")
 
 
+@lru_cache(maxsize=1)
+def _moves_re() -> re.Pattern:
+    """A move word right after a name ("Apple shares rose"), built once: joining and
+    escaping the cue words took a third of the reference pass when done per mention."""
+    c = cues()
+    return re.compile(r"\W*(?:shares\s|stock\s|was\s|were\s|is\s|has\s)?(?:" + "|".join(
+        re.escape(w) for w in c["return_up"] + c["return_down"]) + r")\b")
+
+
 def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
     """A company named as an employer, a data source or a platform, not as a security:
     "Deutsche Bank AG's Binky Chadha", "a strategist at Wells Fargo", "according to
@@ -85,8 +94,7 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
                       r"projects?|recommends?|strategists|analysts|economists|asks|asked|seeing|projecting|"
                       r"forecasting|predicting|expecting|estimating|saying|calling for|calls for)\b",
                       text[span.end_char:span.end_char + 30])
-    moves = re.match(r"\W*(?:shares\s|stock\s|was\s|were\s|is\s|has\s)?(?:" + "|".join(
-        re.escape(w) for w in c["return_up"] + c["return_down"]) + r")\b", text[span.end_char:span.end_char + 40])
+    moves = _moves_re().match(text[span.end_char:span.end_char + 40])
     if speaks and re.match(r"[^.;]{0,120}\bits\s(?:stock|shares)\b", text[span.end_char:span.end_char + 150]):
         return False  # "Boeing said orders rose, sending its stock up 4 percent": the company whose stock moved
     if speaks and not moves:

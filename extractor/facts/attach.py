@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..references import Ref
+from ..rules import extensions as ext
 from . import limits
 from .candidates import RELATIVE, Candidate, clause_bounds
 from .ranker import rank
@@ -63,7 +64,7 @@ class Attachment:
 
 
 def respectively(sent) -> bool:
-    return "respectively" in sent.text.lower()
+    return "respectively" in ext.span_text(sent).lower()
 
 
 def _others(in_sent: list[Ref], chosen: Ref | None, reasons: dict[int, str]) -> tuple[str, ...]:
@@ -81,7 +82,7 @@ def _outside(lefts: list[Ref], pattern: re.Pattern, sent, before: int, reasons: 
     """The references not inside a match of ``pattern`` that ends before ``before`` (the
     others get ``why``); all of them when every one is inside."""
     spans = [(sent.start_char + m.start(), sent.start_char + m.end())
-             for m in pattern.finditer(sent.text) if sent.start_char + m.end() <= before]
+             for m in pattern.finditer(ext.span_text(sent)) if sent.start_char + m.end() <= before]
     kept = [r for r in lefts if not any(a <= r.start < b for a, b in spans)]
     if not kept:
         return lefts

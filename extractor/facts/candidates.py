@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .. import _torchless  # noqa: F401  (first: spaCy's thinc must not import torch)
 from spacy.tokens import Doc, Span
 
+from ..rules import extensions as ext
 from . import limits
 
 
@@ -99,7 +100,7 @@ def sent_of(sents: list[Span], starts: list[int], pos: int) -> Span | None:
 def clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
     """The clause around [start, end): split at semicolons and dashes, except a pair of
     dashes around an aside ("HYG -- the largest junk ETF -- took in $1.3 billion")."""
-    text = sent.text
+    text = ext.span_text(sent)
     off = sent.start_char
     lo, hi = off, sent.end_char
     marks = list(re.finditer(r";|\s[—–]\s|\s--\s", text))

@@ -174,7 +174,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
         targets = assign(group, refs, ref_starts, text, kinds=FUND_KINDS, prefer_prep=True)
         lead_kept = False
         for i, (c, att) in enumerate(zip(group, targets)):
-            if att.ref is None and _DEFINITE_FLOW.search(c.sent.text):
+            if att.ref is None and _DEFINITE_FLOW.search(ext.span_text(c.sent)):
                 # "Yet the flows keep coming, including $1.4 billion last week.": the fund
                 # the article was just talking about.
                 prior = [r for r in refs if r.end <= c.sent.start_char and r.kind in FUND_KINDS]
@@ -216,7 +216,7 @@ def iter_flows(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, body
                     window_why(window, own is not None, text))
             currency = c.currency or "USD"
             yield Flow(ticker=ref.symbol, direction=direction, amount_usd=c.value if currency == "USD" else None,
-                       start=ev_start, end=ev_end, qualifier=c.qualifier, aggregation=aggregation(c.sent.text),
+                       start=ev_start, end=ev_end, qualifier=c.qualifier, aggregation=aggregation(ext.span_text(c.sent)),
                        window=window, source="model" if c.role_probs else "rules",
                        confidence=role_confidence(c, ("flow",)), currency=currency, amount=c.value)
 

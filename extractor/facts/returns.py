@@ -147,7 +147,7 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
             or re.search(r"\b(?:not|never)\s(?:[\w-]+\s){0,2}?(?:suffered|seen|posted|had)\b", left_full):
         return "a negated move (“has not suffered a 5% pullback”)", "rules:negated"
     if _HYPOTHETICAL.search(text[max(c.sent.start_char, ref_end, prev_end):c.start]) or \
-            re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", c.sent.text):
+            re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", ext.span_text(c.sent)):
         return "a hypothetical move (“can fall 30%”, “would take”)", "rules:hypothetical"
     left = left_full[-70:]
     right = text[c.end:min(c.sent.end_char, c.end + limits.RETURN_CUE_RIGHT)]

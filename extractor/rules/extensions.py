@@ -49,6 +49,13 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def span_text(span: Span) -> str:
+    """A span's text cut from the Doc's (``text_of``): ``Span.text`` joins its tokens
+    again on each access (4.6 us for a sentence, 0.2 us cut), and the fact rules read
+    a sentence's text several times per number."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def register() -> None:
     for name, default in _DOC.items():
         if not Doc.has_extension(name):

@@ -300,6 +300,8 @@ def iter_levels(doc: Doc, refs: Sequence[Ref], body_start: int) -> Iterator[Leve
             continue
         lo = max(sent.start_char, body_start)
         nums = numbers_in(text, lo, sent.end_char, names)
+        if not nums:
+            continue
         s = _Sentence.read(text, sent.start_char, sent.end_char,
                            refs_within(refs, starts, sent.start_char, sent.end_char))
         for num in nums:

@@ -115,6 +115,8 @@ def _prior_word() -> re.Pattern:
 def _cued(text: str, lo: int, hi: int, nums: list[Number]) -> tuple[list[_Cued], list[Number]]:
     """The numbers of text[lo:hi] a target cue governs, each with its prior if written;
     and the priors written before a target noun ("from a previous 2,900 target")."""
+    if not nums:  # nothing to govern: most sentences, so their cue searches are skipped
+        return [], []
     p = _patterns()
     starts = [n.start for n in nums]
     out: list[_Cued] = []
