@@ -135,6 +135,16 @@ def test_a_rounded_prose_figure_and_its_table_row_are_one_flow_at_the_tables_pre
     assert {x.amount_usd for x in f.flows if x.ticker == "HYG"} == {1e9, 1.5e9}
 
 
+def test_a_returns_table_whose_headings_are_periods():
+    f = ex("Energy funds have run hot.\n\nFund | 1-Month | YTD | 1-Year\nXLE | 9.4% | 53.2% | 110.8%\n"
+           "SPY | 6.9% | 24.0% | 42.9%\n\nPrice returns as of Oct. 29, 2021.\n", published=date(2021, 11, 1))
+    got = {(r.ticker, r.value_pct): (r.window.start, r.window.end) for r in f.returns}
+    assert got[("XLE", 9.4)] == (date(2021, 9, 29), date(2021, 10, 29))
+    assert got[("XLE", 53.2)] == (date(2020, 12, 31), date(2021, 10, 29))
+    assert got[("SPY", 42.9)] == (date(2020, 10, 29), date(2021, 10, 29))
+    assert len(got) == 6
+
+
 def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
     text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
     assert ex(text).flows == () and ex(text).returns == ()

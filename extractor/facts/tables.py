@@ -271,9 +271,31 @@ def _written(row: _Row, r: Ref) -> str:
     return row.head[i:i + (r.end - r.start)]
 
 
+_PERIOD_CELL = re.compile(r"(?:(?P<n>\d+)[- ]?(?P<u>month|mo|year|yr|week|wk|day)s?\.?|ytd|mtd|qtd|year[- ]to[- ]date)"
+                          r"(?:\s*(?:%|return|returns|chg|change))?", re.IGNORECASE)
+_WORD_CELL = re.compile(r"(?:fund|etf|ticker|symbol|name|fund name|index)", re.IGNORECASE)
+
+
+def _period_columns(heading: str, need: int) -> list[tuple[str, str]] | None:
+    """"Fund | 1-Month | YTD | 1-Year" over rows of percents: each column a return over
+    the period its heading names (the column words of tables.jsonl name none of them)."""
+    cells = [c.strip() for c in re.split(r"\s*\|\s*|\t|\s{2,}", heading) if c.strip()]
+    numeric = [c for c in cells if not _WORD_CELL.fullmatch(c)]
+    if len(numeric) != need or len(cells) - need > 2 or not all(_PERIOD_CELL.fullmatch(c) for c in numeric):
+        return None
+    out = []
+    for c in numeric:
+        m = _PERIOD_CELL.fullmatch(c)
+        n, unit = m.group("n"), (m.group("u") or "").lower()
+        unit = {"mo": "month", "yr": "year", "wk": "week"}.get(unit, unit)
+        out.append(("return", f"past {n} {unit}{'s' if n != '1' else ''}" if n else c))
+    return out
+
+
 def _read(text: str, heading: str, heading_start: int, rows: list[_Row], refs: list[Ref], anchor: Anchor,
-          caption: Window | None, before: Window | None, out: TableFacts) -> None:
-    segs = _segments(heading)
+          caption: Window | None, before: Window | None, out: TableFacts,
+          segs: list[tuple[str, str]] | None = None) -> None:
+    segs = segs or _segments(heading)
     n = len(segs)
     first = concepts(heading)
     named = [heading[s:e].lower() in ("ticker", "symbol") for s, e, _ in first]
@@ -404,7 +426,9 @@ def _read_block(text, lines, i, rows, refs, anchor, body_start, times, out) -> N
     heading = " ".join(block)
     segs = _segments(heading)
     if len(segs) != need or not any(c in ("flow", "outflow", "one_day", "return") for c, _ in segs):
-        # the heading and the rows disagree: not a table this reader understands
-        return
+        percents = all(c[2].rstrip("*").endswith("%") for r in rows for c in r.cells[-need:])
+        segs = _period_columns(block[-1], need) if percents else None
+        if segs is None:
+            return  # the heading and the rows disagree: not a table this reader understands
     cap = _caption(text, start, body_start, anchor)
-    _read(text, heading, start, rows, refs, anchor, cap, _before(times, start, text), out)
+    _read(text, heading, start, rows, refs, anchor, cap, _before(times, start, text), out, segs)
