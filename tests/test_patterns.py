@@ -145,6 +145,22 @@ def test_a_returns_table_whose_headings_are_periods():
     assert len(got) == 6
 
 
+RANKED = ("Geared funds\n\nThe leveraged funds with the biggest inflows in the week through Thursday were:\n\n"
+          "1. SQQQ: $812 million\n"
+          "2. Direxion Daily Semiconductor Bull 3X Shares (SOXL): $655 million\n"
+          "3. TQQQ: $402 million\n\nThe rest saw little.\n")
+
+
+def test_a_ranked_list_under_a_lead_takes_the_leads_direction_and_period():
+    f = ex(RANKED, published=date(2022, 6, 17))
+    assert flows(f) == {("SQQQ", "inflow", 812e6), ("SOXL", "inflow", 655e6), ("TQQQ", "inflow", 402e6)}
+    assert {(x.window.start, x.window.end) for x in f.flows} == {(date(2022, 6, 9), date(2022, 6, 16))}
+
+
+def test_a_list_whose_lead_names_no_direction_reads_no_flows():
+    assert ex(RANKED.replace("biggest inflows", "most trading"), published=date(2022, 6, 17)).flows == ()
+
+
 def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
     text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
     assert ex(text).flows == () and ex(text).returns == ()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
+from ..cues import cue_re
 from ..normalize.ticker import load_symbols
 from ..normalize.time import FULL_MONTHS, on_or_before, resolve
 from ..references import Ref
@@ -352,11 +353,57 @@ def _day_window(cell: str) -> Window | None:
     return Window(label=f"{y:04d}-{mo:02d}-{d:02d}", start=w.start, end=w.end)
 
 
+# "1. SQQQ: $812 million", "#2 Direxion Daily Semiconductor Bull 3X Shares (SOXL) - $655 million"
+_LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|#\d{1,2}|[-•*])[ \t]+(?P<who>[^\n$]{2,120}?)[ \t]*[:–—-]?[ \t]*"
+                        r"(?P<sign>[-+−]?)\$[ \t]?(?P<num>\d[\d,]*(?:\.\d+)?)[ \t]*(?P<unit>billion|million|bn|mn|[bm])?"
+                        r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6}
+
+
+def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: TableFacts) -> None:
+    """A ranked list of funds and amounts under a lead that says what they are: "the
+    five funds with the biggest inflows in the week through Thursday were:" then "1.
+    SQQQ: $812 million". Each item is a flow in the lead's direction over its period;
+    a lead naming both directions, or neither, reads nothing."""
+    items = [m for m in _LIST_ITEM.finditer(text, body_start)]
+    k = 0
+    while k < len(items):
+        run = [items[k]]
+        while k + len(run) < len(items) and text[run[-1].end():items[k + len(run)].start()].strip() == "":
+            run.append(items[k + len(run)])
+        k += len(run)
+        if len(run) < 2:
+            continue
+        lead_end = text.rfind("\n", 0, run[0].start())
+        lead_start = text.rfind("\n", 0, max(lead_end, 0)) + 1
+        while lead_end > 0 and not text[lead_start:lead_end].strip() and lead_start > body_start:
+            lead_end = lead_start - 1
+            lead_start = text.rfind("\n", 0, max(lead_end, 0)) + 1
+        lead = text[lead_start:max(lead_end, lead_start)]
+        ins, outs = cue_re("inflow").search(lead), cue_re("outflow").search(lead)
+        if not lead.rstrip().endswith(":") or bool(ins) == bool(outs):
+            continue
+        direction = "inflow" if ins else "outflow"
+        phrases = times.in_span(lead_start, lead_end) if times is not None else []
+        window = replace(phrases[-1][2], source="sentence") if phrases else Window()
+        for m in run:
+            who = [r for r in refs if m.start("who") <= r.start and r.end <= m.end("who")]
+            if not who:
+                continue
+            scale = _SCALES.get((m.group("unit") or "").lower(), 1.0)
+            amount = round(float(m.group("num").replace(",", "")) * scale, 2)
+            sign = "outflow" if m.group("sign") in ("-", "−") else direction
+            out.flows.append(Flow(ticker=who[-1].symbol, direction=sign, amount_usd=amount, amount=amount,
+                                  start=m.start(), end=m.end(), window=window, source="rules", confidence=1.0))
+            out.spans.append((m.start(), m.end()))
+
+
 def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, times=None) -> TableFacts:
     """Every fund table of the article, read into flows and returns."""
     out = TableFacts()
     if text.count("\n") < 3:
         return out
+    _listed_flows(text, refs, body_start, times, out)
     lines = _lines(text, body_start, len(text))
     i = 0
     while i < len(lines):
