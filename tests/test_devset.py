@@ -36,18 +36,20 @@ def _write_gold(paths, out: Path) -> None:
 @pytest.mark.slow
 def test_dev_set_score(tmp_path, real_classifier):
     """A regression gate at the figures measured when it was last raised (see CHANGES):
-    86 real articles, 2026-12-06 (0.6.0). The window ratios are lower than 0.5.0's
-    because 100 more claims are matched (319 -> 419), many in articles that print no
-    date (their windows cannot resolve); no window matched before got worse."""
+    86 real articles, 2026-12-06 (0.8.0: facts 0.943, flows and returns recall 0.932 and
+    0.918, quote organisation 0.922). The window ratios are lower than 0.5.0's because 100
+    more claims are matched (319 -> 419), many in articles that print no date (their
+    windows cannot resolve); no window matched before got worse."""
     dev = shared_path("corpus-dev")
     _write_gold(sorted(dev.glob("*.txt")), tmp_path)
     summary = _scorer().score_dirs(dev, tmp_path)["summary"]
     assert summary["articles"] >= 86
-    assert summary["facts_f1"] >= 0.93, summary
+    assert summary["facts_f1"] >= 0.94, summary
+    assert summary["flows"]["recall"] >= 0.92 and summary["returns"]["recall"] >= 0.91, summary
     assert summary["window_accuracy"] >= 0.82, summary
     assert summary["window_exact"]["accuracy"] >= 0.80, summary["window_exact"]
     assert summary["quote_attribution"]["title"]["accuracy"] >= 0.95, summary["quote_attribution"]
-    assert summary["quote_attribution"]["organization"]["accuracy"] >= 0.86, summary["quote_attribution"]
+    assert summary["quote_attribution"]["organization"]["accuracy"] >= 0.92, summary["quote_attribution"]
 
 
 @pytest.mark.slow
