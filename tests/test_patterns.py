@@ -339,6 +339,15 @@ def test_a_move_of_what_an_index_holds_is_neither_the_index_nor_an_earlier_ticke
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("The S&P 500 rose 28.9% in 2019, or 31.5% including dividends.", {("^GSPC", 28.9), ("^GSPC", 31.5)}),
+    ("The S&P 500 added 3.8% in the second quarter and just 1.2% in the third.", {("^GSPC", 3.8), ("^GSPC", 1.2)}),
+    ("The S&P 500 has now given back 3.9% since its record high on April 30.", {("^GSPC", -3.9)}),
+])
+def test_a_second_figure_after_a_period_shares_the_move(text, expected):
+    assert returns(ex(text, published=date(2020, 1, 2))) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("The bank's forecast leaves 27 percent upside for EEM from current levels.", ("EEM", 27.0)),
     ("The new target implies 12% downside for XLE over the next 12 months.", ("XLE", -12.0)),
 ])

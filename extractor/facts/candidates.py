@@ -119,9 +119,12 @@ def clause_bounds(sent: Span, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-_LIST_GAP = re.compile(r"[\s,]*(?:\w+\s)?(?:YTD\s)?(?:and|versus|vs\.?|compared with|compared to|while|or|,)\s?[\s,]*"
+# "... and 4.1%", "28.9% in 2019, or 31.5% including dividends", "3.8% in the second
+# quarter and just 1.2% in the third": a period phrase may stand between the members
+_LIST_GAP = re.compile(r"[\s,]*(?:(?:in|on|over|during|for|through)\s(?:the\s)?(?:[\w-]+\s){0,2}?[\w-]+,?\s|"
+                       r"\w+\s)?(?:YTD\s)?(?:and|versus|vs\.?|compared with|compared to|while|or|,)\s?[\s,]*"
                        r"(?:(?:nearly|almost|about|roughly|around|some|approximately|just over|just under|over|"
-                       r"more than|less than|close to)\s)?", re.IGNORECASE)
+                       r"more than|less than|close to|just|only)\s)?", re.IGNORECASE)
 
 
 def groups(cands: list[Candidate], text: str) -> list[list[Candidate]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 # attachment loops (linear in the sentence per number) from turning quadratic.
 MAX_SENTENCE = 3000
 # Numbers listed together ("12.0% and 11.5%") are at most this far apart.
-GROUP_GAP = 30
+GROUP_GAP = 40  # "3.8% in the second quarter and just 1.2%": a period phrase between members
 # The smallest amount read as a fund flow (below it: a price or a share count).
 MIN_FLOW_USD = 10_000
 

@@ -49,7 +49,12 @@ def ranked_in_parentheses(c: Candidate, text: str) -> bool:
                 and _PERFORMANCE.search(text, c.sent.start_char, c.sent.end_char))
 
 
-_NOUN_COMPLEMENT = re.compile(r"\s*(?:of|in)\b", re.IGNORECASE)
+# "32 percent of its assets", "5% in bonds": the member has its own noun; "1.2% in the
+# third (quarter)", "2% in 2019" is a period, not a complement
+_NOUN_COMPLEMENT = re.compile(
+    r"\s*(?:of\b|in\b(?!\s+(?:the\s+)?(?:first|second|third|fourth|final|last|latest|past|prior|same|previous|"
+    r"(?:19|20)\d\d\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]\b|h[12]\b|week|month|quarter|year|"
+    r"session|day|period)))", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +259,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 lead_direct = direct_return_cue(c, text)
             # "are down 3.2% and 3.1%": a bare list member shares the lead's cue; "5 percent,
             # while 32 percent of its assets ..." has its own complement and does not
-            bare = i > 0 and not _NOUN_COMPLEMENT.match(text[c.end:c.end + 10])
+            bare = i > 0 and not _NOUN_COMPLEMENT.match(text[c.end:c.end + 30])
             direct = direct_return_cue(c, text) or (lead_direct and (i == 0 or bare))
             why = None
             if ref is None:
