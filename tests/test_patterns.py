@@ -347,6 +347,13 @@ def test_a_second_figure_after_a_period_shares_the_move(text, expected):
     assert returns(ex(text, published=date(2020, 1, 2))) == expected
 
 
+def test_a_period_or_forecast_word_in_a_relative_clause_describes_the_subject_not_the_move():
+    f = ex("The Cboe Volatility Index (VIX), which measures how much volatility traders expect over the coming "
+           "month, jumped 14% on Thursday.", published=date(2019, 5, 10))
+    (r,) = f.returns
+    assert (r.ticker, r.value_pct, r.kind, r.window.label) == ("^VIX", 14.0, "realized", "thursday")
+
+
 @pytest.mark.parametrize("text, expected", [
     ("The bank's forecast leaves 27 percent upside for EEM from current levels.", ("EEM", 27.0)),
     ("The new target implies 12% downside for XLE over the next 12 months.", ("XLE", -12.0)),

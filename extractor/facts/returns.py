@@ -21,7 +21,7 @@ from ..schema import Anchor, Return, Window
 from ..windows import TimeIndex
 from . import limits
 from .attach import Attachment, assign, distributed
-from .candidates import (Candidate, clean_left, decimals, groups, in_table_row, quote_chip, read_candidates,
+from .candidates import (RELATIVE, Candidate, clean_left, decimals, groups, in_table_row, quote_chip, read_candidates,
                          right_of, role_confidence, veto_reason, vetoed)
 from .explain import Explainer
 from .timing import DAY_MOVE, borrowed, fallback, intraday, window_for, window_why
@@ -204,7 +204,7 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
     """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
     increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
     lo = max(c.sent.start_char, min(ref_start, c.start) - limits.FORECAST_LEFT)
-    left = text[lo:c.start]
+    left = RELATIVE.sub(",", text[lo:c.start])  # "the VIX, which measures what traders expect, jumped"
     cut = None
     for m in re.finditer(r"\bwhile\b|\bbut\b|\bwhereas\b|;|\bafter\b|\bsince\b", left):
         if lo + m.end() <= min(ref_start, c.start):

@@ -16,7 +16,7 @@ from ..normalize.time import before
 from ..schema import Anchor, Window
 from ..windows import TimeIndex
 from . import limits
-from .candidates import NUMBER, Candidate, clause_bounds
+from .candidates import NUMBER, RELATIVE, Candidate, clause_bounds
 
 # A time phrase after one of these belongs to another clause: "rose 2.3% to 31.46, and
 # said she expects choppy trading into the Fed's meeting next week".
@@ -35,9 +35,14 @@ def window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     """The time phrase that governs the number, with where it came from: its own clause
     ("claim"), elsewhere in its sentence ("sentence"); None when no phrase governs it."""
     sent = c.sent
+    # "The VIX, which measures what traders expect over the coming month, jumped 14%": a
+    # period inside a relative clause before the number describes the subject, not the move
+    asides = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in RELATIVE.finditer(sent.text)
+              if sent.start_char + m.end() <= c.start]
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
-               if (p[0] < c.start and ";" not in text[p[1]:c.start])
-               or (p[0] >= c.end and not (CLAUSE_BREAK.search(text[c.end:p[0]]) or NUMBER.search(text[c.end:p[0]])))]
+               if ((p[0] < c.start and ";" not in text[p[1]:c.start])
+                   or (p[0] >= c.end and not (CLAUSE_BREAK.search(text[c.end:p[0]]) or NUMBER.search(text[c.end:p[0]]))))
+               and not any(a <= p[0] and p[1] <= b for a, b in asides)]
     if any(_NAMED_DAY.match(p[2].label or "") for p in phrases):
         # "the second-biggest single-day inflow ... on Wednesday": the day it names
         phrases = [p for p in phrases if not _ONE_DAY.match(p[2].label or "")]
