@@ -354,6 +354,19 @@ def test_a_period_or_forecast_word_in_a_relative_clause_describes_the_subject_no
     assert (r.ticker, r.value_pct, r.kind, r.window.label) == ("^VIX", 14.0, "realized", "thursday")
 
 
+def test_a_forecast_counted_from_a_close_runs_over_its_horizon_not_that_session():
+    f = ex("Strategists see the S&P 500 gaining next year. Analysts at the bank see the S&P 500 rallying 16% from "
+           "Wednesday's close.", published=date(2022, 12, 22))
+    (r,) = f.returns
+    assert (r.kind, r.window.label, r.window.end) == ("forecast", "next year", date(2023, 12, 29))
+
+
+def test_since_a_funds_inception_is_a_period_without_known_days():
+    f = ex("Since IVV's inception in 2000, it has rallied 3.16%.", published=date(2012, 6, 1))
+    (r,) = f.returns
+    assert r.window.label.startswith("since") and (r.window.start, r.window.end) == (None, None)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("The bank's forecast leaves 27 percent upside for EEM from current levels.", ("EEM", 27.0)),
     ("The new target implies 12% downside for XLE over the next 12 months.", ("XLE", -12.0)),

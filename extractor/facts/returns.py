@@ -200,6 +200,18 @@ _POTENTIAL = re.compile(r"\s*(?:of\s+)?(?:potential\s+|further\s+|more\s+|additi
                         re.IGNORECASE)
 
 
+_START_CLOSE = re.compile(r"(?:['’]s)?\s+(?:close|closing\s+(?:level|price)|level|finish)\b")
+_START_BEFORE = re.compile(r"\b(?:from|above|below|over|than)\s+(?:the\s+)?$")
+
+
+def _starting_close(w: Window, text: str) -> bool:
+    """The phrase names the close a move is counted from ("from Friday's close")."""
+    if w.phrase_start is None or w.phrase_end is None:
+        return False
+    return bool(_START_CLOSE.match(text, w.phrase_end)
+                and _START_BEFORE.search(text, max(0, w.phrase_start - 12), w.phrase_start))
+
+
 def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: int) -> bool:
     """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
     increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
@@ -293,6 +305,9 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
             # a period borrowed from another sentence ("ahead of results next week. JPM slid
             # 2.6%") does not make the move a forecast; a cue in its own words does
             fc = is_forecast(c, text, own or Window(), anchor.published, ref.start)
+            if fc and own is not None and _starting_close(own, text):
+                # "a rise of 4.8% from Wednesday's close": where the forecast starts, not its horizon
+                own, window = None, fallback(c, times, text)
             if own is None:
                 took = replace(last_fc, source=borrowed(last_fc, c.start, text, times)) if fc and last_fc else None
                 if took is None and times.frame is not None and not times.under_heading(c.start, text) \
