@@ -332,6 +332,12 @@ def test_the_owner_of_a_figure_is_not_a_comparison_or_what_it_helped(text, expec
     assert returns(ex(text)) == expected
 
 
+def test_the_index_compared_with_is_not_the_one_that_moved():
+    f = ex("The Nasdaq composite also lagged the Russell 2000 for the week, as it posted a gain of about 3.8 percent.",
+           published=date(2016, 11, 14))
+    assert returns(f) == {("^IXIC", 3.8)}
+
+
 def test_a_move_of_what_an_index_holds_is_neither_the_index_nor_an_earlier_tickers():
     f = ex("The 10 groups in the S&P 500 fell more than 3.8 percent. Bank of America Corp. (BAC) erased "
            "20 percent to lead financial shares in the S&P 500 down 10 percent.", published=date(2011, 8, 9))

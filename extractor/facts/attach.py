@@ -27,6 +27,9 @@ MEMBERS_OF = re.compile(r"['’]s\s+(?:\d+\s+)?(?:components?|members?|constitue
 # index holds what moved
 _MEMBERS_IN = re.compile(r"\b(?:groups|sectors|industries|stocks|shares|members|components|constituents|companies|"
                          r"names)\s+(?:in|of|on)\s+(?:the\s+)?$", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:lagged|lagging|lags|trailed|trailing|trails|outpaced|outpacing|outpaces|outperformed|"
+                       r"outperforming|outperforms|underperformed|underperforming|underperforms|bested|beat|beating)"
+                       r"\s+(?:the\s+)?$", re.IGNORECASE)
 _PREP = re.compile(r"\s*(?:[\w'’-]+\s){0,4}?(?:into|from|in(?!\s(?:net\s|new\s)?(?:in|out)?flows?\b|\s"
                    r"(?:net\s)?(?:redemptions|new\sassets|new\smoney|assets|creations))|out of|exited|vacated|left|to)\b")
 # "TLT ranks second (behind SPY), with $2.1 billion": a ticker named in a comparison
@@ -158,6 +161,11 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                 for r in lefts:
                     reasons[id(r)] = "the number is said of what the index holds (“groups in the”)"
                 lefts = []
+            if len(lefts) >= 2 and _COMPARED.search(text, max(lefts[-2].end, lefts[-1].start - 30), lefts[-1].start):
+                # "the Nasdaq also lagged the Russell for the week, as they posted gains of
+                # 3.8% each": the index compared with is not the subject that moved
+                reasons[id(lefts[-1])] = "the other side of a comparison (“lagged the”)"
+                lefts = lefts[:-1]
             owners = [r for r in lefts if MEMBERS_OF.match(text, r.end)]
             for r in owners:
                 reasons[id(r)] = "named as the owner of what moved (“the Dow's components”, “IWM's largest sector”)"
