@@ -83,7 +83,7 @@ class TimeIndex:
         heads = [p for p in usable if p[0] in self.headings]
         if heads:
             return _sourced(heads[-1][2], "paragraph")
-        lede = [p for p in usable if self._recent(p[2])]
+        lede = [p for p in usable if self._recent(p[2]) and not _DURATION.match(p[2].label or "")]
         if lede:
             return _sourced(lede[0][2], "article")
         if self.frame is not None:
@@ -123,7 +123,8 @@ class TimeIndex:
     def before(self, pos: int, text: str = "") -> Window | None:
         """The latest period named before ``pos``; comparisons ("a week earlier",
         "a year ago") name no period a later claim could be about."""
-        prior = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")]
+        prior = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
+                 and not _DURATION.match(p[2].label or "")]  # "slumped 11% in three days": that move's span
         if not prior:
             return None
         para = self.para_start(text, pos) if text else 0

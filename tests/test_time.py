@@ -320,3 +320,10 @@ def test_a_distance_from_a_dated_extreme_runs_from_that_close(sentence, start):
     f = extractor.extract(sentence, published=date(2018, 12, 28))
     (r,) = f.returns
     assert (r.window.start, r.window.end) == (start, date(2018, 12, 27))
+
+
+def test_a_span_that_measured_one_move_does_not_frame_the_next_claims():
+    f = extractor.extract("The S&P 500 slumped 11 percent in three days. The Russell 2000 slumped 8.9 percent, "
+                          "entering a bear market.", published=date(2011, 8, 8))
+    rut = next(r for r in f.returns if r.ticker == "^RUT")
+    assert rut.window.label != "in three days"
