@@ -332,6 +332,13 @@ def test_the_owner_of_a_figure_is_not_a_comparison_or_what_it_helped(text, expec
     assert returns(ex(text)) == expected
 
 
+def test_a_running_total_takes_the_period_of_its_rally_not_the_phrase_after_it():
+    f = ex("The Fed's bond buying helped extend the S&P 500's 2012 rally to 17 percent this week.",
+           published=date(2012, 9, 15))
+    (r,) = f.returns
+    assert (r.window.label, r.window.start, r.window.source) == ("2012", date(2011, 12, 30), "claim")
+
+
 def test_the_index_compared_with_is_not_the_one_that_moved():
     f = ex("The Nasdaq composite also lagged the Russell 2000 for the week, as it posted a gain of about 3.8 percent.",
            published=date(2016, 11, 14))
@@ -576,7 +583,8 @@ def test_running_totals_dollar_moves_erased_shares_and_the_next_clauses_subject(
 
 
 def test_a_running_total_has_no_window_sure_enough_to_call_it_false():
-    (r,) = ex("Strong earnings helped extend the S&P 500’s 2012 rally to 17 percent this week.",
+    """Without the rally's own period, "this week" does not bound the total."""
+    (r,) = ex("Strong earnings helped extend the S&P 500’s rally to 17 percent this week.",
               published=date(2012, 9, 15)).returns
     assert r.window.source not in ("claim", "sentence")
 

@@ -320,10 +320,14 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 window = times.as_forecast(window)
                 last_fc = window
             window = intraday(c, window, text, anchor, fc)
-            if own is not None and _RUN_TO.search(left[-40:]) and window.source in ("claim", "sentence"):
+            run = _RUN_TO.search(text, max(c.sent.start_char, c.start - 40), c.start)
+            if own is not None and run and window.source in ("claim", "sentence"):
                 # "extend the S&P 500's 2012 rally to 17 percent this week": the total runs over
-                # the rally, which the phrase after it ("this week") does not bound: not sure
-                window = replace(window, source="paragraph")
+                # the rally; its own period ("2012 rally") bounds it, the phrase after it
+                # ("this week") does not: without the rally's period, not sure
+                rally = [p for p in times.in_span(c.sent.start_char, run.end())
+                         if run.start() - 2 <= p[1] <= run.start() + len(run.group(0).split()[0]) + 1]
+                window = replace(rally[-1][2], source="claim") if rally else replace(window, source="paragraph")
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
             ev_end = max(ref.end, c.end)
             qual = c.qualifier
