@@ -161,6 +161,29 @@ def test_a_list_whose_lead_names_no_direction_reads_no_flows():
     assert ex(RANKED.replace("biggest inflows", "most trading"), published=date(2022, 6, 17)).flows == ()
 
 
+MARKDOWN = ("Flows roundup\n\nFunds took in $9 billion in the week ended Thursday, June 3.\n\nTop creations\n\n"
+            "| Ticker | Fund | Net Flows ($, mm) | AUM ($, mm) |\n|---|---|---|---|\n"
+            "| IVV | iShares Core S&P 500 ETF | 1,894.20 | 282,115.73 |\n"
+            "| XLF | Financial Select Sector SPDR Fund | 1,202.85 | 46,008.11 |\n\n"
+            "Top 5 gainers of the past week\n\n| ETF | Weekly performance |\n|---|---|\n"
+            "| Global X Uranium URA | 8.9% |\n| SPDR S&P Biotech XBI | -5.1% |\n")
+
+
+def test_a_markdown_table_with_outer_pipes_is_read_by_rows():
+    f = ex(MARKDOWN, published=date(2021, 6, 4))
+    assert flows(f) == {("IVV", "inflow", 1894200000.0), ("XLF", "inflow", 1202850000.0)}
+    # a name cell ending in its symbol; the caption's period where the heading's has no dates
+    assert returns(f) == {("URA", 8.9), ("XBI", -5.1)}
+    assert {r.window.label for r in f.returns} == {"past week"}
+
+
+def test_a_wire_summary_bullet_gives_each_index_its_move():
+    f = ex("US STOCKS-Wall St rallies\n\n* Indexes up: Dow 1.94 pct, S&P 1.86 pct, Nasdaq 2.41 pct\n\n"
+           "Stocks rose on Tuesday.\n", published=date(2018, 10, 16))
+    assert returns(f) == {("^DJI", 1.94), ("^GSPC", 1.86), ("^IXIC", 2.41)}
+    assert "^DJI" in f.tickers
+
+
 def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
     text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
     assert ex(text).flows == () and ex(text).returns == ()

@@ -256,6 +256,11 @@ def _ticker_of(row: _Row, refs: list[Ref], ticker_first: bool, ticker_column: bo
                    re.fullmatch(r"[A-Z.\-^]{1,8}", _written(row, r))]
         r = (written or inside)[-1]
         return r.symbol, r.start, r.end, "table"
+    last = re.search(r"(?<![\w&.-])([A-Z]{2,5})\s*\|?\s*$", row.head)
+    if last and last.group(1) in table and not table.is_not_ticker(last.group(1)):
+        # "| Global X Uranium URA | 8.9% |": a fund's name cell ending in its known symbol
+        sym = last.group(1)
+        return sym, row.head_start + last.start(1), row.head_start + last.end(1), "table"
     if ticker_column:
         last = re.search(r"(?<![\w&.-])([A-Z]{1,5})\s*\|?\s*$", row.head)  # "Citibank C -50.50%"
         lone = [last] if last else [m for m in _LONE_SYMBOL.finditer(row.head) if not table.is_not_ticker(m.group(1))]
@@ -303,7 +308,9 @@ def _read(text: str, heading: str, heading_start: int, rows: list[_Row], refs: l
     ticker_first, ticker_column = bool(named) and named[0], any(named)
     columns = []
     for concept, words in segs:
-        w = _period(words, anchor, caption) or caption or before
+        own = _period(words, anchor, caption)
+        # "Weekly performance" under "Top 5 gainers of the past week": the caption's dates
+        w = own if own is not None and (own.start or own.end or caption is None) else (caption or own or before)
         columns.append(Column(concept, " ".join(words.split()), _scale(words), w))
     table = Table(rows[0].start, rows[-1].end, columns, [])
     out.tables.append(table)
@@ -398,12 +405,55 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
             out.spans.append((m.start(), m.end()))
 
 
+# A wire story's summary bullet: "* Indexes up: Dow 1.94 pct, S&P 1.86 pct, Nasdaq 2.41 pct"
+_INDEX_LINE = re.compile(r"^[ \t*•-]*(?:indexes|indices|index|stocks|wall st(?:reet)?)\s+(?P<dir>up|down|higher|lower|"
+                         r"rise|fall|gain|drop)\s*:\s*(?P<items>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
+_INDEX_ITEM = re.compile(r"(?P<name>[A-Za-z][\w&. ]{0,30}?)\s+(?P<sign>[+\-−]?)(?P<num>\d+(?:\.\d+)?)\s?"
+                         r"(?:pct|%|percent)\b")
+
+
+@lru_cache(maxsize=1)
+def _index_names() -> dict[str, str]:
+    """"dow" -> ^DJI: an index's name as a wire bullet shortens it (the table writes "the Dow")."""
+    out: dict[str, str] = {}
+    table = load_symbols()
+    for alias, symbol in table.alias_items():
+        info = table.get(symbol)
+        if info is not None and info.kind == "index" and alias.lower().startswith("the "):
+            out.setdefault(alias[4:].lower(), symbol)
+    return out
+
+
+def _index_bullets(text: str, refs: list[Ref], anchor: Anchor, body_start: int, out: TableFacts) -> None:
+    """Each index of a summary bullet moved by its figure, in the bullet's direction, on
+    the session the story is about."""
+    for line in _INDEX_LINE.finditer(text, body_start):
+        down = line.group("dir").lower() in ("down", "lower", "fall", "drop")
+        day = resolve("today", anchor)
+        for m in _INDEX_ITEM.finditer(line.group("items")):
+            a, b = line.start("items") + m.start("name"), line.start("items") + m.end("name")
+            named = [r for r in refs if a <= r.start and r.end <= b]
+            symbol = named[-1].symbol if named else _index_names().get(m.group("name").strip().lower())
+            if symbol is None:
+                continue
+            value = float(m.group("num")) * (-1 if down or m.group("sign") in ("-", "−") else 1)
+            start, end = line.start("items") + m.start(), line.start("items") + m.end()
+            out.returns.append(Return(ticker=symbol, value_pct=value, start=start, end=end,
+                                      window=replace(day, label="today", source="sentence"),
+                                      source="rules", confidence=1.0))
+            out.spans.append((start, end))
+            if not named:
+                out.mentions.append(Mention(symbol=symbol, start=a, end=b, text=text[a:b], kind="index",
+                                            via="table", symbol_source="table"))
+
+
 def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, times=None) -> TableFacts:
     """Every fund table of the article, read into flows and returns."""
     out = TableFacts()
     if text.count("\n") < 3:
         return out
     _listed_flows(text, refs, body_start, times, out)
+    _index_bullets(text, refs, anchor, body_start, out)
     lines = _lines(text, body_start, len(text))
     i = 0
     while i < len(lines):
@@ -414,14 +464,16 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
             while j < len(lines) and text[lines[j][0]:lines[j][1]].rstrip().endswith("|"):
                 j += 1
             run = lines[i:j]
-            if len(run) >= 6 and sum(text[x:y].count("|") for x, y in run) <= len(run) + 1:
-                header, rows = _vertical_rows(text, run)
-                if rows:
-                    cap = _caption(text, header[0][0], body_start, anchor)
-                    _read(text, " | ".join(c[2] for c in header), header[0][0], rows, refs, anchor, cap,
-                          _before(times, header[0][0], text), out)
-            i = max(j, i + 1)
-            continue
+            if sum(text[x:y].count("|") for x, y in run) <= len(run) + 1:
+                if len(run) >= 6:
+                    header, rows = _vertical_rows(text, run)
+                    if rows:
+                        cap = _caption(text, header[0][0], body_start, anchor)
+                        _read(text, " | ".join(c[2] for c in header), header[0][0], rows, refs, anchor, cap,
+                              _before(times, header[0][0], text), out)
+                i = max(j, i + 1)
+                continue
+            # "| IVV | iShares Core S&P 500 ETF | 1,894.20 |": a Markdown table, read by rows below
         row = _row_of_line(text, a, b)
         if row is None:
             i += 1
