@@ -37,7 +37,7 @@ _ANAPHOR_RE = re.compile(
     r"cap|yield|term|duration|grade))\s){0,2}"
     r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|ETP|index|gauge|benchmark|"
     r"product|trust|stock|bank|measure|barometer|bet)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
-    r"|(?<![\w'’])(?P<it>[Ii]t)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
+    r"|(?<![\w'’])(?P<it>[Ii]t|Its)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
 )
 
 

@@ -184,6 +184,25 @@ def test_a_wire_summary_bullet_gives_each_index_its_move():
     assert "^DJI" in f.tickers
 
 
+CARDS = ("The best funds so far\n\nReturns are through June 30, 2017.\n\n"
+         "1. iShares MSCI Poland Capped ETF (symbol EPOL)\nYear-to-date return: 36.4%\nExpense ratio: 0.63%\n"
+         "Poland rebounded hard.\n\n2. Matthews China (MCHFX)\nYear-to-date return: 31.6%\n5-year annualized return: 9.8%\n"
+         "Internet giants make up 40% of the fund.\n")
+
+
+def test_fund_cards_give_each_fund_the_return_under_its_heading():
+    f = ex(CARDS, published=date(2017, 7, 5))
+    assert returns(f) == {("EPOL", 36.4), ("MCHFX", 31.6), ("MCHFX", 9.8)}
+    ytd = next(r for r in f.returns if r.value_pct == 36.4)
+    assert (ytd.window.start, ytd.window.end) == (date(2016, 12, 30), date(2017, 6, 30))
+    assert next(r for r in f.returns if r.value_pct == 9.8).qualifier == "annualized"
+
+
+def test_a_sentence_opening_with_its_points_back_to_the_last_subject():
+    f = ex("T. Rowe Price New Horizons (PRNHX) has done well. Its 10-year annualized gain is 11.2%.")
+    assert returns(f) == {("PRNHX", 11.2)}
+
+
 def test_a_heading_that_does_not_line_up_with_its_rows_reads_nothing():
     text = "Notes\n\nAlpha Beta Gamma\nSPDRs (SPY) 1.2 3.4 5.6\nPowerShares QQQ 7.8 9.1 2.3\n"
     assert ex(text).flows == () and ex(text).returns == ()

@@ -447,6 +447,48 @@ def _index_bullets(text: str, refs: list[Ref], anchor: Anchor, body_start: int, 
                                             via="table", symbol_source="table"))
 
 
+# A fund card: "3. Fidelity Select Technology (FSPTX)" then "Year-to-date return: 29.8%"
+_LABELLED = re.compile(r"^[ \t*•-]*(?P<label>(?:(?:year[- ]to[- ]date|ytd|\d+[- ](?:month|year|week)|one[- ]year|"
+                       r"three[- ]year|five[- ]year|ten[- ]year|1-yr|3-yr|5-yr|10-yr|trailing\s+\d+[- ]month)"
+                       r"(?:\s+(?:annuali[sz]ed|average\s+annual))?\s+(?:total\s+)?(?:return|gain|performance|change)))"
+                       r"\s*:\s*(?P<sign>[+\-−]?)(?P<num>\d+(?:\.\d+)?)\s?%[ \t]*$", re.IGNORECASE | re.MULTILINE)
+CARD_LINES = 3  # the fund's heading stands this many lines above its figures at most
+
+
+def _labelled_returns(text: str, refs: list[Ref], anchor: Anchor, body_start: int, out: TableFacts) -> None:
+    """A list of fund cards: each card's heading line names one fund, and a labelled line
+    under it gives its return over the period in the label."""
+    for m in _LABELLED.finditer(text, body_start):
+        head_end = m.start()
+        fund = None
+        for _ in range(CARD_LINES):
+            prev_end = text.rfind("\n", body_start, head_end)
+            if prev_end < 0:
+                break
+            prev_start = text.rfind("\n", body_start, prev_end) + 1
+            line = text[prev_start:prev_end]
+            named = [r for r in refs if prev_start <= r.start and r.end <= prev_end and not r.anaphor]
+            if named and len({r.symbol for r in named}) == 1 and len(line) <= 120 and not line.rstrip().endswith("."):
+                fund = named[-1]
+                break
+            if not line.strip() or len(line) > 120:
+                break
+            head_end = prev_start
+        if fund is None:
+            continue
+        label = " ".join(m.group("label").lower().split()).rsplit(" ", 1)[0]
+        label = re.sub(r"\s+(?:annuali[sz]ed|average annual|total)$", "", label)
+        w = _period(label.replace("-", " ") if re.match(r"\d|one|three|five|ten", label) else label, anchor, None)
+        if w is None and (n := re.match(r"(\d+|one|three|five|ten)[- ](month|year|week)", label)):
+            w = resolve(f"past {n.group(1)} {n.group(2)}s", anchor)
+        value = float(m.group("num")) * (-1 if m.group("sign") in ("-", "−") else 1)
+        out.returns.append(Return(ticker=fund.symbol, value_pct=value, start=m.start("label"), end=m.end(),
+                                  window=replace(w or Window(label=label), source="sentence"),
+                                  qualifier="annualized" if "annuali" in m.group("label").lower() else None,
+                                  source="rules", confidence=1.0))
+        out.spans.append((m.start(), m.end()))
+
+
 def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, times=None) -> TableFacts:
     """Every fund table of the article, read into flows and returns."""
     out = TableFacts()
@@ -454,6 +496,7 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
         return out
     _listed_flows(text, refs, body_start, times, out)
     _index_bullets(text, refs, anchor, body_start, out)
+    _labelled_returns(text, refs, anchor, body_start, out)
     lines = _lines(text, body_start, len(text))
     i = 0
     while i < len(lines):
