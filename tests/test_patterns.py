@@ -381,6 +381,17 @@ def test_a_running_total_takes_the_period_of_its_rally_not_the_phrase_after_it()
     assert (r.window.label, r.window.start, r.window.source) == ("2012", date(2011, 12, 30), "claim")
 
 
+MOVERS = ("Stocks making the biggest moves midday\n\n"
+          "Netflix (NFLX) — Shares of the streaming giant jumped 6.8% after the company reported fewer lost "
+          "subscribers than it had warned about.\n\n"
+          "Baker Hughes (BKR) — The oilfield services company fell 7.9% after its results missed estimates.\n\n"
+          "Snap (SNAP) — Snap slid 2.2% ahead of its report.\n")
+
+
+def test_each_entry_of_a_movers_list_is_about_the_company_it_opens_with():
+    assert returns(ex(MOVERS, published=date(2022, 7, 20))) == {("NFLX", 6.8), ("BKR", -7.9), ("SNAP", -2.2)}
+
+
 def test_the_index_compared_with_is_not_the_one_that_moved():
     f = ex("The Nasdaq composite also lagged the Russell 2000 for the week, as it posted a gain of about 3.8 percent.",
            published=date(2016, 11, 14))

@@ -203,10 +203,31 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
             if target is not None:
                 reasons[id(target)] = f"the rules' choice ({why}), outscored by the model"
             target, why = picked, model_why
+        if target is None and not any(lo <= r.start and r.end <= hi for r in in_sent):
+            entry = _entry_subject(c, refs, ref_starts, text)
+            if entry is not None:
+                target, why = entry, "the subject of its entry (“Netflix (NFLX) — …”)"
         if target is None:
             why = "no ticker in its clause" if not in_sent else "no ticker before it in its clause fits"
         out.append(Attachment(target, why, _others(in_sent, target, reasons)))
     return out
+
+
+# A movers list: "Netflix (NFLX) — Shares of the streaming giant jumped 6.8% after ..."
+_ENTRY_HEAD = re.compile(r"[ \t*•-]*[A-Z][\w.&'’ -]{0,60}\(\s?(?:[A-Za-z]+:\s?)?[A-Z.]{1,6}\)\s?[—–:-]\s")
+
+
+def _entry_subject(c: Candidate, refs: list[Ref], ref_starts: list[int], text: str) -> Ref | None:
+    """The company an entry of a movers list is about, for a sentence of the entry that
+    names no ticker ("The oilfield services company fell 7.9%"): the paragraph opens with
+    the company and its symbol, then a dash or a colon."""
+    para = text.rfind("\n", 0, c.start) + 1
+    head = _ENTRY_HEAD.match(text, para)
+    if head is None or head.end() > c.start:
+        return None
+    named = refs[bisect_right(ref_starts, para - 1):bisect_right(ref_starts, head.end())]
+    named = [r for r in named if r.end <= head.end() and not r.anaphor]
+    return named[-1] if named and len({r.symbol for r in named}) == 1 else None
 
 
 # "GILD and CELG have both fallen 16.3%", "GLD and IAU each finished lower by 1.1%",
