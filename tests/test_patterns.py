@@ -659,6 +659,22 @@ def test_a_speakers_firm_written_in_news_forms(text, name, expected):
     assert speakers(ex(text))[name] == expected
 
 
+@pytest.mark.parametrize("text, name, expected", [
+    ("Jane Roe, who runs a dividend portfolio at Example Asset Management, points out that yields are falling.",
+     "Jane Roe", (None, "Example Asset Management")),
+    ("“Yields are low,” says Example Fund comanager Edith Roe.", "Edith Roe", ("comanager", "Example Fund")),
+    ("“Europe is cheap,” Example Capital's chief investment officer, Fenwick Roe, said.", "Fenwick Roe",
+     ("chief investment officer", "Example Capital")),
+])
+def test_speakers_in_more_forms(text, name, expected):
+    assert speakers(ex(text))[name] == expected
+
+
+def test_the_outlet_told_is_not_a_speaker():
+    got = speakers(ex("Hedge-fund manager Jane Roe of Example Partners told Business Insider that banks are cheap."))
+    assert "Business Insider" not in got and got["Jane Roe"][1] == "Example Partners"
+
+
 def test_a_second_speaker_described_between_the_two_keeps_only_their_own_description():
     f = ex("Example Investment Management Co.’s Mohamed El-Roe and economist Nouriel Doe, who predict smaller "
            "returns, are outliers.")

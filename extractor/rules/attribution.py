@@ -121,6 +121,7 @@ def find_persons(doc: Doc) -> list[Span]:
         prev = doc[i - 1] if i else None
         structural = _appositive_title_follows(doc, i, v) or prev is not None and (
             prev.text in v["title_head"] or prev.lower_ in ("'s", "’s", "’", "'")
+            or prev.text == "," and i >= 2 and doc[i - 2].text in v["title_head"]  # "its chief economist, Jane Roe,"
             or prev.lower_ in v["speech_verb"] or prev.text == "to" and i >= 2 and doc[i - 2].lower_ == "according")
         end = _person_at(doc, i, v, structural)
         if end is not None and not any(k in taken for k in range(i, end)):
@@ -154,6 +155,8 @@ def _cues(sent: Span, v) -> list[tuple[int, int]]:
                 out.append((tok.i, tok.i + 2))
         elif low in v["speech_verb"]:
             out.append((tok.i, tok.i + 1))
+        elif k + 1 < len(toks) and f"{low} {toks[k + 1].lower_}" in v["speech_verb"]:
+            out.append((tok.i, tok.i + 2))  # "points out", "pointed out"
         elif low in v["view_change_verb"]:
             nxt = [t.lower_ for t in toks[k + 1:k + 6]]
             if any(p in nxt for p in ("his", "her", "their")) and any(n in v["view_noun"] for n in nxt):
@@ -284,6 +287,9 @@ def _title_org_left(doc: Doc, start: int, lo: int, v) -> tuple[str | None, str |
     k = start
     if k > lo and doc[k - 1].lower_ in ("'s", "’s", "’", "'"):
         return None, _org_run_left(doc, k - 1, lo, v)
+    if k - 1 > lo and doc[k - 1].text == "," and doc[k - 2].text in v["title_head"]:
+        k -= 1  # "Bellhaven Capital's chief investment officer, Fenwick Osei, said"
+        start = k
     while k > lo and (doc[k - 1].text in v["title_head"] or doc[k - 1].text in v["title_word"]) \
             and doc[k - 1].lower_ not in ("of", "and", "&", "the", "for", "on"):
         k -= 1
