@@ -166,6 +166,7 @@ MARKDOWN = ("Flows roundup\n\nFunds took in $9 billion in the week ended Thursda
             "| IVV | iShares Core S&P 500 ETF | 1,894.20 | 282,115.73 |\n"
             "| XLF | Financial Select Sector SPDR Fund | 1,202.85 | 46,008.11 |\n\n"
             "Top 5 gainers of the past week\n\n| ETF | Weekly performance |\n|---|---|\n"
+            "| Global X Lithium & Battery Tech LIT | 5.4% |\n"
             "| Global X Uranium URA | 8.9% |\n| SPDR S&P Biotech XBI | -5.1% |\n")
 
 
@@ -173,7 +174,7 @@ def test_a_markdown_table_with_outer_pipes_is_read_by_rows():
     f = ex(MARKDOWN, published=date(2021, 6, 4))
     assert flows(f) == {("IVV", "inflow", 1894200000.0), ("XLF", "inflow", 1202850000.0)}
     # a name cell ending in its symbol; the caption's period where the heading's has no dates
-    assert returns(f) == {("URA", 8.9), ("XBI", -5.1)}
+    assert returns(f) == {("LIT", 5.4), ("URA", 8.9), ("XBI", -5.1)}
     assert {r.window.label for r in f.returns} == {"past week"}
 
 
@@ -390,6 +391,12 @@ MOVERS = ("Stocks making the biggest moves midday\n\n"
 
 def test_each_entry_of_a_movers_list_is_about_the_company_it_opens_with():
     assert returns(ex(MOVERS, published=date(2022, 7, 20))) == {("NFLX", 6.8), ("BKR", -7.9), ("SNAP", -2.2)}
+
+
+def test_a_sector_fund_anaphor_points_back_to_the_fund():
+    f = ex("The Utilities Select Sector SPDR Fund (XLU) has been a haven. Since the Fed cut rates on July 31, "
+           "the utilities fund has tacked on 5.2%.", published=date(2019, 8, 9))
+    assert returns(f) == {("XLU", 5.2)}
 
 
 def test_the_index_compared_with_is_not_the_one_that_moved():

@@ -250,17 +250,18 @@ def _ticker_of(row: _Row, refs: list[Ref], ticker_first: bool, ticker_column: bo
             sym = m.group(1)
             return sym, row.head_start + m.start(1), row.head_start + m.end(1), \
                 "table" if sym in table else "pattern"
+    last = re.search(r"(?<![\w&.-])([A-Z]{2,5})\s*\|?\s*$", row.head)
+    if last and last.group(1) in table and not table.is_not_ticker(last.group(1)):
+        # "| Global X Uranium URA | 8.9% |": a fund's name cell ending in its known symbol
+        # (which a word of the name, "Uranium", must not outbid)
+        sym = last.group(1)
+        return sym, row.head_start + last.start(1), row.head_start + last.end(1), "table"
     inside = [r for r in refs if row.start <= r.start and r.end <= row.cells[0][0] and not r.anaphor]
     if inside:
         written = [r for r in inside if row.head_start <= r.start and
                    re.fullmatch(r"[A-Z.\-^]{1,8}", _written(row, r))]
         r = (written or inside)[-1]
         return r.symbol, r.start, r.end, "table"
-    last = re.search(r"(?<![\w&.-])([A-Z]{2,5})\s*\|?\s*$", row.head)
-    if last and last.group(1) in table and not table.is_not_ticker(last.group(1)):
-        # "| Global X Uranium URA | 8.9% |": a fund's name cell ending in its known symbol
-        sym = last.group(1)
-        return sym, row.head_start + last.start(1), row.head_start + last.end(1), "table"
     if ticker_column:
         last = re.search(r"(?<![\w&.-])([A-Z]{1,5})\s*\|?\s*$", row.head)  # "Citibank C -50.50%"
         lone = [last] if last else [m for m in _LONE_SYMBOL.finditer(row.head) if not table.is_not_ticker(m.group(1))]
