@@ -146,7 +146,7 @@ def _row_of_line(text: str, a: int, b: int) -> _Row | None:
     m = _TAIL.search(line)
     if m is None or not re.search(r"[A-Za-z]", line[:m.start()]):
         return None
-    cells = [(a + m.start() + c.start(), a + m.start() + c.end(), c.group(0))
+    cells = [(a + c.start(), a + c.end(), c.group(0))
              for c in _CELL.finditer(line, m.start())]
     cells = [c for c in cells if c[2].strip("$*()-+")]
     if not cells:
