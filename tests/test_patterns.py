@@ -399,6 +399,15 @@ def test_a_sector_fund_anaphor_points_back_to_the_fund():
     assert returns(f) == {("XLU", 5.2)}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("VGK had risen just 2.1 per cent in 2015 and EZU 1.4 per cent, while HEDJ had surged 17.8 per cent.",
+     {("VGK", 2.1), ("EZU", 1.4), ("HEDJ", 17.8)}),
+    ("XLE fell 3% on Monday, and XOP 4.5%.", {("XLE", -3.0), ("XOP", -4.5)}),
+])
+def test_a_second_ticker_with_its_figure_shares_the_verb_before(text, expected):
+    assert returns(ex(text, published=date(2015, 3, 17))) == expected
+
+
 def test_the_index_compared_with_is_not_the_one_that_moved():
     f = ex("The Nasdaq composite also lagged the Russell 2000 for the week, as it posted a gain of about 3.8 percent.",
            published=date(2016, 11, 14))

@@ -254,6 +254,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
     cands = candidates(doc, body_start, explain, skip)
     last_fc: Window | None = None
     prev_end = 0
+    last_kept: tuple[int, int | None] = (-1, None)  # (sentence start, sign) of the last return kept
     for group in groups(cands, text):
         targets = assign(group, refs, ref_starts, text, kinds=None, prefer_prep=False)
         grouped_signed = len(group) > 1 and any(c.sign is not None for c in group)
@@ -261,6 +262,8 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
         g_prev_end = prev_end
         prev_end = group[-1].end
         lead_sign: int | None = None
+        if group[0].sent.start_char != last_kept[0]:
+            last_kept = (group[0].sent.start_char, None)
         for i, (c, att) in enumerate(zip(group, targets)):
             shared = distributed(c, att, refs, ref_starts, text) if len(group) == 1 else []
             if shared and (att.ref is None or all(s.symbol != att.ref.symbol for s in shared)):
@@ -284,6 +287,12 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 why = (veto_reason(c, RETURN_ROLES) + (f" (the rules agree: {rules[0]})" if rules else ""),
                        "model:role-veto")
             follows_lead = i > 0 and lead_sign is not None and bare  # a member with its own complement is its own
+            if not follows_lead and i == 0 and ref is not None and last_kept[1] is not None \
+                    and ref.end <= c.start and _GAPPED_GAP.fullmatch(text, ref.end, c.start) \
+                    and _GAPPED_BEFORE.search(text, max(c.sent.start_char, ref.start - 12), ref.start):
+                # "VGK had risen 2.1 per cent in 2015 and EZU 1.4 per cent": the verb of the move
+                # before is understood
+                follows_lead, lead_sign = True, last_kept[1]
             if why is None and not follows_lead:
                 why = not_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
                                  subj if len(group) > 1 else ref.start,
@@ -340,6 +349,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 explain.keep("return", c, ("forecast: " if fc else "realized: ") + reason,
                              "rules" + ("+model" if c.role_probs else ""), ref.symbol, att.why, att.others,
                              window, window_why(window, own is not None, text))
+            last_kept = (c.sent.start_char, sign)
             record = Return(ticker=ref.symbol, value_pct=round(lo_v, 4), start=ev_start, end=ev_end,
                             value_pct_high=round(hi_v, 4) if hi_v is not None else None,
                             kind="forecast" if fc else "realized", qualifier=qual, window=window,
@@ -353,6 +363,10 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                                      "“both”)", "rules:distributive", other.symbol, "coordinated with "
                                      + ref.symbol, (), window, window_why(window, own is not None, text))
                     yield replace(record, ticker=other.symbol, start=min(other.start, record.start))
+
+
+_GAPPED_GAP = re.compile(r"\s*(?:(?:just|only|about|nearly|roughly|almost|some)\s+)?")
+_GAPPED_BEFORE = re.compile(r"(?:,|\band|\bwhile|\bwith)\s+(?:the\s+)?$")
 
 
 def _own_periods_differ(a: Return, b: Return) -> bool:
