@@ -31,11 +31,13 @@ _MON_FULL = "|".join(m.capitalize() for m in _MONTHS)
 # "6 May 2016". The date opens the line (after a label or a weekday), so a headline that
 # mentions a date ("Stocks since March 3, 2020") is not taken for one.
 _DATELINE = re.compile(
-    r"^[ \t•*|-]*(?:(?:published|updated|posted|last updated|first published)(?:\s+on)?\s*:?\s*)?"
+    r"^[ \t•*|-]*(?:by\s+[A-Z][\w.'’ -]{1,40}?\s*[|·•,]\s*)?"  # "By Celia Norquist | 10-08-14"
+    r"(?:(?:published|updated|posted|last updated|first published)(?:\s+on)?\s*:?\s*)?"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:(?P<mon>" + _MON_FULL + "|" + _MON_ABBR + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"
     r"|(?P<day2>\d{1,2})\s+(?P<mon2>" + _MON_FULL + "|" + _MON_ABBR + r")\.?,?\s+(?P<year2>(?:19|20)\d\d)"
-    r"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d))\b",
+    r"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
+    r"|(?P<us>(?P<um>\d{1,2})[-/](?P<ud>\d{1,2})[-/](?P<uy>(?:19|20)?\d\d)))\b",  # "10-08-14": US order
     re.IGNORECASE)
 DATELINE_LINES = 12  # a dateline stands near the top: the headline, a byline, the date
 
@@ -51,6 +53,9 @@ def dateline_date(text: str, start: int = 0) -> date | None:
         if m.group("iso"):
             y, mo, d = (int(x) for x in m.group("iso").split("-"))
             return _safe_date(y, mo, d)
+        if m.group("us"):
+            y = int(m.group("uy"))
+            return _safe_date(y + 2000 if y < 100 else y, int(m.group("um")), int(m.group("ud")))
         mon = (m.group("mon") or m.group("mon2")).lower()[:3]
         month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(mon))
         return _safe_date(int(m.group("year") or m.group("year2")), month, int(m.group("day") or m.group("day2")))

@@ -225,6 +225,10 @@ def note_scopes(text: str, body_start: int, anchor: Anchor) -> list[tuple[int, i
     return out
 
 
+# a wire's dateline: "NEW YORK, Feb 6 (Reuters) -"
+_WIRE_DATELINE = re.compile(r"\s*\((?:Reuters|AP|Bloomberg|Dow Jones|IFR|AFP|MarketWatch|CNBC)\)")
+
+
 def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: bool = False) -> TimeIndex:
     """Every time phrase of the article resolved on the NYSE calendar. ``since_close``
     (returns) starts "since April 29" at that day's close; flows count that day."""
@@ -240,10 +244,14 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
         tp = span._.x_time
         if tp is None:
             continue
-        if text[span.end_char:span.end_char + 12].lstrip().lower().startswith(_MODIFIED_NOUNS):
-            continue  # "third-quarter earnings season": an adjective, not the claim's window
-        if tp.kind in ("day", "weekday") and _dateline(text, span.start_char):
-            continue  # "Published 03/25/2014", "Monday, November 10, 2008": when, not a window
+        after = text[span.end_char:span.end_char + 30].lstrip().lower()
+        if after.startswith(_MODIFIED_NOUNS) or (
+                after.startswith(("adjusted ", "preliminary ", "quarterly ", "annual ", "corporate "))
+                and after.split(" ", 1)[1].startswith(_MODIFIED_NOUNS)):
+            continue  # "third-quarter (adjusted) earnings": an adjective, not the claim's window
+        if tp.kind in ("day", "weekday") and (_dateline(text, span.start_char)
+                                               or _WIRE_DATELINE.match(text, span.end_char)):
+            continue  # "Published 03/25/2014", "NEW YORK, Feb 6 (Reuters) -": when, not a window
         here = next((a for lo, hi, a in scopes if lo <= span.start_char < hi), anchor)
         if _is_heading(text, span.start_char, span.end_char, tp.kind):
             headings.append(span.start_char)

@@ -327,3 +327,27 @@ def test_a_span_that_measured_one_move_does_not_frame_the_next_claims():
                           "entering a bear market.", published=date(2011, 8, 8))
     rut = next(r for r in f.returns if r.ticker == "^RUT")
     assert rut.window.label != "in three days"
+
+
+def test_a_wire_dateline_is_not_a_claims_window():
+    f = extractor.extract("NEW YORK, Feb 6 (Reuters) - The SPDR S&P 500 ETF Trust (SPY) saw redemptions of "
+                          "$5.37 billion, Lipper said.", published=date(2014, 2, 6))
+    (fl,) = f.flows
+    assert "feb" not in (fl.window.label or "")
+
+
+def test_a_range_between_two_closes_starts_at_the_first_close():
+    f = extractor.extract("From the close on June 23 to the close on Oct. 20, the Direxion Daily Small Cap Bull "
+                          "3X Shares (TNA) sank 14.8%.", published=date(2015, 10, 22))
+    (r,) = f.returns
+    assert (r.window.start, r.window.end) == (date(2015, 6, 23), date(2015, 10, 20))
+
+
+@pytest.mark.parametrize("top, day", [
+    ("Third-Quarter Review\n\nBy Celia Roe | 10-08-14\n\n", date(2014, 10, 8)),
+    ("Gold rallies\n\nBy A. Writer, Dec. 29, 2018\n\n", date(2018, 12, 29)),
+])
+def test_a_byline_with_its_date_is_a_dateline(top, day):
+    from extractor.header import parse_header
+
+    assert parse_header(top + "The S&P 500 gained 1.1% in the third quarter.\n").published == day

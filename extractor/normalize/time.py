@@ -401,7 +401,8 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close
         end = asof if asof and start and asof > start else None
         return start, end
     if kind == "range":
-        a, b = args
+        a, b = args[:2]
+        from_close = len(args) > 2 and args[2]
         if a[0] == "weekday":  # "from Friday through Tuesday": the latest such span
             if not pub:
                 return None, None
@@ -413,7 +414,7 @@ def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close
         if last and a[0] in ("date", "month") and a[-1] is None:  # the year of the later end
             a = (*a[:-1], last.year if a[1] <= last.month else last.year - 1)
         first, _ = point_bounds(a, anchor, "past")
-        return before(first), on_or_before(last)
+        return (on_or_before(first) if from_close and first else before(first)), on_or_before(last)
     if kind == "span":  # a chart's "3/30/12 - 4/10/12": from the first day's close to the last's
         a, b = args
         try:

@@ -317,7 +317,9 @@ def _h_range(m: re.Match, text: str) -> Result:
     if (m["w"] == "between") != (m["link"] == "and"):
         return None
     label = f"{m['w']} {_point_label(m['a'])} {m['link']} {_point_label(m['b'])}"
-    return label, "range", (a, b), False
+    # "from the close on June 23 to ...", "from their Aug. 15 close through Thursday": that
+    # day's close is the start, not the close before it
+    return label, "range", (a, b, bool(m.groupdict().get("ca") or m.groupdict().get("cb"))), False
 
 
 def _h_span(m: re.Match, text: str) -> Result:
