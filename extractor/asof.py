@@ -184,6 +184,14 @@ def _footnote(body: str, pos: int) -> bool:
 def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading:
     """Decide the article's as-of close from its words (see the module docstring)."""
     if published is None:
+        # no publication day, but the text dates its data in full ("Returns are through
+        # June 30, 2017"): its relative periods end there
+        stated = next((d for m in _STATED.finditer(text, body_start) if m.group("year")
+                       and (d := _named_day(m, date(int(m.group("year")), 12, 31))) is not None
+                       and not _footnote(text[body_start:], m.start() - body_start)), None)
+        if stated is not None and on_or_before(stated) is not None:
+            return AsOfReading(on_or_before(stated), "stated",
+                               f"no publication day; the text says its figures run through {stated}")
         return AsOfReading(None, "unknown", "no publication day")
     if on_or_before(published) is None or before(published) is None:
         return AsOfReading(None, "unknown", f"the NYSE calendar does not reach {published}")

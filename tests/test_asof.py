@@ -323,3 +323,11 @@ def test_a_footnote_under_a_promotion_does_not_date_the_articles_figures():
     # a caption in italics does date them
     text = text.replace("*Newsletter returns as of November 10, 2021", "*Sources: FactSet; data as of Nov. 17, 2021*")
     assert read_asof(text, 0, date(2021, 11, 19)).day == date(2021, 11, 17)
+
+
+def test_without_a_publication_day_a_full_data_date_ends_the_relative_periods():
+    f = extractor.extract("The best funds so far\n\nReturns are through June 30, 2017.\n\n"
+                          "The iShares MSCI Poland ETF (EPOL) has returned 36.4% year to date.")
+    (r,) = f.returns
+    assert f.article.published is None
+    assert (r.window.start, r.window.end) == (date(2016, 12, 30), date(2017, 6, 30))

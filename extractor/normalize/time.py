@@ -279,7 +279,7 @@ def point_bounds(pt: tuple, anchor: Anchor, mode: str) -> Dates:
 def _to_date(unit: str, anchor: Anchor, forecast: bool, year: int | None = None) -> Dates:
     """year-/month-/quarter-/week-to-date: from the last close before the period to
     as-of. With forecast=True the whole current period (the claim is about its end)."""
-    pub = anchor.published
+    pub = anchor.published or anchor.asof  # no publication day: the day the text dates its data
     if pub is None:
         if unit == "year" and (year or anchor.known_year):
             return before(date(year or anchor.known_year, 1, 1)), None
@@ -325,7 +325,7 @@ def _opens_period(day: date) -> bool:
 
 def _resolve(kind: str, args: tuple, anchor: Anchor, forecast: bool, since_close: bool = False) -> Dates:
     """Dispatch on the parse (see the table in rules.timex)."""
-    pub = anchor.published
+    pub = anchor.published or anchor.asof  # no publication day: the day the text dates its data
     asof = anchor_asof(anchor)
     if kind == "label":
         return None, None
