@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from extractor import extract
 from extractor.cli import cli
 from extractor.kinds.levels import LevelClaim, check_level
 from extractor.market import Market, import_paths
@@ -391,3 +392,13 @@ def test_a_levels_time_phrase_sets_what_it_is_checked_on(market):
               for i, x in enumerate(levels)]
     assert [kind.check(c, market, date(2026, 1, 1)).reading for c in claims] == [
         "reached within the period", "exact", "the session after the article's as-of"]
+
+
+def test_the_sessions_low_reached_is_an_intraday_level():
+    """A wire's "Its low reached 7762.87" is the session's extreme, checked on its range,
+    never on the close."""
+    text = ("date 2019-08-14\n\nStocks slide\n\nThe NASDAQ index fell 242.42 points or 3.02% at 7773.93. "
+            "Its low reached 7762.87.\n")
+    f = extract(text)
+    lows = [x for x in f.other["levels"] if x.value == 7762.87]
+    assert len(lows) == 1 and lows[0].intraday
