@@ -164,10 +164,29 @@ def _named_day(m: re.Match, published: date) -> date | None:
 
 STATED_DAYS = 10  # a data date this many days before publication or fewer decides the as-of
 MONTH_END_DAYS = 35  # ... or this many when it is a month's end ("returns are through July 31")
+NOTE_CHARS = 120  # a data note without a publication day is a sentence this short or shorter
 
 
 def _month_end(d: date) -> bool:
+    """The last day of its month: fund data is dated so ("returns are through July 31")."""
     return (d + timedelta(days=1)).month != d.month
+
+
+# what may follow the date in a note: nothing, or "and include reinvested dividends", "; source: ..."
+_NOTE_TAIL = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?(?:includ|source|sources|except|unless|with|net of|before)[^.]*)?"
+                        r"[.)*]?\s*", re.IGNORECASE)
+
+
+def _note(text: str, start: int, end: int) -> bool:
+    """The date stands in a short sentence of its own that claims nothing ("Returns are
+    through June 30, 2017.", "(Data as of Sept. 12, 2018)"), not in a claim about a past
+    period ("The fund's performance through Dec. 31, 2008 was awful")."""
+    lo = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, text.rfind("(", 0, start) + 1)
+    ends = [i for i in (text.find(". ", end), text.find("\n", end), text.find(")", end)) if i >= 0]
+    hi = min(ends) if ends else len(text)
+    sentence = text[lo:hi]
+    return (len(sentence) <= NOTE_CHARS and not re.search(r"\d\s?%|\$\s?\d", sentence)
+            and _NOTE_TAIL.fullmatch(text, end, hi) is not None)
 
 
 def _footnote(body: str, pos: int) -> bool:
@@ -188,7 +207,8 @@ def read_asof(text: str, body_start: int, published: date | None) -> AsOfReading
         # June 30, 2017"): its relative periods end there
         stated = next((d for m in _STATED.finditer(text, body_start) if m.group("year")
                        and (d := _named_day(m, date(int(m.group("year")), 12, 31))) is not None
-                       and not _footnote(text[body_start:], m.start() - body_start)), None)
+                       and not _footnote(text[body_start:], m.start() - body_start)
+                       and _note(text, m.start(), m.end())), None)
         if stated is not None and on_or_before(stated) is not None:
             return AsOfReading(on_or_before(stated), "stated",
                                f"no publication day; the text says its figures run through {stated}")

@@ -40,25 +40,41 @@ _DATELINE = re.compile(
     r"|(?P<us>(?P<um>\d{1,2})[-/](?P<ud>\d{1,2})[-/](?P<uy>(?:19|20)?\d\d)))\b",  # "10-08-14": US order
     re.IGNORECASE)
 DATELINE_LINES = 12  # a dateline stands near the top: the headline, a byline, the date
+DATELINE_CHARS = 1500
+
+
+# what may follow the date on a dateline: nothing, a time, a zone, a separator ("| ProShares
+# ..."), never more prose ("Dec. 24, 2018 marked the low")
+_DATELINE_TAIL = re.compile(r"\s*(?:$|[|•·,(]|[-–—]\s|\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?|ET|EST|EDT|GMT|UTC)?\b|"
+                            r"(?:ET|EST|EDT|GMT|UTC|BST)\b|(?:updated|published)\b)", re.IGNORECASE)
 
 
 def dateline_date(text: str, start: int = 0) -> date | None:
-    """The publication day written on a short line among the first lines of the text."""
-    for line in text[start:start + 1500].splitlines()[:DATELINE_LINES]:
-        if len(line) > 160:
+    """The publication day written on a short line among the first lines of the text
+    (not the headline, the first of them)."""
+    lines = [ln for ln in text[start:start + DATELINE_CHARS].splitlines()[:DATELINE_LINES]]
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    for i, line in enumerate(lines):
+        if len(line) > 160 or i == first:
             continue
         m = _DATELINE.match(line)
-        if m is None:
+        if m is None or _DATELINE_TAIL.match(line, m.end()) is None:
             continue
-        if m.group("iso"):
-            y, mo, d = (int(x) for x in m.group("iso").split("-"))
-            return _safe_date(y, mo, d)
-        if m.group("us"):
-            y = int(m.group("uy"))
-            return _safe_date(y + 2000 if y < 100 else y, int(m.group("um")), int(m.group("ud")))
+        if m.group("iso") or m.group("us"):
+            if m.group("iso"):
+                y, mo, d = (int(x) for x in m.group("iso").split("-"))
+            else:
+                y, mo, d = int(m.group("uy")), int(m.group("um")), int(m.group("ud"))
+                y = y + 2000 if y < 100 else y
+            day = _safe_date(y, mo, d)
+            if day is not None:
+                return day
+            continue
         mon = (m.group("mon") or m.group("mon2")).lower()[:3]
         month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(mon))
-        return _safe_date(int(m.group("year") or m.group("year2")), month, int(m.group("day") or m.group("day2")))
+        day = _safe_date(int(m.group("year") or m.group("year2")), month, int(m.group("day") or m.group("day2")))
+        if day is not None:
+            return day
     return None
 
 

@@ -324,7 +324,8 @@ def test_the_readable_table_shows_levels_with_their_session(tmp_path):
     assert result.exit_code == 0, result.output
     section = result.output.split("\nlevels:\n", 1)[1].split("\n\n", 1)[0]
     row = next(line for line in section.splitlines() if line.startswith("SPY"))
-    assert "288.57" in row and "2019-04-05" in row and "$288.57" in row  # value, session, evidence
+    cells = row.split()
+    assert cells[1] == "288.57" and "2019-04-05" in cells and "$288.57" in row  # value, session, evidence
 
 
 def test_an_edited_level_makes_its_verdict_stale():
@@ -402,3 +403,9 @@ def test_the_sessions_low_reached_is_an_intraday_level():
     f = extract(text)
     lows = [x for x in f.other["levels"] if x.value == 7762.87]
     assert len(lows) == 1 and lows[0].intraday
+
+
+def test_a_low_word_that_is_no_session_extreme_leaves_a_close_a_close():
+    f = extract("date 2019-04-05\n\nDespite the low volume, the S&P 500 closed at 2,892.74 on Friday.\n")
+    (lvl,) = [x for x in f.other["levels"] if x.value == 2892.74]
+    assert not lvl.intraday

@@ -125,6 +125,11 @@ def test_a_tab_separated_table_reads_its_units_and_its_size_change_is_no_return(
     assert {x.window.label for x in f.flows} == {"week ended 2021-06-24"}
 
 
+def test_the_same_size_of_flow_over_two_periods_is_two_flows():
+    f = ex("SPY took in $11 billion last week. In May, SPY took in $11.4 billion.", published=date(2019, 6, 14))
+    assert {x.amount_usd for x in f.flows} == {11e9, 11.4e9}
+
+
 def test_a_rounded_prose_figure_and_its_table_row_are_one_flow_at_the_tables_precision():
     f = ex(TABBED.replace("Funds gathered $14.6 billion", "The SPDR S&P 500 ETF Trust (SPY) took in $5.2 billion")
            + "\nInvestors pulled $1 billion from HYG on Monday and $1.5 billion over the week.\n",
@@ -157,6 +162,19 @@ def test_a_ranked_list_under_a_lead_takes_the_leads_direction_and_period():
     assert {(x.window.start, x.window.end) for x in f.flows} == {(date(2022, 6, 9), date(2022, 6, 16))}
 
 
+def test_a_ranked_list_of_stocks_losing_value_is_no_flow():
+    text = ("Megacaps slide\n\nThe stocks that lost the most market value this week were:\n\n"
+            "1. Apple (AAPL): $180 billion\n2. Microsoft (MSFT): $95 billion\n")
+    assert ex(text, published=date(2022, 6, 17)).flows == ()
+
+
+def test_a_minus_in_a_list_item_is_the_sign_not_a_separator():
+    text = ("Flows\n\nThe funds with the biggest net flows in the week were:\n\n"
+            "- SPY -$2 billion\n- QQQ $1.1 billion\n")
+    f = ex(text.replace("biggest net flows", "biggest inflows"), published=date(2022, 6, 17))
+    assert flows(f) == {("SPY", "outflow", 2e9), ("QQQ", "inflow", 1.1e9)}
+
+
 def test_a_list_whose_lead_names_no_direction_reads_no_flows():
     assert ex(RANKED.replace("biggest inflows", "most trading"), published=date(2022, 6, 17)).flows == ()
 
@@ -178,8 +196,9 @@ def test_a_markdown_table_with_outer_pipes_is_read_by_rows():
     assert {r.window.label for r in f.returns} == {"past week"}
 
 
-def test_a_wire_summary_bullet_gives_each_index_its_move():
-    f = ex("US STOCKS-Wall St rallies\n\n* Indexes up: Dow 1.94 pct, S&P 1.86 pct, Nasdaq 2.41 pct\n\n"
+@pytest.mark.parametrize("unit", ["pct", "%"])
+def test_a_wire_summary_bullet_gives_each_index_its_move(unit):
+    f = ex(f"US STOCKS-Wall St rallies\n\n* Indexes up: Dow 1.94 {unit}, S&P 1.86 {unit}, Nasdaq 2.41 {unit}\n\n"
            "Stocks rose on Tuesday.\n", published=date(2018, 10, 16))
     assert returns(f) == {("^DJI", 1.94), ("^GSPC", 1.86), ("^IXIC", 2.41)}
     assert "^DJI" in f.tickers
@@ -406,6 +425,20 @@ def test_a_sector_fund_anaphor_points_back_to_the_fund():
 ])
 def test_a_second_ticker_with_its_figure_shares_the_verb_before(text, expected):
     assert returns(ex(text, published=date(2015, 3, 17))) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("XLK gained 2% on Monday, and AAPL 20% of its assets.", {("XLK", 2.0)}),
+    ("XLE jumped 5% in the session, or nearly 3% more than its peers.", {("XLE", 5.0)}),
+    ("HYG was down 3% and 2% in market value terms.", {("HYG", -3.0)}),
+])
+def test_a_borrowed_verb_or_a_list_member_is_still_judged_for_what_it_is(text, expected):
+    assert returns(ex(text, published=date(2015, 3, 17))) == expected
+
+
+def test_the_index_compared_with_keeps_a_move_of_its_own():
+    f = ex("The Nasdaq gained 3%, beating the S&P 500, which rose 2%.", published=date(2019, 3, 18))
+    assert returns(f) == {("^IXIC", 3.0), ("^GSPC", 2.0)}
 
 
 def test_the_index_compared_with_is_not_the_one_that_moved():

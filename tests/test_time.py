@@ -300,6 +300,8 @@ def test_a_date_in_the_headline_or_the_prose_is_not_a_dateline():
     from extractor.header import parse_header
 
     assert parse_header("Stocks since March 3, 2017: a review\n\nThe S&P 500 rose 1% on Friday.\n").published is None
+    assert parse_header("Dec. 24, 2018 marked the low\n\nStocks rallied.\n").published is None
+    assert parse_header("A big day\n\n10/12/2019 was a big day for stocks.\n").published is None
     # the header line wins, and a URL's month must agree with a dateline
     assert parse_header("date 2019-01-02\nJan. 5, 2019\n\nText.\n").published == date(2019, 1, 2)
     assert parse_header("source https://example.com/2019/03/x\nJan. 5, 2019\n\nText.\n").published is None
@@ -351,3 +353,14 @@ def test_a_byline_with_its_date_is_a_dateline(top, day):
     from extractor.header import parse_header
 
     assert parse_header(top + "The S&P 500 gained 1.1% in the third quarter.\n").published == day
+
+
+def test_an_average_monthly_return_is_no_current_month():
+    f = extractor.extract("The SPDR S&P 500 ETF (SPY) has an average monthly return of 1.2%.",
+                          published=date(2019, 6, 14))
+    assert all(r.window.label != "month-to-date" for r in f.returns)
+
+
+def test_without_a_publication_day_a_past_performance_date_is_no_as_of():
+    f = extractor.extract("Funds\n\nThe fund's performance through Dec. 31, 2008 was awful. SPY is up 5% year to date.")
+    assert f.article.anchor.asof is None

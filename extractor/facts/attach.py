@@ -161,9 +161,11 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                 for r in lefts:
                     reasons[id(r)] = "the number is said of what the index holds (“groups in the”)"
                 lefts = []
-            if len(lefts) >= 2 and _COMPARED.search(text, max(lefts[-2].end, lefts[-1].start - 30), lefts[-1].start):
+            if len(lefts) >= 2 and _COMPARED.search(text, max(lefts[-2].end, lefts[-1].start - limits.COMPARED_REACH), lefts[-1].start) \
+                    and not re.match(r",\s(?:which|who|that|whose)\b", text[lefts[-1].end:lefts[-1].end + 8]):
                 # "the Nasdaq also lagged the Russell for the week, as they posted gains of
-                # 3.8% each": the index compared with is not the subject that moved
+                # 3.8% each": the index compared with is not the subject that moved (unless a
+                # relative clause gives it its own move: "beating the S&P 500, which rose 2%")
                 reasons[id(lefts[-1])] = "the other side of a comparison (“lagged the”)"
                 lefts = lefts[:-1]
             owners = [r for r in lefts if MEMBERS_OF.match(text, r.end)]

@@ -22,7 +22,7 @@ from . import limits
 from .attach import Attachment, assign
 from .candidates import Candidate, groups, read_candidates, role_confidence, veto_reason, vetoed
 from .explain import Explainer
-from .timing import fallback, window_for, window_why
+from .timing import fallback, own_periods_differ, window_for, window_why
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +51,7 @@ _PUT_INTO = re.compile(r"\s*(?:(?:daily|a day|per day|each day|a week|per week|e
 
 
 def _money_put_into(c: Candidate, text: str) -> bool:
+    """A verb of placing money before the amount and "into" right after it."""
     left = text[max(c.sent.start_char, c.start - limits.FLOW_GOVERNS_LEFT):c.start]
     return bool(_PUT_BEFORE.search(left) and _PUT_INTO.match(text, c.end, c.sent.end_char))
 
@@ -244,7 +245,7 @@ def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Fl
         amount = size(f)
         dup = next((i for i, o in enumerate(out)
                     if o.ticker == f.ticker and o.direction == f.direction and o.aggregation == f.aggregation
-                    and o.currency == f.currency
+                    and o.currency == f.currency and not own_periods_differ(o.window, f.window)
                     and abs(size(o) - amount) <= max(0.005 * max(abs(amount), 1.0),
                                                     _half_unit(size(o)), _half_unit(amount))), None)
         if dup is None:

@@ -42,6 +42,10 @@ FLOW_CUE_RIGHT = 80
 FLOW_GOVERNS_LEFT = 60    # "brought in $1 billion"
 FLOW_GOVERNS_RIGHT = 40   # "$2 billion of inflows"
 FORECAST_LEFT = 60        # "expects the S&P 500 to increase 18 percent"
+COMPARED_REACH = 30       # "lagged the Russell": the comparison verb just before the ticker
+GAPPED_REACH = 12         # ", and EZU 1.4 per cent": the "and" just before a ticker whose verb is understood
+COMPLEMENT_REACH = 30     # "1.2% in the third (quarter)": how far a list member's own words are read
+RUN_TO_REACH = 40         # "the S&P 500's 2012 rally to 17 percent": the running total's noun before the number
 
 # --- window attachment
 # A time phrase after the number reads first at the same distance ("down 11 percent

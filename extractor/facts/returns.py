@@ -24,7 +24,7 @@ from .attach import Attachment, assign, distributed
 from .candidates import (RELATIVE, Candidate, clean_left, decimals, groups, in_table_row, quote_chip, read_candidates,
                          right_of, role_confidence, veto_reason, vetoed)
 from .explain import Explainer
-from .timing import DAY_MOVE, borrowed, fallback, intraday, window_for, window_why
+from .timing import DAY_MOVE, borrowed, fallback, intraday, own_periods_differ, window_for, window_why
 
 RETURN_ROLES = ("return", "forecast")
 
@@ -52,9 +52,15 @@ def ranked_in_parentheses(c: Candidate, text: str) -> bool:
 # "32 percent of its assets", "5% in bonds": the member has its own noun; "1.2% in the
 # third (quarter)", "2% in 2019" is a period, not a complement
 _NOUN_COMPLEMENT = re.compile(
-    r"\s*(?:of\b|in\b(?!\s+(?:the\s+)?(?:first|second|third|fourth|final|last|latest|past|prior|same|previous|"
-    r"(?:19|20)\d\d\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]\b|h[12]\b|week|month|quarter|year|"
-    r"session|day|period)))", re.IGNORECASE)
+    r"\s*(?:(?:more|less|higher|lower|better|worse)\s+than\b|of\b|in\b(?!\s+(?:the\s+)?(?:(?:first|second|third|"
+    r"fourth|final|last|latest|past|prior|same|previous|(?:19|20)\d\d|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|q[1-4]|h[12]|"
+    r"weeks?|months?|quarters?|years?|sessions?|days?|period)\b)))", re.IGNORECASE)
+
+
+# "... and EZU 1.4 per cent": a ticker and its figure after a move, the verb understood
+_GAPPED_GAP = re.compile(r"\s*(?:(?:just|only|about|nearly|roughly|almost|some)\s+)?")
+_GAPPED_BEFORE = re.compile(r"(?:,|\band|\bwhile|\bwith)\s+(?:the\s+)?$")
 
 
 @lru_cache(maxsize=1)
@@ -216,7 +222,8 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
     """A forecast cue in the clause that carries the claim ("expects the S&P 500 to
     increase 18 percent", "will rally 11 percent"), or a window ending in the future."""
     lo = max(c.sent.start_char, min(ref_start, c.start) - limits.FORECAST_LEFT)
-    left = RELATIVE.sub(",", text[lo:c.start])  # "the VIX, which measures what traders expect, jumped"
+    # "the VIX, which measures what traders expect, jumped": the aside blanked, offsets kept
+    left = RELATIVE.sub(lambda m: "," + " " * (len(m.group(0)) - 1), text[lo:c.start])
     cut = None
     for m in re.finditer(r"\bwhile\b|\bbut\b|\bwhereas\b|;|\bafter\b|\bsince\b", left):
         if lo + m.end() <= min(ref_start, c.start):
@@ -274,7 +281,7 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 lead_direct = direct_return_cue(c, text)
             # "are down 3.2% and 3.1%": a bare list member shares the lead's cue; "5 percent,
             # while 32 percent of its assets ..." has its own complement and does not
-            bare = i > 0 and not _NOUN_COMPLEMENT.match(text[c.end:c.end + 30])
+            bare = i > 0 and not _NOUN_COMPLEMENT.match(text[c.end:c.end + limits.COMPLEMENT_REACH])
             direct = direct_return_cue(c, text) or (lead_direct and (i == 0 or bare))
             why = None
             if ref is None:
@@ -287,12 +294,14 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 why = (veto_reason(c, RETURN_ROLES) + (f" (the rules agree: {rules[0]})" if rules else ""),
                        "model:role-veto")
             follows_lead = i > 0 and lead_sign is not None and bare  # a member with its own complement is its own
-            if not follows_lead and i == 0 and ref is not None and last_kept[1] is not None \
+            if why is None and not follows_lead and i == 0 and last_kept[1] is not None \
                     and ref.end <= c.start and _GAPPED_GAP.fullmatch(text, ref.end, c.start) \
-                    and _GAPPED_BEFORE.search(text, max(c.sent.start_char, ref.start - 12), ref.start):
+                    and _GAPPED_BEFORE.search(text, max(c.sent.start_char, ref.start - limits.GAPPED_REACH), ref.start):
                 # "VGK had risen 2.1 per cent in 2015 and EZU 1.4 per cent": the verb of the move
-                # before is understood
-                follows_lead, lead_sign = True, last_kept[1]
+                # before is understood; what the figure itself is ("20% of its assets", "5% or
+                # more") is still judged
+                why = not_return(c, ref.end, text, True, ref.start)
+                follows_lead, lead_sign = why is None, last_kept[1]
             if why is None and not follows_lead:
                 why = not_return(c, ref.end if ref.end <= c.start else c.sent.start_char, text, grouped_signed,
                                  subj if len(group) > 1 else ref.start,
@@ -329,13 +338,13 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                 window = times.as_forecast(window)
                 last_fc = window
             window = intraday(c, window, text, anchor, fc)
-            run = _RUN_TO.search(text, max(c.sent.start_char, c.start - 40), c.start)
+            run = _RUN_TO.search(text, max(c.sent.start_char, c.start - limits.RUN_TO_REACH), c.start)
             if own is not None and run and window.source in ("claim", "sentence"):
                 # "extend the S&P 500's 2012 rally to 17 percent this week": the total runs over
                 # the rally; its own period ("2012 rally") bounds it, the phrase after it
                 # ("this week") does not: without the rally's period, not sure
-                rally = [p for p in times.in_span(c.sent.start_char, run.end())
-                         if run.start() - 2 <= p[1] <= run.start() + len(run.group(0).split()[0]) + 1]
+                noun_end = run.start() + len(run.group(0).split()[0])  # "rally" in "rally to "
+                rally = [p for p in times.in_span(c.sent.start_char, run.end()) if run.start() - 2 <= p[1] <= noun_end + 1]
                 window = replace(rally[-1][2], source="claim") if rally else replace(window, source="paragraph")
             ev_start = min(ref.start, c.start) if ref.start >= c.sent.start_char else c.sent.start_char
             ev_end = max(ref.end, c.end)
@@ -365,20 +374,6 @@ def iter_returns(doc: Doc, refs: list[Ref], times: TimeIndex, anchor: Anchor, bo
                     yield replace(record, ticker=other.symbol, start=min(other.start, record.start))
 
 
-_GAPPED_GAP = re.compile(r"\s*(?:(?:just|only|about|nearly|roughly|almost|some)\s+)?")
-_GAPPED_BEFORE = re.compile(r"(?:,|\band|\bwhile|\bwith)\s+(?:the\s+)?$")
-
-
-def _own_periods_differ(a: Return, b: Return) -> bool:
-    """Both claims name their period in their own clause, and not the same one."""
-    wa, wb = a.window, b.window
-    if wa.source != "claim" or wb.source != "claim":
-        return False
-    if wa.end is not None and wb.end is not None:
-        return (wa.start, wa.end) != (wb.start, wb.end)
-    return wa.label != wb.label
-
-
 def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> list[Return]:
     """One record per claim: the same ticker and figure said twice (or rounded: 2.75 and
     2.8) is one, keeping the more precise figure. Two periods each written in its own
@@ -388,7 +383,7 @@ def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> lis
     for r in items:
         dup = None
         for i, o in enumerate(out):
-            if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high or _own_periods_differ(o, r):
+            if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high or own_periods_differ(o.window, r.window):
                 continue
             if o.value_pct == r.value_pct:
                 dup = i

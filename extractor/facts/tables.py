@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from ..cues import cue_re
+from ..cues import FUND_KINDS, cue_re
 from ..normalize.ticker import load_symbols
 from ..normalize.time import FULL_MONTHS, on_or_before, resolve
 from ..references import Ref
@@ -42,11 +42,16 @@ _CELL = re.compile(rf"(?:{_DATE}|{_NUM})")
 # splits into cells in exponentially many ways before the match fails (25 s for one line).
 _TAIL = re.compile(rf"(?:(?<=[\s|$a-zA-Z)%*])|^)(?:\s*\|?\s*(?:{_DATE}|{_NUM})(?!(?<=[\d,])\d))+\s*\|?\s*$")
 _LEADING_SYMBOL = re.compile(r"\s*\|?\s*([A-Z]{1,5}(?:[.\-][A-Z])?)(?=[A-Z][a-z]|\s|\||$)")
+_TRAILING_SYMBOL = re.compile(r"(?<![\w&.-])([A-Z]{1,5})\s*\|?\s*$")  # the last word of a row's name cell
 _LONE_SYMBOL = re.compile(r"(?<![\w&.-])([A-Z]{2,5})(?![\w&.-])")
 MAX_HEADING_LINES = 14
 MAX_LINE = 200  # a longer line is prose, not a row or a heading
 CAPTION_LINES = 6
-_PROSE = re.compile(r"(?:\S+\s+){14}\S+.*[.!?][\"”’)]?\s*$")  # fifteen words or more, ending a sentence
+PROSE_WORDS = 15  # a caption is shorter: a line of this many words ending a sentence is prose
+
+
+def _prose(line: str) -> bool:
+    return len(line.split()) >= PROSE_WORDS and line.rstrip().rstrip('"”’)').endswith((".", "!", "?"))
 
 
 @dataclass
@@ -227,7 +232,7 @@ def _caption(text: str, lo: int, floor: int, anchor: Anchor) -> Window | None:
     """The last period named in the few non-empty lines above the heading."""
     lines = [ln for ln in _lines(text, max(floor, lo - 1500), lo) if text[ln[0]:ln[1]].strip()][-CAPTION_LINES:]
     for a, b in reversed(lines):
-        if _PROSE.search(text[a:b]):
+        if _prose(text[a:b]):
             break  # a paragraph of prose above the caption: its periods are its claims'
         w = _period(text[a:b], anchor, None)
         if w is not None and (w.start or w.end or w.label):
@@ -250,8 +255,8 @@ def _ticker_of(row: _Row, refs: list[Ref], ticker_first: bool, ticker_column: bo
             sym = m.group(1)
             return sym, row.head_start + m.start(1), row.head_start + m.end(1), \
                 "table" if sym in table else "pattern"
-    last = re.search(r"(?<![\w&.-])([A-Z]{2,5})\s*\|?\s*$", row.head)
-    if last and last.group(1) in table and not table.is_not_ticker(last.group(1)):
+    last = _TRAILING_SYMBOL.search(row.head)
+    if last and len(last.group(1)) >= 2 and last.group(1) in table and not table.is_not_ticker(last.group(1)):
         # "| Global X Uranium URA | 8.9% |": a fund's name cell ending in its known symbol
         # (which a word of the name, "Uranium", must not outbid)
         sym = last.group(1)
@@ -263,7 +268,7 @@ def _ticker_of(row: _Row, refs: list[Ref], ticker_first: bool, ticker_column: bo
         r = (written or inside)[-1]
         return r.symbol, r.start, r.end, "table"
     if ticker_column:
-        last = re.search(r"(?<![\w&.-])([A-Z]{1,5})\s*\|?\s*$", row.head)  # "Citibank C -50.50%"
+        # "Citibank C -50.50%" under a Ticker heading: a lone symbol, known or not
         lone = [last] if last else [m for m in _LONE_SYMBOL.finditer(row.head) if not table.is_not_ticker(m.group(1))]
         if lone:
             m = lone[-1]
@@ -362,9 +367,11 @@ def _day_window(cell: str) -> Window | None:
 
 
 # "1. SQQQ: $812 million", "#2 Direxion Daily Semiconductor Bull 3X Shares (SOXL) - $655 million"
-_LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|#\d{1,2}|[-•*])[ \t]+(?P<who>[^\n$]{2,120}?)[ \t]*[:–—-]?[ \t]*"
+_LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|#\d{1,2}|[-•*])[ \t]+(?P<who>[^\n$]{2,120}?)[ \t]*(?:[:–—]|-(?=\s))?[ \t]*"
                         r"(?P<sign>[-+−]?)\$[ \t]?(?P<num>\d[\d,]*(?:\.\d+)?)[ \t]*(?P<unit>billion|million|bn|mn|[bm])?"
                         r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_FLOW_NOUN = re.compile(r"\b(?:(?:in|out)flows?|redemptions?|creations?|withdrawals?|new (?:money|assets|cash)|"
+                        r"net (?:buying|selling))\b", re.IGNORECASE)
 _SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6}
 
 
@@ -389,13 +396,13 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
             lead_start = text.rfind("\n", 0, max(lead_end, 0)) + 1
         lead = text[lead_start:max(lead_end, lead_start)]
         ins, outs = cue_re("inflow").search(lead), cue_re("outflow").search(lead)
-        if not lead.rstrip().endswith(":") or bool(ins) == bool(outs):
-            continue
+        if not lead.rstrip().endswith(":") or bool(ins) == bool(outs) or not _FLOW_NOUN.search(lead):
+            continue  # "The stocks that lost the most market value were:" ranks no flows
         direction = "inflow" if ins else "outflow"
         phrases = times.in_span(lead_start, lead_end) if times is not None else []
         window = replace(phrases[-1][2], source="sentence") if phrases else Window()
         for m in run:
-            who = [r for r in refs if m.start("who") <= r.start and r.end <= m.end("who")]
+            who = [r for r in refs if m.start("who") <= r.start and r.end <= m.end("who") and r.kind in FUND_KINDS]
             if not who:
                 continue
             scale = _SCALES.get((m.group("unit") or "").lower(), 1.0)
@@ -410,7 +417,7 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
 _INDEX_LINE = re.compile(r"^[ \t*•-]*(?:indexes|indices|index|stocks|wall st(?:reet)?)\s+(?P<dir>up|down|higher|lower|"
                          r"rise|fall|gain|drop)\s*:\s*(?P<items>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 _INDEX_ITEM = re.compile(r"(?P<name>[A-Za-z][\w&. ]{0,30}?)\s+(?P<sign>[+\-−]?)(?P<num>\d+(?:\.\d+)?)\s?"
-                         r"(?:pct|%|percent)\b")
+                         r"(?:%|(?:pct|percent)\b)")
 
 
 @lru_cache(maxsize=1)
@@ -514,7 +521,7 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
                     if rows:
                         cap = _caption(text, header[0][0], body_start, anchor)
                         _read(text, " | ".join(c[2] for c in header), header[0][0], rows, refs, anchor, cap,
-                              _before(times, header[0][0], text), out)
+                              _before(times, header[0][0]), out)
                 i = max(j, i + 1)
                 continue
             # "| IVV | iShares Core S&P 500 ETF | 1,894.20 |": a Markdown table, read by rows below
@@ -539,7 +546,7 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
     return out
 
 
-def _before(times, pos: int, text: str) -> Window | None:
+def _before(times, pos: int) -> Window | None:
     """The window of a table whose heading and caption name none: the article's frame."""
     if times is None:
         return None
@@ -574,4 +581,4 @@ def _read_block(text, lines, i, rows, refs, anchor, body_start, times, out) -> N
         if segs is None:
             return  # the heading and the rows disagree: not a table this reader understands
     cap = _caption(text, start, body_start, anchor)
-    _read(text, heading, start, rows, refs, anchor, cap, _before(times, start, text), out, segs)
+    _read(text, heading, start, rows, refs, anchor, cap, _before(times, start), out, segs)

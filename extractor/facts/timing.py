@@ -37,8 +37,7 @@ def window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     sent = c.sent
     # "The VIX, which measures what traders expect over the coming month, jumped 14%": a
     # period inside a relative clause before the number describes the subject, not the move
-    asides = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in RELATIVE.finditer(sent.text)
-              if sent.start_char + m.end() <= c.start]
+    asides = [(m.start(), m.end()) for m in RELATIVE.finditer(text, sent.start_char, c.start)]
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
                if ((p[0] < c.start and ";" not in text[p[1]:c.start])
                    or (p[0] >= c.end and not (CLAUSE_BREAK.search(text[c.end:p[0]]) or NUMBER.search(text[c.end:p[0]]))))
@@ -58,6 +57,17 @@ def window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
         lo, hi = clause_bounds(sent, c.start, c.end)
         return replace(w, source="claim" if lo <= s and e <= hi else "sentence")
     return None
+
+
+def own_periods_differ(wa: Window, wb: Window) -> bool:
+    """Two claims each name their period in their own clause, and not the same one: the
+    same figure over two periods is two claims ("a weekly loss of nearly 2%" and "on
+    Thursday ... shed nearly 2%"; "$11 billion last week" and "$11.4 billion in May")."""
+    if wa.source != "claim" or wb.source != "claim":
+        return False
+    if wa.end is not None and wb.end is not None:
+        return (wa.start, wa.end) != (wb.start, wb.end)
+    return wa.label != wb.label
 
 
 def fallback(c: Candidate, times: TimeIndex, text: str) -> Window:
