@@ -51,8 +51,8 @@ def _titlelast(items, title_end: int, text: str = ""):
     """Facts found in a headline only count when the body does not repeat them: the
     body says it with its window and qualifiers."""
     head = [x for x in items if x.start < title_end or (text and _headline_like(text, x.start))]
-    body = [x for x in items if x not in head]
-    return body + head
+    in_head = {id(x) for x in head}  # not "x in head": a record's __eq__ on thousands of them is quadratic
+    return [x for x in items if id(x) not in in_head] + head
 
 
 def assemble(doc: Doc, article: Article, *, classifier=None, explain: Explainer | None = None) -> ArticleFacts:

@@ -7,6 +7,7 @@ recorded as kept or rejected, with the rule that decided.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -235,25 +236,36 @@ def _half_unit(amount: float) -> float:
 def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Flow]:
     """One record per flow: the same ticker, direction and aggregation with amounts
     within 0.5 %, or the same up to the rounding of the less precise ("$5.2 billion" in
-    the prose and "5,231.45" in its table), is one, kept at the more precise figure."""
+    the prose and "5,231.45" in its table), is one, kept at the more precise figure. Two
+    periods each written in its own claim are two flows."""
     out: list[Flow] = []
+    # candidates by kind of flow, sorted by size: a list of thousands stays near linear
+    # (the widest tolerance, half a unit of a two-digit figure, is under 5 %)
+    by_key: dict[tuple, list[tuple[float, int]]] = {}
 
     def size(x: Flow) -> float:
         return x.amount if x.amount is not None else x.amount_usd or 0
 
     for f in items:
         amount = size(f)
-        dup = next((i for i, o in enumerate(out)
-                    if o.ticker == f.ticker and o.direction == f.direction and o.aggregation == f.aggregation
-                    and o.currency == f.currency and not own_periods_differ(o.window, f.window)
-                    and abs(size(o) - amount) <= max(0.005 * max(abs(amount), 1.0),
-                                                    _half_unit(size(o)), _half_unit(amount))), None)
+        key = (f.ticker, f.direction, f.aggregation, f.currency)
+        near = by_key.setdefault(key, [])
+        lo, hi = bisect_left(near, (amount - 0.05 * abs(amount) - 1.0, -1)), \
+            bisect_right(near, (amount + 0.05 * abs(amount) + 1.0, len(items)))
+        dup = next((i for _, i in near[lo:hi]
+                    if not own_periods_differ(out[i].window, f.window)
+                    and abs(size(out[i]) - amount) <= max(0.005 * max(abs(amount), 1.0),
+                                                         _half_unit(size(out[i])), _half_unit(amount))), None)
         if dup is None:
+            insort(near, (amount, len(out)))
             out.append(f)
             continue
         if _half_unit(amount) < _half_unit(size(out[dup])):
             if explain is not None:
                 explain.drop("flow", out[dup], "the same flow said again, less precisely", "rules:dedupe")
+            old = size(out[dup])
+            near.remove((old, dup))
+            insort(near, (amount, dup))
             out[dup] = f
         elif explain is not None:
             explain.drop("flow", f, "the same flow said again", "rules:dedupe")

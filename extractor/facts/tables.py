@@ -22,6 +22,7 @@ A row that does not line up with its heading is left alone (and said so in --exp
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -375,12 +376,19 @@ _FLOW_NOUN = re.compile(r"\b(?:(?:in|out)flows?|redemptions?|creations?|withdraw
 _SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6}
 
 
+def _refs_in(refs: list[Ref], starts: list[int], lo: int, hi: int) -> list[Ref]:
+    """The references inside [lo, hi), by binary search (``starts``: where each begins,
+    in text order): a list of thousands of items stays linear."""
+    return [r for r in refs[bisect_left(starts, lo):bisect_left(starts, hi)] if r.end <= hi]
+
+
 def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: TableFacts) -> None:
     """A ranked list of funds and amounts under a lead that says what they are: "the
     five funds with the biggest inflows in the week through Thursday were:" then "1.
     SQQQ: $812 million". Each item is a flow in the lead's direction over its period;
     a lead naming both directions, or neither, reads nothing."""
     items = [m for m in _LIST_ITEM.finditer(text, body_start)]
+    starts = [r.start for r in refs]
     k = 0
     while k < len(items):
         run = [items[k]]
@@ -402,7 +410,7 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
         phrases = times.in_span(lead_start, lead_end) if times is not None else []
         window = replace(phrases[-1][2], source="sentence") if phrases else Window()
         for m in run:
-            who = [r for r in refs if m.start("who") <= r.start and r.end <= m.end("who") and r.kind in FUND_KINDS]
+            who = [r for r in _refs_in(refs, starts, m.start("who"), m.end("who")) if r.kind in FUND_KINDS]
             if not who:
                 continue
             scale = _SCALES.get((m.group("unit") or "").lower(), 1.0)
@@ -435,12 +443,13 @@ def _index_names() -> dict[str, str]:
 def _index_bullets(text: str, refs: list[Ref], anchor: Anchor, body_start: int, out: TableFacts) -> None:
     """Each index of a summary bullet moved by its figure, in the bullet's direction, on
     the session the story is about."""
+    starts = [r.start for r in refs]
     for line in _INDEX_LINE.finditer(text, body_start):
         down = line.group("dir").lower() in ("down", "lower", "fall", "drop")
         day = resolve("today", anchor)
         for m in _INDEX_ITEM.finditer(line.group("items")):
             a, b = line.start("items") + m.start("name"), line.start("items") + m.end("name")
-            named = [r for r in refs if a <= r.start and r.end <= b]
+            named = _refs_in(refs, starts, a, b)
             symbol = named[-1].symbol if named else _index_names().get(m.group("name").strip().lower())
             if symbol is None:
                 continue
@@ -466,6 +475,7 @@ CARD_LINES = 3  # the fund's heading stands this many lines above its figures at
 def _labelled_returns(text: str, refs: list[Ref], anchor: Anchor, body_start: int, out: TableFacts) -> None:
     """A list of fund cards: each card's heading line names one fund, and a labelled line
     under it gives its return over the period in the label."""
+    starts = [r.start for r in refs]
     for m in _LABELLED.finditer(text, body_start):
         head_end = m.start()
         fund = None
@@ -475,7 +485,7 @@ def _labelled_returns(text: str, refs: list[Ref], anchor: Anchor, body_start: in
                 break
             prev_start = text.rfind("\n", body_start, prev_end) + 1
             line = text[prev_start:prev_end]
-            named = [r for r in refs if prev_start <= r.start and r.end <= prev_end and not r.anaphor]
+            named = [r for r in _refs_in(refs, starts, prev_start, prev_end) if not r.anaphor]
             if named and len({r.symbol for r in named}) == 1 and len(line) <= 120 and not line.rstrip().endswith("."):
                 fund = named[-1]
                 break
@@ -507,10 +517,11 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
     _labelled_returns(text, refs, anchor, body_start, out)
     lines = _lines(text, body_start, len(text))
     i = 0
+    markdown_to = -1  # lines before this index belong to a run already found to be a Markdown table
     while i < len(lines):
         a, b = lines[i]
         # one cell per line, each ending in "|"
-        if text[a:b].rstrip().endswith("|"):
+        if i >= markdown_to and text[a:b].rstrip().endswith("|"):
             j = i
             while j < len(lines) and text[lines[j][0]:lines[j][1]].rstrip().endswith("|"):
                 j += 1
@@ -525,6 +536,7 @@ def read_tables(text: str, refs: list[Ref], anchor: Anchor, body_start: int, tim
                 i = max(j, i + 1)
                 continue
             # "| IVV | iShares Core S&P 500 ETF | 1,894.20 |": a Markdown table, read by rows below
+            markdown_to = j
         row = _row_of_line(text, a, b)
         if row is None:
             i += 1
