@@ -65,30 +65,28 @@ class TimeIndex:
             self._phrase_starts = [p[0] for p in self.phrases]
         return self._phrase_starts
 
+    def _framing(self, pos: int, *, realized: bool = False, spans: bool = False) -> list[tuple[int, int, Window]]:
+        """The phrases ending before ``pos`` that can frame a later claim: no comparison
+        ("a week earlier", "a year ago"); for a move that happened (``realized``), no
+        period still to come; and, unless ``spans``, no span that measured one move ("The
+        gauge slumped 11 percent in three days.")."""
+        return [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
+                and not (realized and self.ahead(p[2])) and (spans or not _DURATION.match(p[2].label or ""))]
+
     def inherited(self, pos: int, text: str, realized: bool = False) -> Window | None:
         """The window of a claim whose sentence names none: the latest period named
         before it in its paragraph, else the heading it stands under ("For the year:"),
-        else the article's first period (the lede usually sets the frame: "in the week
-        ended April 2, ..."), else one named just after. Each comes back with its
-        ``source`` (paragraph or article): borrowed, so never sure enough to call the
-        claim false."""
+        else the article's lede (``lede``), else one named just after. Each comes back
+        with its ``source`` (paragraph or article): borrowed, so never sure enough to call
+        the claim false."""
         para = self.para_start(text, pos)
-        usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
-                  and not (realized and self.ahead(p[2]))]
-        # "The gauge slumped 11 percent in three days.": a span that measured one move, not a
-        # period the next sentences are about
-        in_para = [p for p in usable if para <= p[0] and not _DURATION.match(p[2].label or "")]
+        in_para = [p for p in self._framing(pos, realized=realized) if para <= p[0]]
         if in_para:
             return _sourced(in_para[-1][2], "paragraph")
-        heads = [p for p in usable if p[0] in self.headings]
+        heads = [p for p in self._framing(pos, realized=realized, spans=True) if p[0] in self.headings]
         if heads:
             return _sourced(heads[-1][2], "paragraph")
-        lede = [p for p in usable if self._recent(p[2]) and not _DURATION.match(p[2].label or "")]
-        if lede:
-            return _sourced(lede[0][2], "article")
-        if self.frame is not None:
-            return self.frame
-        return self.after_in_paragraph(pos, text)
+        return self.lede(pos, realized=realized) or self.after_in_paragraph(pos, text)
 
     def under_heading(self, pos: int, text: str) -> bool:
         """A heading phrase ("For the year:") stands between ``pos`` and the paragraph
@@ -110,21 +108,18 @@ class TimeIndex:
             return True
         return abs((self.published - w.end).days) <= 45
 
-    def lede(self, pos: int) -> Window | None:
+    def lede(self, pos: int, *, realized: bool = False) -> Window | None:
         """The article's frame before ``pos``: the first recent period it names ("in the
-        week ending Thursday, June 24, ..."), else the framing period; a table without a
-        period of its own reports over it, not over a move the prose just above mentions."""
-        usable = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
-                  and not _DURATION.match(p[2].label or "") and self._recent(p[2])]
-        if usable:
-            return _sourced(usable[0][2], "article")
-        return self.frame
+        week ending Thursday, June 24, ..."; the lede usually sets the frame), else the
+        framing period. A table without a period of its own reports over it, not over a
+        move the prose just above mentions."""
+        recent = [p for p in self._framing(pos, realized=realized) if self._recent(p[2])]
+        return _sourced(recent[0][2], "article") if recent else self.frame
 
     def before(self, pos: int, text: str = "") -> Window | None:
         """The latest period named before ``pos``; comparisons ("a week earlier",
         "a year ago") name no period a later claim could be about."""
-        prior = [p for p in self.phrases if p[1] <= pos and not COMPARISON.search(p[2].label or "")
-                 and not _DURATION.match(p[2].label or "")]  # "slumped 11% in three days": that move's span
+        prior = self._framing(pos)
         if not prior:
             return None
         para = self.para_start(text, pos) if text else 0

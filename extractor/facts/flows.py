@@ -26,11 +26,15 @@ from .explain import Explainer
 from .timing import fallback, own_periods_differ, window_for, window_why
 
 
+# the words that may stand between a flow verb and its amount ("took in nearly $2 billion")
+_HEDGES = r"about|nearly|roughly|some|over|more than|almost|around|another|an additional|a net|a record|net"
+
+
 @lru_cache(maxsize=1)
 def _flow_governs() -> tuple[re.Pattern, re.Pattern]:
     """(phrase ending right before the amount, phrase starting right after it)."""
-    before = re.compile(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:about|nearly|roughly|some|"
-                        r"over|more than|almost|around|another|an additional|a net|a record|net)\s){0,2}$", re.I)
+    before = re.compile(r"(?:" + cue_re("flow_governs_before").pattern + r")\s(?:(?:" + _HEDGES + r")\s){0,2}$",
+                        re.I)
     after = re.compile(r"\s*(?:" + cue_re("flow_governs_after").pattern + r")", re.I)
     return before, after
 
@@ -45,8 +49,7 @@ _FLOW_NOUN_GOVERNS = re.compile(
 # "investors have put an average of $3.1 million daily into the ETN", "plowed $2 billion into
 # SPY": money put into something is an inflow; the verb alone is too common to be a cue
 _PUT_BEFORE = re.compile(r"\b(?:put|puts|putting|invested|investing|plowed|ploughed|parked|sank|socked|piled)\s"
-                         r"(?:(?:about|nearly|roughly|some|over|more than|almost|around|another|an additional|a net|"
-                         r"a record|net|an average of|a combined|a total of)\s){0,2}$", re.IGNORECASE)
+                         r"(?:(?:" + _HEDGES + r"|an average of|a combined|a total of)\s){0,2}$", re.IGNORECASE)
 _PUT_INTO = re.compile(r"\s*(?:(?:daily|a day|per day|each day|a week|per week|each week)\s+)?(?:into|in\s+to)\b",
                        re.IGNORECASE)
 

@@ -28,6 +28,7 @@ from datetime import date
 from functools import lru_cache
 
 from ..cues import FUND_KINDS, cue_re
+from ..normalize.amount import find_money
 from ..normalize.ticker import load_symbols
 from ..normalize.time import FULL_MONTHS, on_or_before, resolve
 from ..references import Ref
@@ -299,10 +300,16 @@ def _period_columns(heading: str, need: int) -> list[tuple[str, str]] | None:
     out = []
     for c in numeric:
         m = _PERIOD_CELL.fullmatch(c)
-        n, unit = m.group("n"), (m.group("u") or "").lower()
-        unit = {"mo": "month", "yr": "year", "wk": "week"}.get(unit, unit)
-        out.append(("return", f"past {n} {unit}{'s' if n != '1' else ''}" if n else c))
+        out.append(("return", _past(m.group("n"), m.group("u")) if m.group("n") else c))
     return out
+
+
+def _past(n: str, unit: str) -> str:
+    """"1-Month", "5-yr", "five-year" as the trailing period the time reader knows:
+    "past 1 month", "past 5 years"."""
+    unit = unit.lower()
+    unit = {"mo": "month", "yr": "year", "wk": "week"}.get(unit, unit)
+    return f"past {n} {unit}{'s' if n.lower() not in ('1', 'one') else ''}"
 
 
 def _read(text: str, heading: str, heading_start: int, rows: list[_Row], refs: list[Ref], anchor: Anchor,
@@ -373,7 +380,6 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|#\d{1,2}|[-•*])[ \t]+(?P<who>[
                         r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _FLOW_NOUN = re.compile(r"\b(?:(?:in|out)flows?|redemptions?|creations?|withdrawals?|new (?:money|assets|cash)|"
                         r"net (?:buying|selling))\b", re.IGNORECASE)
-_SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6}
 
 
 def _refs_in(refs: list[Ref], starts: list[int], lo: int, hi: int) -> list[Ref]:
@@ -413,9 +419,11 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
             who = [r for r in _refs_in(refs, starts, m.start("who"), m.end("who")) if r.kind in FUND_KINDS]
             if not who:
                 continue
-            scale = _SCALES.get((m.group("unit") or "").lower(), 1.0)
-            amount = round(float(m.group("num").replace(",", "")) * scale, 2)
-            sign = "outflow" if m.group("sign") in ("-", "−") else direction
+            money = find_money(text[m.start("sign"):m.end()])  # the house's reader of "-$2 billion"
+            if not money:
+                continue
+            amount = round(money[-1].value, 2)
+            sign = "outflow" if money[-1].sign == -1 else direction
             out.flows.append(Flow(ticker=who[-1].symbol, direction=sign, amount_usd=amount, amount=amount,
                                   start=m.start(), end=m.end(), window=window, source="rules", confidence=1.0))
             out.spans.append((m.start(), m.end()))
@@ -496,9 +504,8 @@ def _labelled_returns(text: str, refs: list[Ref], anchor: Anchor, body_start: in
             continue
         label = " ".join(m.group("label").lower().split()).rsplit(" ", 1)[0]
         label = re.sub(r"\s+(?:annuali[sz]ed|average annual|total)$", "", label)
-        w = _period(label.replace("-", " ") if re.match(r"\d|one|three|five|ten", label) else label, anchor, None)
-        if w is None and (n := re.match(r"(\d+|one|three|five|ten)[- ](month|year|week)", label)):
-            w = resolve(f"past {n.group(1)} {n.group(2)}s", anchor)
+        n = re.match(r"(\d+|one|three|five|ten)[- ](month|year|week)", label)
+        w = _period(_past(n.group(1), n.group(2)) if n else label, anchor, None)
         value = float(m.group("num")) * (-1 if m.group("sign") in ("-", "−") else 1)
         out.returns.append(Return(ticker=fund.symbol, value_pct=value, start=m.start("label"), end=m.end(),
                                   window=replace(w or Window(label=label), source="sentence"),
