@@ -10,15 +10,16 @@ import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 
-from .rules import extensions  # noqa: F401  (declares the extensions)
+from .rules import extensions  # declares the extensions; words() for the line breaks
 
 
 @Language.component("extractor_paragraphs")
 def paragraph_boundaries(doc):
     """Start a sentence after every line break: headlines, bullets and paragraphs
     never run into the next sentence."""
-    starts = [tok.i + 1 for tok in doc[:-1]
-              if "\n" in tok.text_with_ws[len(tok.text):] or (tok.is_space and "\n" in tok.text)]
+    # a line break is always a whitespace token of its own (a token's trailing
+    # whitespace is one space at most); its texts are read without making Tokens
+    starts = [i + 1 for i, w in enumerate(extensions.words(doc)[:-1]) if "\n" in w and w.isspace()]
     if starts:
         # all at once: Token.is_sent_start = True checks the whole Doc's annotation on
         # every call, which made a text of 20,000 short lines take 15 s (quadratic)

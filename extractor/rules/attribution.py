@@ -110,12 +110,13 @@ def find_persons(doc: Doc) -> list[Span]:
     for s in doc.spans.get(ext.TICKERS, []):
         taken.update(range(s.start, s.end))
     out: list[Span] = []
+    words = ext.words(doc)
     i = 0
     while i < len(doc):
         if i in taken:
             i += 1
             continue
-        if not doc[i].text[:1].isupper():
+        if not words[i][:1].isupper():
             i += 1  # a name starts with a capital: most tokens are out at once
             continue
         prev = doc[i - 1] if i else None
@@ -147,20 +148,20 @@ def persons_component(doc: Doc) -> Doc:
 def _cues(sent: Span, v) -> list[tuple[int, int]]:
     """Token ranges [i, j) of attribution cues in the sentence."""
     out = []
-    toks = list(sent)
-    for k, tok in enumerate(toks):
-        low = tok.lower_
+    lows = [w.lower() for w in ext.words(sent.doc)[sent.start:sent.end]]  # Token.lower_, without Tokens
+    for k, low in enumerate(lows):
+        i = sent.start + k
         if low == "according":
-            if k + 1 < len(toks) and toks[k + 1].lower_ == "to":
-                out.append((tok.i, tok.i + 2))
+            if k + 1 < len(lows) and lows[k + 1] == "to":
+                out.append((i, i + 2))
         elif low in v["speech_verb"]:
-            out.append((tok.i, tok.i + 1))
-        elif k + 1 < len(toks) and f"{low} {toks[k + 1].lower_}" in v["speech_verb"]:
-            out.append((tok.i, tok.i + 2))  # "points out", "pointed out"
+            out.append((i, i + 1))
+        elif k + 1 < len(lows) and f"{low} {lows[k + 1]}" in v["speech_verb"]:
+            out.append((i, i + 2))  # "points out", "pointed out"
         elif low in v["view_change_verb"]:
-            nxt = [t.lower_ for t in toks[k + 1:k + 6]]
+            nxt = lows[k + 1:k + 6]
             if any(p in nxt for p in ("his", "her", "their")) and any(n in v["view_noun"] for n in nxt):
-                out.append((tok.i, tok.i + 1))
+                out.append((i, i + 1))
     return out
 
 
