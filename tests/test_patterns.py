@@ -760,3 +760,39 @@ def test_a_weekly_or_monthly_move_is_the_current_period(phrase, label, start):
     f = ex(f"The SPDR S&P 500 ETF (SPY) {phrase}.", published=date(2019, 6, 14))
     (r,) = f.returns
     assert (r.window.label, r.window.start, r.window.end) == (label, start, date(2019, 6, 13))
+
+
+# ------------------------------------------------------------------ set 6: owners and signs
+
+def test_a_move_after_and_does_not_give_its_sign_to_the_figure_before():
+    f = ex("Market snapshot\n\n- The Russell 2000 dropped 1.0% and is now up just 10.4% in 2019.\n")
+    assert ("^RUT", -1.0) in returns(f)
+    assert ("^RUT", 1.0) not in returns(f)
+
+
+def test_a_yahoo_index_code_in_parentheses_names_the_index():
+    f = ex("Stocks fell on Friday.\n\nS&P 500 (^GSPC): -0.82%\nDow (^DJI): -0.66%\nBond index (^ZZQX): -0.1%\n")
+    assert {("^GSPC", -0.82), ("^DJI", -0.66)} <= returns(f)
+    assert not any(t.startswith("^Z") for t in f.tickers)  # a code the table does not know
+
+
+def test_futures_named_after_a_figure_do_not_take_it():
+    f = ex("Stocks slid on Friday. Contracts on the S&P 500 fell 0.4% and Nasdaq 100 futures lost 0.6% "
+           "after the report.")
+    assert not any(t == "^NDX" for t, _ in returns(f))
+
+
+def test_the_stock_and_shares_point_back_to_a_company_the_article_defined():
+    f = ex("Medical leaders\n\nAlign Technology (ALGN) rose 1.9% Friday.\n\nAbiomed (ABMD)\n\n"
+           "Heart-pump maker Abiomed is shaping a base. Shares dipped 0.6% Friday in light trade. "
+           "The stock is up 31% this year.")
+    assert {("ABMD", -0.6), ("ABMD", 31.0)} <= returns(f)
+    assert ("ALGN", 31.0) not in returns(f)
+
+
+def test_a_companys_reported_growth_is_not_its_return():
+    f = ex("Nvidia (NASDAQ: NVDA) reported on Thursday. Shares rose 8.2% on Thursday after the chipmaker "
+           "reported record revenue of $7.1 billion for its fiscal third quarter, up 50% from the prior-year "
+           "period.")
+    assert ("NVDA", 8.2) in returns(f)
+    assert ("NVDA", 50.0) not in returns(f)

@@ -54,7 +54,8 @@ _OTHER_SUBJECT = re.compile(r"\b(?:while|whereas|but|although|because|as)\s+(?!i
                             r"declined|surged|plunged|tumbled|soared|sank|advanced|slipped|added)\b")
 
 
-_OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?[\s)]*(?:(?:has|have|was|were|is|also|itself)\s+)?(?:rose|fell|gained|lost|jumped|slid|"
+_OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?[\s)]*(?:(?:futures|contracts|shares|stock|index|fund|ETF)\s+)?"
+                       r"(?:(?:has|have|was|were|is|also|itself)\s+)?(?:rose|fell|gained|lost|jumped|slid|"
                        r"climbed|dropped|rallied|declined|surged|plunged|tumbled|soared|sank|advanced|slipped|"
                        r"added|shed|edged|ended|closed|finished|up|down)\b", re.IGNORECASE)
 

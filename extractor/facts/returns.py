@@ -105,14 +105,17 @@ def direct_return_cue(c: Candidate, text: str) -> bool:
     return bool(_RETURN_NOUN_GOVERNS.search(left))
 
 
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
+
+
 def return_sign(left: str, right: str) -> int:
     """The movement cue nearest the number decides the sign."""
     ab = ABOVE_BELOW.match(right)
     if ab:
         return 1 if ab.group(1).lower() in ("above", "over") else -1
     r = moves(right[:25])
-    if r and r[0][0] <= 14:
-        return r[0][1]  # "closed 14% lower", "a 2.93% fall"
+    if r and r[0][0] <= 14 and not _CLAUSE_BREAK.search(right, 0, r[0][0]):
+        return r[0][1]  # "closed 14% lower", "a 2.93% fall"; not "dropped 1.0% and is now up 10.4%"
     lm = moves(left)
     if lm:
         return lm[-1][1]
@@ -127,6 +130,10 @@ _OWNED_NOT_PRICE = re.compile(
     r"(?:['’]s?)?\s+(?:(?:forward|trailing|operating|quarterly|annual|net)\s+)?(?:earnings|eps|revenues?|sales|"
     r"profits?|dividends?|payouts?|yields?|volume|assets|short interest|p/e|valuations?|multiples?|margins?|"
     r"expense ratio|market share|holdings|weighting)\b", re.IGNORECASE)
+# the last noun before a percent in its clause: a reported figure, or the price
+_WHAT_GREW = re.compile(r"\b(?:(?P<fund>revenues?|sales|earnings|profits?|EPS|net income|operating income|bookings|"
+                        r"deliveries|shipments|subscribers|same-store sales|guidance|margins?)|(?P<price>shares?|"
+                        r"stock|stocks|price|prices|ETF|fund|index|valuation))\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
 _RATIO_NOUN = re.compile(
@@ -153,6 +160,14 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return "its subject is what the ticker owns, not its price (“S&P 500 earnings”, “SPY’s yield”)", \
             "rules:not-return-subject"
     left_full = clean_left(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    last_noun = None
+    for last_noun in _WHAT_GREW.finditer(RELATIVE.sub(",", text[max(c.sent.start_char, ref_end, prev_end):c.start])):
+        pass
+    if last_noun is not None and last_noun.group("fund"):
+        # "reported record revenue of $7.1 billion, up 50% from a year earlier": the
+        # company's figures grew, not its price ("revenue rose, and shares gained 8%" is one)
+        return f"a change of what the company reports (“{last_noun.group(0)}”), not its price", \
+            "rules:not-return-subject"
     if re.search(r"(?:\b(?:not|never)|n['’]t)\s(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")",
                  left_full + " " + right_of(c, text)) \
             or re.search(r"\b(?:not|never)\s(?:[\w-]+\s){0,2}?(?:suffered|seen|posted|had)\b", left_full):

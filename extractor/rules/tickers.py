@@ -37,7 +37,9 @@ def _compile():
     cue = "|".join(re.escape(c) for c in p["paren_cue"])
     # "(IWM)", "(SPY, +$2.1 billion)", "(SPY | A-97)", "(ticker TLT)", "(VXX, Expense Ratio 0.89%)"
     # "(LON:BARC)": an exchange code before a colon is not itself the symbol
-    paren_re = re.compile(r"\(\s?(?:(?:" + cue + r")\s?:?\s?)?\$?" + sym
+    # "Dow (^DJI)": a Yahoo index code in parentheses (kept only when the table knows it)
+    psym = r"(?P<sym>\^[A-Z][A-Z0-9]{1,8}|[A-Z]{1,5}(?:[.\-/][A-Z]{1,2})?)"
+    paren_re = re.compile(r"\(\s?(?:(?:" + cue + r")\s?:?\s?)?\$?" + psym
                           + r"\s?(?=[),|;]|:(?!\s?[A-Z]{1,5}\b)|\s[+\-−–]|\s(?:and|or)\s)")
     paren_list_re = re.compile(r"\(\s?(?P<list>[A-Z]{2,5}(?:\s?(?:,|and|&|/)\s?[A-Z]{2,5})+)\s?\)")
     cashtag_re = re.compile(r"(?<![\w$])\$" + sym + r"(?![\w])")
@@ -150,6 +152,8 @@ class TickerRecognizer:
             if sym not in self.table and sym.lower() in self.alias_symbol:
                 sym = self.alias_symbol[sym.lower()]  # "(SPX)": an alias written as a symbol
             known = sym in self.table and not self.table.is_not_ticker(sym)
+            if sym.startswith("^") and not known:
+                continue  # "(^TNX)": an index code the table does not know names no security here
             if not known and "." in sym:
                 continue  # "(M-F, 3PM-5PM ET)" is no class share
             cue = m.group(0)[1:].lstrip()[:1].islower()  # "(ticker TLT)"
