@@ -40,6 +40,9 @@ _ANAPHOR_RE = re.compile(
     r"(?P<noun>exchange-traded fund|exchange traded fund|benchmark index|fund|ETF|ETN|ETP|index|gauge|benchmark|"
     r"product|trust|stock|bank|measure|barometer|bet)(?P<poss>['’]s)?\b(?!\s?[A-Z0-9])"
     r"|(?<![\w'’])(?P<it>[Ii]t|Its)(?:['’]s)?\b(?!\s(?:is|was)\s(?:unclear|clear|possible|likely|hard|important|worth|time))"
+    # "The da Vinci robot maker climbed 4.2%", "the company's shares": a company described
+    r"|\b[Tt]he\s(?:[\w-]+\s){0,3}?(?P<co>company|maker|chipmaker|automaker|carmaker|drugmaker|retailer|lender|"
+    r"insurer|giant)(?:['’]s)?\b(?!\s?[A-Z0-9])"
     # "Abiomed (ABMD) ... Shares dipped 0.6% Tuesday": a sentence opening on "Shares" is
     # about the stock before it ("Shares of X" names its own)
     r"|(?:(?<=^)|(?<=\n)|(?<=[.!?] )|(?<=[.!?][”\"] ))(?P<shares>Shares)\b(?!\s+(?:of|in|outstanding)\b)"
@@ -197,7 +200,7 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
         else:
             if noun in _fund_nouns() or noun in ("exchange-traded fund", "exchange traded fund", "etp", "bet"):
                 kinds = FUND_KINDS
-            elif noun in ("stock", "bank") or m.group("shares"):
+            elif noun in ("stock", "bank") or m.group("shares") or m.group("co"):
                 kinds = ("stock", "unknown")  # "Abiomed (ABMD) ... The stock": a company the text defined
             else:
                 kinds = ("index",)

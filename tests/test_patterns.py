@@ -796,3 +796,17 @@ def test_a_companys_reported_growth_is_not_its_return():
            "period.")
     assert ("NVDA", 8.2) in returns(f)
     assert ("NVDA", 50.0) not in returns(f)
+
+
+def test_the_first_word_of_a_defined_company_is_that_company_where_it_is_the_subject():
+    f = ex("Leaders\n\nAlign Technology (ALGN) makes clear aligners. Align rose 1.9% Friday.\n\n"
+           "Edwards Lifesciences (EW) makes heart valves. Edwards, which makes valves, fell 1.2% Friday.\n\n"
+           "First Solar (FSLR) was flat. First, the market rose 2% on Friday.")
+    assert {("ALGN", 1.9), ("EW", -1.2)} <= returns(f)
+    assert ("FSLR", 2.0) not in returns(f)  # a place or ordinary first word is no short name
+
+
+def test_a_company_described_by_what_it_makes_points_back_to_it():
+    f = ex("Intuitive Surgical (ISRG) is extended past its buy point. The da Vinci robot maker climbed "
+           "4.2% last week to an all-time high.")
+    assert ("ISRG", 4.2) in returns(f)

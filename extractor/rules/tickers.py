@@ -237,6 +237,9 @@ class TickerRecognizer:
         for name, symbol in defs.items():
             for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text):
                 out.append(Cand(m.start(), m.end(), symbol, "alias"))
+        for short, symbol in _short_names(defs).items():
+            for m in re.finditer(r"(?<![\w])" + re.escape(short) + _SHORT_NAME_AS_SUBJECT, text):
+                out.append(Cand(m.start(), m.start() + len(short), symbol, "alias"))
         return out
 
     def _case_agrees(self, span: Span) -> bool:
@@ -408,6 +411,30 @@ def _short_fund_names(doc: Doc, spans: list[Span]) -> list[Span]:
             span._.x_via, span._.x_symbol_source = "alias", full._.x_symbol_source
             extra.append(span)
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
+
+
+# "Align Technology (ALGN) ... Align rose 1.9%": the first word of a company the article
+# defined stands for it where it is a subject (a move verb, "is", "'s", ", which" after it)
+_SHORT_NAME_AS_SUBJECT = (r"(?=['’]s\b|,\s(?:which|whose)\b|\s(?:rose|fell|gained|lost|jumped|slid|climbed|"
+                          r"dropped|rallied|declined|surged|plunged|tumbled|soared|sank|advanced|slipped|added|"
+                          r"shed|edged|ended|closed|finished|is|was|has|had|shares|stock)\b)")
+_NOT_SHORT_NAMES = frozenset("""first new north south east west great royal general capital global digital advanced
+    applied home bank banco american national international united first trust pacific atlantic central southern
+    northern western eastern public federal state city china india japan canadian british""".split())
+
+
+def _short_names(defs: dict[str, str]) -> dict[str, str]:
+    """{first word: symbol} for the names of two words or more the article defined,
+    when that word is a name (capitalised, 4+ letters, not an ordinary or a place word)
+    and no other defined name of another symbol starts with it."""
+    firsts: dict[str, set[str]] = {}
+    for name, symbol in defs.items():
+        words = name.split()
+        if len(words) >= 2:
+            firsts.setdefault(words[0], set()).add(symbol)
+    return {w: next(iter(syms)) for w, syms in firsts.items()
+            if len(syms) == 1 and len(w) >= 4 and w.isalpha() and w[0].isupper() and not w.isupper()
+            and w.lower() not in _NOT_SHORT_NAMES and not is_generic(w)}
 
 
 def _coordinated_single_letters(doc: Doc, spans: list[Span], table: SymbolTable) -> list[Span]:
