@@ -810,3 +810,18 @@ def test_a_company_described_by_what_it_makes_points_back_to_it():
     f = ex("Intuitive Surgical (ISRG) is extended past its buy point. The da Vinci robot maker climbed "
            "4.2% last week to an all-time high.")
     assert ("ISRG", 4.2) in returns(f)
+
+
+@pytest.mark.parametrize("text, value, currency", [
+    ("took in US$412-million, its biggest weekly haul", 412e6, "USD"),  # Canadian papers' hyphen
+    ("shed $3.1-billion over the week", 3.1e9, "USD"),
+    ("saw a $5 billion inflow", 5e9, "USD"),  # "a $": no Australian dollars
+    ("pulled c $3 million", 3e6, "USD"),
+    ("A$5 billion went into local funds", 5e9, "AUD"),
+    ("C$2.4 billion", 2.4e9, "CAD"),
+])
+def test_money_marks_and_scales_as_papers_write_them(text, value, currency):
+    from extractor.normalize.amount import find_money
+
+    (q,) = find_money(text)
+    assert (q.value, q.currency) == (value, currency)

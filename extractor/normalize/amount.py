@@ -43,7 +43,9 @@ _QUAL_CANON = {"an estimated": "about", "a record": None, "a net": None, "only":
 
 _SIGN = r"(?P<sign>[+\-−–](?=\s?[$\dU~]|\s?US)|minus\s+|plus\s+)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)"
-_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn|mm|tn|[BbMmKkTt])\b)?"
+# "US$412-million", "$2.4-billion": Canadian papers join the scale word with a hyphen
+_SCALE = (r"(?:(?:\s|-(?=(?:tr|b|m)illion\b|thousand\b))?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn|mm|"
+          r"tn|[BbMmKkTt])\b)?")
 # The currency as written before the number: "US$", "$US", "A$", "$AU", "C$", "€", "EUR ",
 # "£"; a bare "$" is the US dollar (the genre's default). Longest first, so "$AU" is not "$".
 CURRENCY_MARKS = {
@@ -57,9 +59,21 @@ CURRENCY_MARKS = {
 CURRENCY_WORDS = {"dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
                   "sterling": "GBP", "yen": "JPY", "swiss francs": "CHF", "francs": "CHF",
                   "australian dollars": "AUD", "canadian dollars": "CAD"}
-_MARK = "|".join((r"\$\s?" + re.escape(m[1:])) if m.startswith("$") else
-                 (r"(?<![A-Za-z])" + re.escape(m).replace(r"\$", r"\s?\$") + (r"\s?" if m.isalpha() else ""))
-                 for m in sorted(CURRENCY_MARKS, key=len, reverse=True))
+
+
+def _mark_pattern(m: str) -> str:
+    """A currency mark as written. Letters before the "$" are capitals ("A$5", "US $2"),
+    and a single letter is glued to it: "a $5 billion fund" is US dollars."""
+    if m.startswith("$"):
+        return r"\$\s?" + re.escape(m[1:])
+    letters, dollar, _ = m.partition("$")
+    case_sensitive = r"(?<![A-Za-z])(?-i:" + re.escape(letters) + ")"
+    if not dollar:
+        return case_sensitive + r"\s?"  # "USD 5", "EUR 2"
+    return case_sensitive + (r"\$" if len(letters) == 1 else r"\s?\$")
+
+
+_MARK = "|".join(_mark_pattern(m) for m in sorted(CURRENCY_MARKS, key=len, reverse=True))
 # "$378.3 and $7.4 million": a bare amount listed before a scaled one shares its scale;
 # "$US1.2 ($AU1.7) billion": the scale after a parenthesised conversion is both amounts'
 _SHARED_SCALE = re.compile(r"\s?(?:,\s?|\sand\s|\sor\s|\sto\s|\s?[-–]\s?|\s?\()")
