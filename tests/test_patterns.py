@@ -825,3 +825,15 @@ def test_money_marks_and_scales_as_papers_write_them(text, value, currency):
 
     (q,) = find_money(text)
     assert (q.value, q.currency) == (value, currency)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ARKK has tripled in 2019.", {("ARKK", 200.0)}),
+    ("The Direxion Daily Gold Miners Bear 3X Shares (NYSEArca: DUST) has more than doubled over the past month.",
+     {("DUST", 100.0)}),
+    ("GDX rallied 27.5% and NUGT has nearly doubled, gaining about 96%.", {("GDX", 27.5), ("NUGT", 96.0)}),
+    ("Buyers more than doubled the fund's capitalization since 2008, and GLD is flat.", set()),
+    ("FLQL saw a one-day influx of $451 million that nearly doubled the size of the fund.", set()),
+])
+def test_a_move_written_as_a_multiple(text, expected):
+    assert returns(ex("Funds\n\n" + text)) == expected

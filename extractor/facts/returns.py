@@ -132,8 +132,9 @@ _OWNED_NOT_PRICE = re.compile(
     r"expense ratio|market share|holdings|weighting)\b", re.IGNORECASE)
 # the last noun before a percent in its clause: a reported figure, or the price
 _WHAT_GREW = re.compile(r"\b(?:(?P<fund>revenues?|sales|earnings|profits?|EPS|net income|operating income|bookings|"
-                        r"deliveries|shipments|subscribers|same-store sales|guidance|margins?)|(?P<price>shares?|"
-                        r"stock|stocks|price|prices|ETF|fund|index|valuation))\b", re.IGNORECASE)
+                        r"deliveries|shipments|subscribers|same-store sales|guidance|margins?|inflows?|outflows?|flows|volume|assets|"
+                        r"short interest|open interest)|(?P<price>shares?|"
+                        r"stock|stocks|price|prices|ETF|fund|index|valuation|value|NAV))\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
 _RATIO_NOUN = re.compile(

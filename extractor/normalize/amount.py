@@ -8,6 +8,7 @@ percent", "a fifth of a percent") are read too, because wire stories spell them 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 SCALES = {
@@ -228,9 +229,23 @@ def find_money(text: str) -> list[Quantity]:
     return out
 
 
+_MULTIPLES = {"doubled": (100.0, 1), "tripled": (200.0, 1), "trebled": (200.0, 1), "quadrupled": (300.0, 1),
+              "halved": (50.0, -1)}
+# intransitive only: "doubled the size of the fund" and "tripled its assets" are no moves
+_MULTIPLE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_MULTIPLES) + r")(?![\w-])(?!\s+(?:the|its|their|his|her|a|an|"
+                          r"that|those|these|assets|sales|revenues?|profits?|earnings|inflows?|volume)\b)",
+                          re.IGNORECASE)
+
+
+_FIGURE_OF_MULTIPLE = re.compile(r"[,\s(]*(?:or|gaining|rising|climbing|jumping|soaring|surging|falling|losing|"
+                                 r"dropping|sinking|up|down|(?:a|for\sa)\s(?:gain|rise|loss|drop|jump)\sof)?\s*"
+                                 r"(?:about|nearly|almost|roughly|some|more\sthan|over|just\sover|just\sunder)?\s*",
+                                 re.IGNORECASE)
+
+
 def find_percents(text: str) -> list[Quantity]:
     """Every percent in ``text``; ranges ("3 to 5 percent") come out as one Quantity
-    with ``value_high``. "percentage points" are marked ``unit="pp"``: a spread, which
+    with ``value_high``; a multiple ("tripled", "halved") as its percent change. "percentage points" are marked ``unit="pp"``: a spread, which
     the fact rules do not read as a return."""
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -262,5 +277,15 @@ def find_percents(text: str) -> list[Quantity]:
         if m.group("plus") or m.group("plus0"):
             qual = qual or "more than"  # "10%+", "down 6+ percent"
         out.append(Quantity(m.start(), m.end(), value, _sign(m.group("sign")), qual, unit=unit))
+    starts = sorted(q.start for q in out)
+    for m in _MULTIPLE_RE.finditer(text):
+        # "ARKK tripled in 2020", "more than doubled": a move written as a multiple,
+        # unless its figure follows ("has nearly doubled, gaining about 96%")
+        k = bisect_left(starts, m.end())
+        if k < len(starts) and _FIGURE_OF_MULTIPLE.fullmatch(text, m.end(), starts[k]):
+            continue
+        value, sign = _MULTIPLES[m.group(0).lower()]
+        qual, _ = qualifier_before(text, m.start())
+        out.append(Quantity(m.start(), m.end(), value, sign, qual, unit="pct"))
     out.sort(key=lambda q: q.start)
     return out
