@@ -837,3 +837,28 @@ def test_money_marks_and_scales_as_papers_write_them(text, value, currency):
 ])
 def test_a_move_written_as_a_multiple(text, expected):
     assert returns(ex("Funds\n\n" + text)) == expected
+
+
+FLOWS_BRIEF = """ETF Flows: Small caps draw cash
+
+The iShares Russell 2000 ETF (NYSE: IWM) took in $1.42 billion on Tuesday, while the SPDR S&P 500 ETF Trust
+(NYSE: SPY) shed more than $2 billion.
+
+Top Inflows, Tuesday, June 11
+IWM: $1,420.3M
+XLF: $611.8M
+
+Top Outflows, Tuesday, June 11
+SPY: -$2,086.4M
+QQQ: -$745.0M
+
+The three largest bank ETFs combined took in $890 million last week, with the SPDR S&P Regional Banking ETF
+(NYSE: KRE) alone pulling in $512 million.
+"""
+
+
+def test_a_flows_brief_lists_symbols_under_headings_and_keeps_the_exact_figures():
+    f = ex(FLOWS_BRIEF)
+    assert flows(f) == {("IWM", "inflow", 1420300000.0), ("XLF", "inflow", 611800000.0),
+                        ("SPY", "outflow", 2086400000.0), ("QQQ", "outflow", 745000000.0),
+                        ("KRE", "inflow", 512000000.0)}

@@ -60,6 +60,11 @@ _OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?[\s)]*(?:(?:futures|contracts|sh
                        r"added|shed|edged|ended|closed|finished|up|down)\b", re.IGNORECASE)
 
 
+_SEVERAL = re.compile(r"\b(?:combined|collectively|together|in total|between them)\b|\b(?:two|three|four|five|six|"
+                      r"seven|eight|nine|ten|\d+|several)\s+(?:[\w-]+\s+){0,3}?(?:ETFs|funds|ETPs|ETNs)\b",
+                      re.IGNORECASE)
+
+
 @dataclass
 class Attachment:
     ref: Ref | None
@@ -190,7 +195,12 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
         if target is None and right:
             r = right[0]
             gap = text[c.end:r.start]
-            if _HELPED.search(gap):
+            several = _SEVERAL.search(text, lo, c.start)
+            if several:
+                # "The three largest bank ETFs combined took in $890 million last week, with
+                # KRE alone pulling in $512 million": a total of several funds is no one's
+                reasons[id(r)] = f"the number is a total of several (“{several.group(0).strip()}”)"
+            elif _HELPED.search(gap):
                 reasons[id(r)] = f"what the move helped or hurt (“{_HELPED.search(gap).group(0).strip()}”), not its owner"
             elif re.fullmatch(r",?\s+(?:and|while|but|as|whereas)\s+(?:the\s+)?", gap) and _OWN_VERB.match(text, r.end):
                 # "Spot silver gained as much as 5 percent and the iShares fund rose 2.3 percent"

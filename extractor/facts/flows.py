@@ -236,6 +236,22 @@ def _half_unit(amount: float) -> float:
     return 0.5 * 10 ** (len(whole) - len(digits))
 
 
+def _hedged_same(rough: Flow, exact: Flow, size) -> bool:
+    """A hedged round figure and the exact one it stands for: "shed more than $2
+    billion" and "SPY: -$2,086.4M" (up to 10 % over), "nearly $2 billion" and 1,930
+    (up to 10 % under), "about $2 billion" (5 % either way)."""
+    q, a, b = (rough.qualifier or "").lower(), size(rough), size(exact)
+    if not q or a <= 0 or _half_unit(b) >= _half_unit(a) and _half_unit(a) > 0:
+        return False  # the exact figure must be the more precise one
+    if q in ("more than", "over", "above", "upwards of"):
+        return a <= b <= 1.1 * a
+    if q in ("nearly", "almost", "just under", "close to"):
+        return 0.9 * a <= b <= a
+    if q in ("about", "roughly", "around", "some", "approximately", "an estimated"):
+        return abs(b - a) <= 0.05 * a
+    return False
+
+
 def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Flow]:
     """One record per flow: the same ticker, direction and aggregation with amounts
     within 0.5 %, or the same up to the rounding of the less precise ("$5.2 billion" in
@@ -253,17 +269,19 @@ def dedupe_flows(items: list[Flow], explain: Explainer | None = None) -> list[Fl
         amount = size(f)
         key = (f.ticker, f.direction, f.aggregation, f.currency)
         near = by_key.setdefault(key, [])
-        lo, hi = bisect_left(near, (amount - 0.05 * abs(amount) - 1.0, -1)), \
-            bisect_right(near, (amount + 0.05 * abs(amount) + 1.0, len(items)))
+        lo, hi = bisect_left(near, (amount - 0.1 * abs(amount) - 1.0, -1)), \
+            bisect_right(near, (amount + 0.1 * abs(amount) + 1.0, len(items)))
         dup = next((i for _, i in near[lo:hi]
                     if not own_periods_differ(out[i].window, f.window)
-                    and abs(size(out[i]) - amount) <= max(0.005 * max(abs(amount), 1.0),
-                                                         _half_unit(size(out[i])), _half_unit(amount))), None)
+                    and (abs(size(out[i]) - amount) <= max(0.005 * max(abs(amount), 1.0),
+                                                          _half_unit(size(out[i])), _half_unit(amount))
+                         or _hedged_same(out[i], f, size) or _hedged_same(f, out[i], size))), None)
         if dup is None:
             insort(near, (amount, len(out)))
             out.append(f)
             continue
-        if _half_unit(amount) < _half_unit(size(out[dup])):
+        hedged_old = _hedged_same(out[dup], f, size)  # the kept one is the round, hedged figure
+        if hedged_old or (_half_unit(amount) < _half_unit(size(out[dup])) and not _hedged_same(f, out[dup], size)):
             if explain is not None:
                 explain.drop("flow", out[dup], "the same flow said again, less precisely", "rules:dedupe")
             old = size(out[dup])

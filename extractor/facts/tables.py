@@ -378,6 +378,10 @@ def _day_window(cell: str) -> Window | None:
 _LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|#\d{1,2}|[-•*])[ \t]+(?P<who>[^\n$]{2,120}?)[ \t]*(?:[:–—]|-(?=\s))?[ \t]*"
                         r"(?P<sign>[-+−]?)\$[ \t]?(?P<num>\d[\d,]*(?:\.\d+)?)[ \t]*(?P<unit>billion|million|bn|mn|[bm])?"
                         r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# "Top Inflows, Tuesday, Nov. 17" then "XLF: $611.8M": a flows brief's unnumbered items
+_SYMBOL_ITEM = re.compile(r"^[ \t]*(?P<who>[A-Z]{1,5}(?:[.\-][A-Z])?)[ \t]*:[ \t]*"
+                          r"(?P<sign>[-+−]?)\$[ \t]?(?P<num>\d[\d,]*(?:\.\d+)?)[ \t]*(?P<unit>billion|million|bn|mn|[bm])?"
+                          r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _FLOW_NOUN = re.compile(r"\b(?:(?:in|out)flows?|redemptions?|creations?|withdrawals?|new (?:money|assets|cash)|"
                         r"net (?:buying|selling))\b", re.IGNORECASE)
 
@@ -393,7 +397,8 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
     five funds with the biggest inflows in the week through Thursday were:" then "1.
     SQQQ: $812 million". Each item is a flow in the lead's direction over its period;
     a lead naming both directions, or neither, reads nothing."""
-    items = [m for m in _LIST_ITEM.finditer(text, body_start)]
+    items = sorted([*_LIST_ITEM.finditer(text, body_start), *_SYMBOL_ITEM.finditer(text, body_start)],
+                   key=lambda m: m.start())
     starts = [r.start for r in refs]
     k = 0
     while k < len(items):
@@ -410,7 +415,9 @@ def _listed_flows(text: str, refs: list[Ref], body_start: int, times, out: Table
             lead_start = text.rfind("\n", 0, max(lead_end, 0)) + 1
         lead = text[lead_start:max(lead_end, lead_start)]
         ins, outs = cue_re("inflow").search(lead), cue_re("outflow").search(lead)
-        if not lead.rstrip().endswith(":") or bool(ins) == bool(outs) or not _FLOW_NOUN.search(lead):
+        # the lead ends in a colon, or is a heading ("Top Inflows, Tuesday, Nov. 17")
+        heading = len(lead.split()) <= 10 and not lead.rstrip().endswith((".", "!", "?", ","))
+        if not (lead.rstrip().endswith(":") or heading) or bool(ins) == bool(outs) or not _FLOW_NOUN.search(lead):
             continue  # "The stocks that lost the most market value were:" ranks no flows
         direction = "inflow" if ins else "outflow"
         phrases = times.in_span(lead_start, lead_end) if times is not None else []
