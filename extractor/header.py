@@ -32,6 +32,8 @@ _MON_FULL = "|".join(m.capitalize() for m in _MONTHS)
 # mentions a date ("Stocks since March 3, 2020") is not taken for one.
 _DATELINE = re.compile(
     r"^[ \t•*|-]*(?:by\s+[A-Z][\w.'’ -]{1,40}?\s*[|·•,]\s*)?"  # "By Celia Norquist | 10-08-14"
+    r"(?:\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:ET|EST|EDT|GMT|UTC)?\s+)?"  # "06:00 AM ET 06/21/2017"
+    r"(?:(?-i:[A-Z][A-Z .]{2,30}),\s+(?=[A-Z][a-z]{2}))?"  # a press release's city: "NEW YORK, May 8, 2019"
     r"(?:(?:published|updated|posted|last updated|first published)(?:\s+on)?\s*:?\s*)?"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:(?P<mon>" + _MON_FULL + "|" + _MON_ABBR + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"
@@ -49,17 +51,24 @@ _DATELINE_TAIL = re.compile(r"\s*(?:$|[|•·,(]|[-–—]\s|\d{1,2}(?::\d\d)?\s
                             r"(?:ET|EST|EDT|GMT|UTC|BST)\b|(?:updated|published)\b)", re.IGNORECASE)
 
 
+# "NEW YORK, May 8, 2019 /PRNewswire/ -- VanEck today released ...": a press release
+_WIRE_SERVICE = re.compile(r"\s*(?:/\s*(?:PRNewswire|GLOBE NEWSWIRE|ACCESSWIRE)[\w-]*\s*/|\(\s*BUSINESS WIRE\s*\))",
+                           re.IGNORECASE)
+
+
 def dateline_date(text: str, start: int = 0) -> date | None:
     """The publication day written on a short line among the first lines of the text
     (not the headline, the first of them)."""
     lines = [ln for ln in text[start:start + DATELINE_CHARS].splitlines()[:DATELINE_LINES]]
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     for i, line in enumerate(lines):
-        if len(line) > 160 or i == first:
+        if i == first:
             continue
         m = _DATELINE.match(line)
-        if m is None or _DATELINE_TAIL.match(line, m.end()) is None:
+        if m is None:
             continue
+        if not _WIRE_SERVICE.match(line, m.end()) and (len(line) > 160 or _DATELINE_TAIL.match(line, m.end()) is None):
+            continue  # a paragraph, unless a press release opens on its dateline
         if m.group("iso") or m.group("us"):
             if m.group("iso"):
                 y, mo, d = (int(x) for x in m.group("iso").split("-"))

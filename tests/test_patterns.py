@@ -862,3 +862,33 @@ def test_a_flows_brief_lists_symbols_under_headings_and_keeps_the_exact_figures(
     assert flows(f) == {("IWM", "inflow", 1420300000.0), ("XLF", "inflow", 611800000.0),
                         ("SPY", "outflow", 2086400000.0), ("QQQ", "outflow", 745000000.0),
                         ("KRE", "inflow", 512000000.0)}
+
+
+SPONSOR_TABLE = """Acme Gold Miners ETF (GDX) Monthly Commentary: April 2019
+
+NEW YORK, May 8, 2019 /PRNewswire/ -- Acme today released its monthly commentary for the Acme Gold Miners ETF (NYSE Arca: GDX), covering the month ended April 30, 2019, a month in which gold equities fell.
+
+Performance (%) as of 04/30/2019
+
+                            1 Mo     3 Mo     YTD      1 Yr     3 Yr*
+GDX (NAV)                  -7.85    -9.42    -5.60    -2.93     1.88
+GDX (Market Price)         -7.92    -9.50    -5.71    -3.02     1.85
+
+*Annualized
+"""
+
+
+def test_a_sponsors_performance_table_in_spaced_columns_runs_to_its_captions_day():
+    f = ex(SPONSOR_TABLE, published=None)
+    assert f.article.published == date(2019, 5, 8)  # the press release's dateline
+    got = {(r.value_pct, r.window.start, r.window.end) for r in f.returns if r.ticker == "GDX"}
+    assert (-5.60, date(2018, 12, 31), date(2019, 4, 30)) in got
+    assert (-2.93, date(2018, 4, 30), date(2019, 4, 30)) in got
+    assert len({v for v, _, _ in got}) == 10
+
+
+def test_a_time_before_a_numeric_date_is_a_dateline():
+    f = ex("IBD 50 STOCKS TO WATCH\n\nMedical Leaders Hold Near Buy Points\n\nKELSEY ROE\n06:00 AM ET 06/21/2017\n\n"
+           "The Nasdaq composite slid 0.8% Tuesday.", published=None)
+    assert f.article.published == date(2017, 6, 21)
+    assert [(r.window.start, r.window.end) for r in f.returns] == [(date(2017, 6, 19), date(2017, 6, 20))]

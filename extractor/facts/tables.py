@@ -223,6 +223,9 @@ def _period(words: str, anchor: Anchor, caption: Window | None) -> Window | None
     if not phrases:
         return None
     tp = max(phrases, key=lambda p: p.end - p.start)
+    if caption is not None and caption.end is not None:
+        # "1 Yr" under "Performance (%) as of 04/30/2019": trailing periods end at the caption's day
+        anchor = replace(anchor, asof=caption.end, intraday=False, session=False)
     w = resolve(tp.text, anchor)
     if w.end is None and caption is not None and caption.end is not None and \
             any(m in (caption.label or "") for m in FULL_MONTHS if m in low):
@@ -293,7 +296,7 @@ _WORD_CELL = re.compile(r"(?:fund|etf|ticker|symbol|name|fund name|index)", re.I
 def _period_columns(heading: str, need: int) -> list[tuple[str, str]] | None:
     """"Fund | 1-Month | YTD | 1-Year" over rows of percents: each column a return over
     the period its heading names (the column words of tables.jsonl name none of them)."""
-    cells = [c.strip() for c in re.split(r"\s*\|\s*|\t|\s{2,}", heading) if c.strip()]
+    cells = [c.strip().rstrip("*") for c in re.split(r"\s*\|\s*|\t|\s{2,}", heading) if c.strip()]  # "3 Yr*"
     numeric = [c for c in cells if not _WORD_CELL.fullmatch(c)]
     if len(numeric) != need or len(cells) - need > 2 or not all(_PERIOD_CELL.fullmatch(c) for c in numeric):
         return None
@@ -602,9 +605,17 @@ def _read_block(text, lines, i, rows, refs, anchor, body_start, times, out) -> N
     heading = " ".join(block)
     segs = _segments(heading)
     if len(segs) != need or not any(c in ("flow", "outflow", "one_day", "return") for c, _ in segs):
-        percents = all(c[2].rstrip("*").endswith("%") for r in rows for c in r.cells[-need:])
+        # percents in every cell, or a heading that says the figures are ("Performance (%)")
+        percents = all(c[2].rstrip("*").endswith("%") for r in rows for c in r.cells[-need:]) or \
+            any(re.search(r"\(%\)|%\s*(?:change|chg|return)|\breturns?\s*\(%\)", line, re.IGNORECASE) for line in block)
         segs = _period_columns(block[-1], need) if percents else None
         if segs is None:
             return  # the heading and the rows disagree: not a table this reader understands
     cap = _caption(text, start, body_start, anchor)
+    for line in reversed(block[:-1] if cap is None else ()):
+        # "Performance (%) as of 04/30/2019" over the column headings: the caption is in the block
+        w = _period(line, anchor, None)
+        if w is not None and (w.start or w.end):
+            cap = w
+            break
     _read(text, heading, start, rows, refs, anchor, cap, _before(times, start), out, segs)
