@@ -211,7 +211,8 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
                 last = fitting[-1]
                 sb = next((b for b in sent_bounds if b[0] <= last.start < b[1]), None)
                 same_sent = [r for r in fitting if sb and sb[0] <= r.start < sb[1]]
-                target = same_sent[0] if same_sent and kinds == ("index",) else last
+                # ("Chemours (CC), spun off from the old DuPont, has had a rougher year. The stock ...")
+                target = same_sent[0] if same_sent and kinds != FUND_KINDS else last
         if target is not None:
             anaphors.append(Ref(target.symbol, target.kind, m.start(), m.end(), anaphor=True))
     all_refs = sorted(refs + anaphors, key=lambda r: r.start)

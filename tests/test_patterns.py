@@ -892,3 +892,18 @@ def test_a_time_before_a_numeric_date_is_a_dateline():
            "The Nasdaq composite slid 0.8% Tuesday.", published=None)
     assert f.article.published == date(2017, 6, 21)
     assert [(r.window.start, r.window.end) for r in f.returns] == [(date(2017, 6, 19), date(2017, 6, 20))]
+
+
+def test_the_stock_is_the_subject_of_the_sentence_before_not_a_company_named_in_passing():
+    f = ex("Local stocks\n\nShares of DuPont de Nemours (NYSE: DD) fell 3.2% Friday.\n\n"
+           "Chemours (NYSE: CC), the chemical maker spun off from the old DuPont, has had a rougher year. "
+           "The stock is down 14% year to date.")
+    assert ("CC", -14.0) in returns(f) and ("DD", -14.0) not in returns(f)
+
+
+def test_a_figure_set_against_another_shares_its_move_and_a_new_subject_keeps_its_own():
+    f = ex("The iShares MSCI Emerging Markets ETF, EEM, is up about 16% this year, against roughly 6% for the "
+           "S&P 500. Valuations are 12 times earnings, against 17 times for the S&P 500, and EM currencies are "
+           "cheap after a 30% fall against the dollar since 2011.")
+    assert {("EEM", 16.0), ("^GSPC", 6.0)} <= returns(f)
+    assert ("^GSPC", -30.0) not in returns(f)

@@ -47,8 +47,8 @@ _FOR_OF = re.compile(r"\s?(?:in\s(?:net\s)?(?:in|out)flows\s)?(?:[\w-]+\s){0,1}(
 
 # a new clause with its own subject: "while natural gas has fallen", "because the Turkish
 # Lira fell", "while U.S. markets jumped" (not "while gaining", "while it", "but the fund")
-_OTHER_SUBJECT = re.compile(r"\b(?:while|whereas|but|although|because|as)\s+(?!it\b|its\b|they\b|their\b|"
-                            r"the\s(?:fund|etf|index|gauge|stock|shares)\b|[a-z]+ing\b|also\b|still\b|up\b|down\b|"
+_OTHER_SUBJECT = re.compile(r"(?:,\s+and|\b(?:while|whereas|but|although|because|as))\s+(?!it\b|its\b|they\b|their\b|"
+                            r"the\s(?:fund|etf|index|gauge|stock|shares)\b|shares\b|[a-z]+ing\b|also\b|still\b|up\b|down\b|"
                             r"much\b|many\b|of\b|a\b|an\b)(?:the\s)?[A-Za-z][\w.-]*\s(?:[\w.-]+\s){0,2}?"
                             r"(?:has|have|had|was|were|is|are|fell|rose|dropped|jumped|gained|lost|slid|climbed|"
                             r"declined|surged|plunged|tumbled|soared|sank|advanced|slipped|added)\b")

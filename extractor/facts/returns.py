@@ -135,6 +135,8 @@ _WHAT_GREW = re.compile(r"\b(?:(?P<fund>revenues?|sales|earnings|profits?|EPS|ne
                         r"deliveries|shipments|subscribers|same-store sales|guidance|margins?|inflows?|outflows?|flows|volume|assets|"
                         r"short interest|open interest)|(?P<price>shares?|"
                         r"stock|stocks|price|prices|ETF|fund|index|valuation|value|NAV))\b", re.IGNORECASE)
+_COMPARED_FIGURE = re.compile(r"(?P<fig>\d(?:%|\s?percent|\s?per\scent)?)(?:\s+[\w-]+){0,4}?,?\s+(?:against|versus|vs\.?|compared\s(?:with|to))\s+(?:(?:about|roughly|nearly|"
+                              r"almost|around|some|just|only)\s+)?$", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
 _RATIO_NOUN = re.compile(
@@ -199,6 +201,10 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return None
     if ABOVE_BELOW.match(right) or ranked_in_parentheses(c, text):
         return None  # "8% below its July 31 record close", "Advanced Micro Devices (76%)"
+    cmp = _COMPARED_FIGURE.search(text, c.sent.start_char, c.start)
+    if cmp and not _PART_OF.match(text, cmp.end("fig")) and not re.search(r"\bmake\s+up\b", text[c.sent.start_char:cmp.start()]) \
+            and moves(text[c.sent.start_char:cmp.start()]):
+        return None  # "EEM is up 16% this year, against roughly 6% for the S&P 500": the move is shared
     anchor_pos = ref_start if ref_start is not None and ref_start < c.start else ref_end
     wide = clean_left(text[max(c.sent.start_char, prev_end, anchor_pos - limits.RETURN_SUBJECT_REACH):c.start])
     if moves(wide) or re.match(r"\s*(?:[\w-]+\s){0,2}?(?:" + move_re().pattern + ")", right) \
