@@ -907,3 +907,36 @@ def test_a_figure_set_against_another_shares_its_move_and_a_new_subject_keeps_it
            "cheap after a 30% fall against the dollar since 2011.")
     assert {("EEM", 16.0), ("^GSPC", 6.0)} <= returns(f)
     assert ("^GSPC", -30.0) not in returns(f)
+
+
+# ------------------------------------------------------------------ quotes of set 6
+
+def quotes(f):
+    return {(q.speaker, q.title, q.organization) for q in f.quotes}
+
+
+def test_an_accented_first_name_before_a_title_is_a_speaker():
+    f = ex('"This is the most aggressive small-cap chase we have seen," Tomás Herrera, head of ETF research at '
+           'Lindell Street Advisors, told Benzinga.')
+    assert ("Tomás Herrera", "head of ETF research", "Lindell Street Advisors") in quotes(f)
+
+
+def test_an_interview_quotes_the_person_it_introduces():
+    f = ex("THE MANAGER'S CHAIR\n\nAnjali Roe-Kessler is co-chief investment officer at Tollgate Frontier Partners, "
+           "which runs $4.2 billion.\n\nQ: How big has the rebound been?\n\nA: It has been a very good year.\n\n"
+           "Q: What next?\n\nA: India.\n")
+    assert ("Anjali Roe-Kessler", "co-chief investment officer", "Tollgate Frontier Partners") in quotes(f)
+
+
+def test_a_numbered_list_of_firms_gives_each_speaker_the_firm_above():
+    f = ex("Strategists' targets\n\n1. Halvorsen & Rudd: 3,400\n\nMei-Lin Sato, the firm's chief US equity "
+           "strategist, set the highest target. \"Earnings should reaccelerate,\" Sato wrote in a note.\n\n"
+           "2. Arrowood Partners: 3,350\n\nBertram Kline, chief investment strategist, said he sees 5% gains.\n")
+    assert {("Mei-Lin Sato", "chief US equity strategist", "Halvorsen & Rudd"),
+            ("Bertram Kline", "chief investment strategist", "Arrowood Partners")} <= quotes(f)
+
+
+def test_a_planner_is_a_title():
+    f = ex('"I\'d be a buyer on any pullback," said Ray Colavita, a certified financial planner with Red Clay '
+           'Wealth Advisors in Hockessin.')
+    assert ("Ray Colavita", "certified financial planner", "Red Clay Wealth Advisors") in quotes(f)

@@ -40,7 +40,9 @@ def vocab() -> dict[str, frozenset[str]]:
 
 
 _INITIAL = re.compile(r"[A-Z]\.")
-_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|Mc[A-Z][a-z]+")
+# names with Latin accents too: "Tomás Herrera", "Zoë Müller", "Ólafur"
+_LOW, _UP = "a-zß-öø-ÿ", "A-ZÀ-ÖØ-Þ"
+_NAME_WORD = re.compile(rf"[{_UP}][{_LOW}]+(?:[-'’][{_UP}]?[{_LOW}]+)*|[{_UP}][{_LOW}]*[{_UP}][{_LOW}]+|Mc[{_UP}][{_LOW}]+")
 
 
 def _is_name_token(tok: Token) -> bool:
@@ -462,6 +464,54 @@ def _described_elsewhere(doc: Doc, name: str, persons: list[Span], v) -> tuple[s
     return None, None
 
 
+_ANSWER = re.compile(r"^[ \t]*A[:.][ \t]+(?P<words>[^\n]+)", re.MULTILINE)
+_IS_TITLE_AT = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?(?P<title>[\w -]{3,60}?)\s+(?:at|of|with)\s+(?:the\s+)?"
+                          r"(?P<org>[A-Z][\w&.' -]{1,60}?)(?=[,.;]|\s(?:which|who|where|in)\b)")
+_QUESTION = re.compile(r"^[ \t]*Q[:.][ \t]+", re.MULTILINE)
+
+
+def _interviewee(doc: Doc, persons: list[Span], body_start: int, v) -> tuple | None:
+    """A question-and-answer interview ("Q: ..." then "A: ..." lines) quotes the person
+    it introduces before its first question ("Anjali Roe is co-chief investment officer
+    at Example Partners"): (name, start, end, title, organization, first answer)."""
+    text = ext.text_of(doc)
+    answers = list(_ANSWER.finditer(text, body_start))
+    first_q = _QUESTION.search(text, body_start)
+    if len(answers) < 2 or first_q is None:
+        return None
+    for p in persons:
+        if p.start_char >= first_q.start():
+            break
+        if p.end < len(doc) and doc[p.end].lower_ in ("is", ",", "was"):
+            if doc[p.end].text == ",":
+                title, org = _title_org_right(doc, p.end, p.sent.end, v)
+            else:  # "... is co-chief investment officer at Tollgate Partners, which runs ..."
+                m = _IS_TITLE_AT.match(text, doc[p.end].idx + len(doc[p.end].text), p.sent.end_char)
+                ok = m is not None and any(w in v["title_head"] for w in m.group("title").split())
+                title, org = (m.group("title"), m.group("org").strip()) if ok else (None, None)
+            if title or org:
+                return (p.text, p.start_char, p.end_char, _clean_title(title), _clean_org(org) or org,
+                        answers[0].group("words").strip())
+    return None
+
+
+# "1. Halvorsen & Rudd: 3,400" over "Mei-Lin Sato, the firm's chief strategist, ...": a
+# numbered list of firms, each item's paragraph quoting someone at it
+_FIRM_ITEM = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+(?P<org>[A-Z][\w&.'’ -]{1,50}?)[ \t]*(?::|[-–—][ \t])[^\n]{0,40}$")
+
+
+def _firm_heading_above(text: str, pos: int) -> str | None:
+    """The firm of a numbered heading right above the paragraph at ``pos`` (only blank
+    lines between), when the paragraph names no firm of its own."""
+    para = text.rfind("\n", 0, pos)
+    k = para
+    while k > 0 and text[text.rfind("\n", 0, k) + 1:k].strip() == "":
+        k = text.rfind("\n", 0, k)
+    line = text[text.rfind("\n", 0, k) + 1:k] if k > 0 else ""
+    m = _FIRM_ITEM.match(line)
+    return m.group("org").strip() if m and len(m.group("org").split()) <= 6 else None
+
+
 def iter_quotes(doc: Doc) -> Iterator[Quote]:
     """One Quote per person the article attributes words or a view to; repeated
     attributions of the same person are merged (first evidence span, filled fields)."""
@@ -513,11 +563,18 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
                 if rec["text"] is None and rec["looked"] < 3:  # the words are near its first attributions
                     rec["looked"] += 1
                     rec["text"] = _quoted_text(doc, sent)
+    interviewee = _interviewee(doc, persons, body_start, v)
+    if interviewee is not None and interviewee[0] not in found:
+        name, lo, hi, title, org, words = interviewee
+        found[name] = {"speaker": name, "start": lo, "end": hi, "title": title, "organization": org, "text": words}
+        order.append(name)
     for name in order:
         r = found[name]
         if r["title"] is None or r["organization"] is None:
             title, org = _described_elsewhere(doc, name, persons, v)
             r["title"] = r["title"] or title
             r["organization"] = r["organization"] or org
+        if r["organization"] is None:
+            r["organization"] = _firm_heading_above(ext.text_of(doc), r["start"])
         yield Quote(speaker=r["speaker"], start=r["start"], end=r["end"], title=r["title"],
                     organization=r["organization"], text=r["text"])
