@@ -44,7 +44,15 @@ class TimeIndex:
         return replace(w, start=f.start, end=f.end) if f.end and (w.end is None or f.end > w.end) else w
 
     def para_start(self, text: str, pos: int) -> int:
-        return text.rfind(self.para_sep, 0, pos) + 1
+        """Where the paragraph of ``pos`` starts. Under a heading that names a period
+        ("Week ending August 20, 2021"), a bullet ("- The Dow lost 1.1%") is a paragraph
+        of its own: it takes the heading's period, not the one the bullet before it
+        ended on ("Month to date, the index is up 1.5%")."""
+        para = text.rfind(self.para_sep, 0, pos) + 1
+        line = text.rfind("\n", 0, pos) + 1
+        if line > para and _BULLET.match(text, line) and any(h < line for h in self.headings):
+            return line
+        return para
 
     def after_in_paragraph(self, pos: int, text: str) -> Window | None:
         """A claim that opens an article before any period is named takes the first
@@ -130,6 +138,7 @@ def _sourced(w: Window, source: str) -> Window:
     return replace(w, source=source)
 
 
+_BULLET = re.compile(r"[ \t]*(?:[-•*▪◦]|\d{1,2}[.)])[ \t]+")
 _SESSION = re.compile(r"^(?:today|yesterday|intraday|(?:last\s+|this\s+past\s+)?(?:monday|tuesday|wednesday|thursday|friday))$")
 _DURATION = re.compile(r"^(?:in|within|over)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)\s")
 COMPARISON = re.compile(r"\b(?:earlier|ago|before|prior)$|^at the\b|^in a single\b")

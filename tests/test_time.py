@@ -364,3 +364,13 @@ def test_an_average_monthly_return_is_no_current_month():
 def test_without_a_publication_day_a_past_performance_date_is_no_as_of():
     f = extractor.extract("Funds\n\nThe fund's performance through Dec. 31, 2008 was awful. SPY is up 5% year to date.")
     assert f.article.anchor.asof is None
+
+
+def test_bullets_under_a_heading_that_names_the_week_take_the_week_not_the_bullet_before():
+    import extractor
+
+    f = extractor.extract("Weekly Market Recap\n\nWeek ending August 20, 2021\n\nMarket snapshot (weekly change)\n\n"
+                          "- The S&P 500 fell 0.6% for the week. Month to date, the index is up 1.5%.\n"
+                          "- The Dow Jones Industrial Average lost 1.1%.\n", published=date(2021, 8, 20))
+    dow = next(r for r in f.returns if r.ticker == "^DJI")
+    assert (dow.window.start, dow.window.end) == (date(2021, 8, 13), date(2021, 8, 20))
