@@ -940,3 +940,9 @@ def test_a_planner_is_a_title():
     f = ex('"I\'d be a buyer on any pullback," said Ray Colavita, a certified financial planner with Red Clay '
            'Wealth Advisors in Hockessin.')
     assert ("Ray Colavita", "certified financial planner", "Red Clay Wealth Advisors") in quotes(f)
+
+
+def test_a_gain_a_call_implied_is_a_forecast():
+    f = ex("A year ago, the strategists' average call implied a gain of about 9% for 2019 for the S&P 500.",
+           published=date(2019, 12, 10))
+    assert [(r.ticker, r.value_pct, r.kind) for r in f.returns] == [("^GSPC", 9.0, "forecast")]
