@@ -138,6 +138,8 @@ def _sourced(w: Window, source: str) -> Window:
     return replace(w, source=source)
 
 
+_COUNTED = re.compile(r"^(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several)[\s-]"
+                      r"(?!.*\b(?:ended|ending|through|to|since)\b)", re.IGNORECASE)
 _BULLET = re.compile(r"[ \t]*(?:[-•*▪◦]|\d{1,2}[.)])[ \t]+")
 _SESSION = re.compile(r"^(?:today|yesterday|intraday|(?:last\s+|this\s+past\s+)?(?:monday|tuesday|wednesday|thursday|friday))$")
 _DURATION = re.compile(r"^(?:in|within|over)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)\s")
@@ -250,7 +252,8 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
             continue
         after = text[span.end_char:span.end_char + 30].lstrip().lower()
         if after.startswith(_MODIFIED_NOUNS) or (
-                after.startswith(("adjusted ", "preliminary ", "quarterly ", "annual ", "corporate "))
+                after.startswith(("adjusted ", "preliminary ", "quarterly ", "annual ", "corporate ", "u.s. ", "us ",
+                                  "global ", "domestic ", "international ", "china ", "european ", "net ", "total "))
                 and after.split(" ", 1)[1].startswith(_MODIFIED_NOUNS)):
             continue  # "third-quarter (adjusted) earnings": an adjective, not the claim's window
         if tp.kind in ("day", "weekday") and (_dateline(text, span.start_char)
@@ -269,7 +272,9 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
             continue
         if getattr(tp, "anaphoric", False):
             unit = next((u for u in ("week", "month", "quarter", "year") if u in span.text.lower()), None)
-            fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)]
+            # "for the week" is the calendar week named before, not a span ("a two-week streak")
+            fitting = [w for *_, w in reversed(out) if w.label and (unit is None or _unit_of(w.label) == unit)
+                       and not (unit and _COUNTED.match(w.label))]
             if fitting:
                 prev = fitting[0]
             elif tp.kind != "label":

@@ -374,3 +374,31 @@ def test_bullets_under_a_heading_that_names_the_week_take_the_week_not_the_bulle
                           "- The Dow Jones Industrial Average lost 1.1%.\n", published=date(2021, 8, 20))
     dow = next(r for r in f.returns if r.ticker == "^DJI")
     assert (dow.window.start, dow.window.end) == (date(2021, 8, 13), date(2021, 8, 20))
+
+
+def test_for_the_week_is_the_calendar_week_not_a_streak_named_before():
+    import extractor
+
+    f = extractor.extract("Weekly recap\n\nThe S&P 500 fell 0.6%, snapping a two-week winning streak. The Energy "
+                          "Select Sector SPDR Fund (XLE) tumbled 6.6% for the week.", published=date(2021, 8, 20))
+    xle = next(r for r in f.returns if r.ticker == "XLE")
+    assert xle.window.start == date(2021, 8, 13) and "two" not in xle.window.label  # this week, not two
+
+
+def test_a_period_describing_reported_sales_is_not_the_moves_window():
+    import extractor
+
+    f = extractor.extract("Stocks rose on Tuesday. General Motors climbed 2.4% after reporting a rise in "
+                          "third-quarter U.S. sales.", published=date(2018, 10, 2))
+    gm = next(r for r in f.returns if r.ticker == "GM")
+    assert (gm.window.start, gm.window.end) == (date(2018, 10, 1), date(2018, 10, 2))
+
+
+def test_figures_listed_before_their_period_all_take_it():
+    import extractor
+
+    f = extractor.extract("Tesla (TSLA) has shed 29% since its January high. Meanwhile the Vanguard Value ETF (VTV) "
+                          "and the iShares Russell 1000 Value ETF (IWD) are up 14.2% and 15.6% this year, "
+                          "respectively.", published=date(2021, 5, 12))
+    labels = {r.ticker: r.window.label for r in f.returns}
+    assert labels["VTV"] == labels["IWD"] != labels["TSLA"]

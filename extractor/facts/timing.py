@@ -31,6 +31,12 @@ DAY_MOVE = re.compile(r"(?<![\d,.])\d[\d,.]{0,12}\s+points?,?\s+or\s+\d[\d.]{0,6
 SESSION, EXTREME = 1, 2  # Window.intraday
 
 
+# "up 14.2% and 15.6% this year, respectively": the rest of a list of figures before the
+# period they all share
+_LIST_REST = re.compile(r"(?:\s*(?:,|and|or|&)\s*(?:about\s|nearly\s|roughly\s)?[-+−]?\$?\d[\d.,]*\s?"
+                        r"(?:%|percent\b|per\scent\b|pct\b)?)+\s*", re.IGNORECASE)
+
+
 def window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     """The time phrase that governs the number, with where it came from: its own clause
     ("claim"), elsewhere in its sentence ("sentence"); None when no phrase governs it."""
@@ -40,7 +46,8 @@ def window_for(c: Candidate, times: TimeIndex, text: str) -> Window | None:
     asides = [(m.start(), m.end()) for m in RELATIVE.finditer(text, sent.start_char, c.start)]
     phrases = [p for p in times.in_span(sent.start_char, sent.end_char)
                if ((p[0] < c.start and ";" not in text[p[1]:c.start])
-                   or (p[0] >= c.end and not (CLAUSE_BREAK.search(text[c.end:p[0]]) or NUMBER.search(text[c.end:p[0]]))))
+                   or (p[0] >= c.end and not CLAUSE_BREAK.search(text[c.end:p[0]])
+                       and (not NUMBER.search(text[c.end:p[0]]) or _LIST_REST.fullmatch(text, c.end, p[0]))))
                and not any(a <= p[0] and p[1] <= b for a, b in asides)]
     if any(_NAMED_DAY.match(p[2].label or "") for p in phrases):
         # "the second-biggest single-day inflow ... on Wednesday": the day it names
