@@ -470,6 +470,8 @@ _HANDLERS: dict[str, Callable[[re.Match, str], Result]] = {
     "weekday": _h_weekday, "since": _h_since, "range": _h_range, "horizon": _h_horizon, "rest": _h_rest,
     "month": _h_month, "quarter": _h_quarter, "half": _h_half, "year": _h_year, "day": _h_day,
     "same": _h_same, "duration": _h_duration, "span": _h_span,
+    # "a 2.4% increase week over week": the change over the past unit
+    "over": lambda m, t: (f"past {unit_of(m['u'])}", "trail", (1, unit_of(m["u"])), False),
     "label": lambda m, t: (_lead(m[0]), "label", (), False), "adj": _h_adj}
 
 
