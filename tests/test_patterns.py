@@ -946,3 +946,12 @@ def test_a_gain_a_call_implied_is_a_forecast():
     f = ex("A year ago, the strategists' average call implied a gain of about 9% for 2019 for the S&P 500.",
            published=date(2019, 12, 10))
     assert [(r.ticker, r.value_pct, r.kind) for r in f.returns] == [("^GSPC", 9.0, "forecast")]
+
+
+@pytest.mark.parametrize("text, tickers", [
+    ("He expects the TSX to return 8 to 10 per cent over the next 12 months.", ("^GSPTSE",)),
+    ("The TSX-listed ETF rose 2%.", ()),  # the exchange
+    ("Shares of the miner, listed on the TSX, rose 5%.", ()),
+])
+def test_the_tsx_is_torontos_index_and_tsx_listed_its_exchange(text, tickers):
+    assert ex("News\n\n" + text).tickers == tickers

@@ -275,8 +275,9 @@ class TickerRecognizer:
             run = []  # "S&P 500 Index" is the index itself
         if run and info.kind == "index" and any(w in self.name_guard for w in run):
             return True
-        if info.kind == "index" and span.end < len(doc) and doc[span.end].text in (":", "-listed", "OMX"):
-            return True
+        if info.kind == "index" and span.end < len(doc) and (doc[span.end].text in (":", "-listed", "OMX") or re.match(
+                r"-\s?listed\b", ext.text_of(doc)[span.end_char:span.end_char + 10])):
+            return True  # the exchange: "Nasdaq: AAPL", "a TSX-listed fund"
         prev = doc[max(0, span.start - 2):span.start].text.lower()
         if info.kind == "index" and any(prev.endswith(w) for w in self.not_after):
             return True
