@@ -117,6 +117,8 @@ def _is_org_mention(doc: Doc, span: Span, text: str | None = None) -> bool:
                          or nxt[0].lower_ in _TITLE_HEADS or re.match(r"i[A-Z]", nxt[0].text)
                          or nxt[0].lower_ in _FUND_FAMILY):
             return True  # "BlackRock's iShares Core suite", "Vanguard's core funds": the sponsor
+    if len(after) and after[0].text == span._.x_symbol:
+        return False  # "Caterpillar Inc. CAT fell 2.6%": the name and its symbol, as MarketWatch writes them
     # "Bank of America Merrill Lynch credit strategist", "Barclays analyst", "Lipper data"
     k = span.end
     while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_sent_start and k - span.end < 3 \

@@ -955,3 +955,26 @@ def test_a_gain_a_call_implied_is_a_forecast():
 ])
 def test_the_tsx_is_torontos_index_and_tsx_listed_its_exchange(text, tickers):
     assert ex("News\n\n" + text).tickers == tickers
+
+
+# ------------------------------------------------------------------ set 7
+
+def test_marketwatch_names_with_their_symbol_after_them_are_the_companies():
+    f = ex("Stocks fell on Friday. Caterpillar Inc. CAT fell 2.6% and Dow Inc. DOW dropped 3.4%, the worst "
+           "performer in the blue-chip gauge.")
+    assert {("CAT", -2.6), ("DOW", -3.4)} <= returns(f)
+
+
+def test_an_index_sector_is_not_the_index_and_a_new_subject_keeps_its_move():
+    f = ex("Industrials led the retreat on Friday. The S&P 500's industrials sector fell 1.9%, and the Industrial "
+           "Select Sector SPDR ETF XLI dropped 2%. Energy shares gave up 1.8%, and the SPDR S&P Regional Banking "
+           "ETF KRE shed 2.3%. XLE cratered 19.6% as West Texas Intermediate crude sank 25%.")
+    got = returns(f)
+    assert {("XLI", -2.0), ("KRE", -2.3), ("XLE", -19.6)} <= got
+    assert not {("^GSPC", -1.9), ("KRE", -1.8), ("XLE", -25.0)} & got
+
+
+def test_below_a_dated_record_is_a_fall_from_it():
+    f = ex("Stocks tumbled on Monday, with the S&P 500 closing 21.8% below its Jan. 3 record.",
+           published=date(2022, 6, 13))
+    assert ("^GSPC", -21.8) in returns(f)

@@ -49,12 +49,12 @@ _FOR_OF = re.compile(r"\s?(?:in\s(?:net\s)?(?:in|out)flows\s)?(?:[\w-]+\s){0,1}(
 # Lira fell", "while U.S. markets jumped" (not "while gaining", "while it", "but the fund")
 _OTHER_SUBJECT = re.compile(r"(?:,\s+and|\b(?:while|whereas|but|although|because|as))\s+(?!it\b|its\b|they\b|their\b|"
                             r"the\s(?:fund|etf|index|gauge|stock|shares)\b|shares\b|[a-z]+ing\b|also\b|still\b|up\b|down\b|"
-                            r"much\b|many\b|of\b|a\b|an\b)(?:the\s)?[A-Za-z][\w.-]*\s(?:[\w.-]+\s){0,2}?"
+                            r"much\b|many\b|of\b|a\b|an\b)(?:the\s)?[A-Za-z][\w.-]*\s(?:[\w.-]+\s){0,3}?"
                             r"(?:has|have|had|was|were|is|are|fell|rose|dropped|jumped|gained|lost|slid|climbed|"
                             r"declined|surged|plunged|tumbled|soared|sank|advanced|slipped|added)\b")
 
 
-_OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?[\s)]*(?:(?:futures|contracts|shares|stock|index|fund|ETF)\s+)?"
+_OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s+[A-Z]{1,5}\b)?[\s)]*(?:(?:futures|contracts|shares|stock|index|fund|ETF)\s+)?"
                        r"(?:(?:has|have|was|were|is|also|itself)\s+)?(?:rose|fell|gained|lost|jumped|slid|"
                        r"climbed|dropped|rallied|declined|surged|plunged|tumbled|soared|sank|advanced|slipped|"
                        r"added|shed|edged|ended|closed|finished|up|down)\b", re.IGNORECASE)

@@ -71,7 +71,7 @@ def move_re() -> re.Pattern:
 
 _DOWN = frozenset(w.lower() for w in cues()["return_down"])
 # "8% below its July 31 record close", "13 per cent above its June 16 low"
-ABOVE_BELOW = re.compile(r"\s*(above|below|off)\s(?:its|their|the|a)\b[^.;,]{0,30}?\b(?:low|high|peak|record|"
+ABOVE_BELOW = re.compile(r"\s*(above|below|off)\s(?:its|their|the|a)\b(?:[^.;,]|\.(?=\s?\d)){0,30}?\b(?:low|high|peak|record|"
                          r"close|level|top|bottom)\b", re.IGNORECASE)
 # "about 70 percent higher than its average for 2014", "19% below its net-asset value": a
 # distance from an average or from the fund's NAV, not a move over a window
@@ -127,7 +127,8 @@ _NOT_RETURN_SUBJECT = re.compile(
     r"expense ratio|spread|rates?)\b(?:\s(?:on|of|for|in))?(?:\s(?:the|its))?\s*$", re.IGNORECASE)
 # "S&P 500 earnings per share of $178 in 2020, up 6%", "the fund's dividend rose 4%"
 _OWNED_NOT_PRICE = re.compile(
-    r"(?:['’]s?)?\s+(?:(?:forward|trailing|operating|quarterly|annual|net)\s+)?(?:earnings|eps|revenues?|sales|"
+    r"(?:['’]s?)?\s+(?:[\w-]+\s+)?(?:sectors?|industry|industries|subindex|sub-index)\b"  # "S&P 500's industrials sector"
+    r"|(?:['’]s?)?\s+(?:(?:forward|trailing|operating|quarterly|annual|net)\s+)?(?:earnings|eps|revenues?|sales|"
     r"profits?|dividends?|payouts?|yields?|volume|assets|short interest|p/e|valuations?|multiples?|margins?|"
     r"expense ratio|market share|holdings|weighting)\b", re.IGNORECASE)
 # the last noun before a percent in its clause: a reported figure, or the price
