@@ -978,3 +978,16 @@ def test_below_a_dated_record_is_a_fall_from_it():
     f = ex("Stocks tumbled on Monday, with the S&P 500 closing 21.8% below its Jan. 3 record.",
            published=date(2022, 6, 13))
     assert ("^GSPC", -21.8) in returns(f)
+
+
+def test_a_fund_card_whose_symbol_line_stands_several_lines_above_its_return():
+    f = ex("Best ETFs\n\n**1. Vanguard Dividend Appreciation ETF**\n\n- Symbol: VIG\n- Market value: $30.6 billion\n"
+           "- Dividend yield: 2.1%\n- Expenses: 0.06%\n- One-year return: -1.2%\n")
+    assert returns(f) == {("VIG", -1.2)}
+
+
+def test_a_markdown_table_with_cost_and_yield_columns_beside_its_periods():
+    f = ex("Dividend ETFs\n\n| ETF | Expense Ratio | Dividend Yield | YTD | Trailing 1 Yr | Trailing 3 Yr (ann.) |\n"
+           "|---|---|---|---|---|---|\n| SCHD | 0.06% | 3.02% | 4.8% | 12.6% | 13.1% |\n"
+           "| VYM | 0.06% | 2.95% | 3.9% | 10.2% | 11.0% |\n")
+    assert returns(f) == {("SCHD", 4.8), ("SCHD", 12.6), ("SCHD", 13.1), ("VYM", 3.9), ("VYM", 10.2), ("VYM", 11.0)}

@@ -290,19 +290,29 @@ def _written(row: _Row, r: Ref) -> str:
 
 _PERIOD_CELL = re.compile(r"(?:(?P<n>\d+)[- ]?(?P<u>month|mo|year|yr|week|wk|day)s?\.?|ytd|mtd|qtd|year[- ]to[- ]date)"
                           r"(?:\s*(?:%|return|returns|chg|change))?", re.IGNORECASE)
+# "3 Yr*", "Trailing 3 Yr (ann.)": a period heading's decorations
+_PERIOD_DECOR = re.compile(r"^trailing\s+|\s*(?:\(ann\.?\)|\(annuali[sz]ed\)|annuali[sz]ed|\*+)$", re.IGNORECASE)
+_OTHER_CELL = re.compile(r"\b(?:expense|ratio|yield|fee|fees|aum|assets|price|nav|holdings|distribution|beta|p/e|"
+                         r"volume|inception)\b", re.IGNORECASE)
 _WORD_CELL = re.compile(r"(?:fund|etf|ticker|symbol|name|fund name|index)", re.IGNORECASE)
 
 
 def _period_columns(heading: str, need: int) -> list[tuple[str, str]] | None:
     """"Fund | 1-Month | YTD | 1-Year" over rows of percents: each column a return over
     the period its heading names (the column words of tables.jsonl name none of them)."""
-    cells = [c.strip().rstrip("*") for c in re.split(r"\s*\|\s*|\t|\s{2,}", heading) if c.strip()]  # "3 Yr*"
+    cells = [_PERIOD_DECOR.sub("", c.strip()).strip() for c in re.split(r"\s*\|\s*|\t|\s{2,}", heading) if c.strip()]
     numeric = [c for c in cells if not _WORD_CELL.fullmatch(c)]
-    if len(numeric) != need or len(cells) - need > 2 or not all(_PERIOD_CELL.fullmatch(c) for c in numeric):
+    periods = [c for c in numeric if _PERIOD_CELL.fullmatch(c)]
+    # "| ETF | Expense Ratio | Dividend Yield | YTD | Trailing 1 Yr |": the other columns are named as such
+    if len(numeric) != need or len(cells) - need > 2 or len(periods) < 2 or \
+            not all(_PERIOD_CELL.fullmatch(c) or _OTHER_CELL.search(c) for c in numeric):
         return None
     out = []
     for c in numeric:
         m = _PERIOD_CELL.fullmatch(c)
+        if m is None:
+            out.append(("other", c))
+            continue
         out.append(("return", _past(m.group("n"), m.group("u")) if m.group("n") else c))
     return out
 
@@ -487,7 +497,7 @@ _LABELLED = re.compile(r"^[ \t*•-]*(?P<label>(?:(?:year[- ]to[- ]date|ytd|\d+[
                        r"three[- ]year|five[- ]year|ten[- ]year|1-yr|3-yr|5-yr|10-yr|trailing\s+\d+[- ]month)"
                        r"(?:\s+(?:annuali[sz]ed|average\s+annual))?\s+(?:total\s+)?(?:return|gain|performance|change)))"
                        r"\s*:\s*(?P<sign>[+\-−]?)(?P<num>\d+(?:\.\d+)?)\s?%[ \t]*$", re.IGNORECASE | re.MULTILINE)
-CARD_LINES = 3  # the fund's heading stands this many lines above its figures at most
+CARD_LINES = 6  # the fund's heading (or its "Symbol: VIG" line) stands this many lines above its figures at most
 
 
 def _labelled_returns(text: str, refs: list[Ref], anchor: Anchor, body_start: int, out: TableFacts) -> None:
@@ -593,7 +603,7 @@ def _read_block(text, lines, i, rows, refs, anchor, body_start, times, out) -> N
         line = text[a:b]
         if len(line) > MAX_LINE or (line.rstrip().endswith(".") and len(line.split()) > 6):
             break
-        if line.strip():
+        if line.strip() and not re.fullmatch(r"[\s|:+-]+", line):  # a Markdown rule ("|---|---|") is no heading
             block.insert(0, line.strip())
             start = a
             heading = " ".join(block)
