@@ -37,7 +37,7 @@ _DATELINE = re.compile(
     r"(?:(?:published|updated|posted|last updated|first published)(?:\s+on)?\s*:?\s*)?"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:(?P<mon>" + _MON_FULL + "|" + _MON_ABBR + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"
-    r"|(?P<day2>\d{1,2})\s+(?P<mon2>" + _MON_FULL + "|" + _MON_ABBR + r")\.?,?\s+(?P<year2>(?:19|20)\d\d)"
+    r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon2>" + _MON_FULL + "|" + _MON_ABBR + r")\.?,?\s+(?P<year2>(?:19|20)\d\d)"
     r"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
     r"|(?P<us>(?P<um>\d{1,2})[-/](?P<ud>\d{1,2})[-/](?P<uy>(?:19|20)?\d\d)))\b",  # "10-08-14": US order
     re.IGNORECASE)
@@ -51,6 +51,8 @@ _DATELINE_TAIL = re.compile(r"\s*(?:$|[|•·,(]|[-–—]\s|\d{1,2}(?::\d\d)?\s
                             r"(?:ET|EST|EDT|GMT|UTC|BST)\b|(?:updated|published)\b)", re.IGNORECASE)
 
 
+_WEEKDAY_DATE_END = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?P<date>\d[\d/.-]+\d|\d{1,2}(?:st|nd|rd|th)?\s+"
+                               r"[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*[.|]?\s*$")
 # "NEW YORK, May 8, 2019 /PRNewswire/ -- VanEck today released ...": a press release
 _WIRE_SERVICE = re.compile(r"\s*(?:/\s*(?:PRNewswire|GLOBE NEWSWIRE|ACCESSWIRE)[\w-]*\s*/|\(\s*BUSINESS WIRE\s*\))",
                            re.IGNORECASE)
@@ -63,8 +65,15 @@ def dateline_date(text: str, start: int = 0) -> date | None:
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     for i, line in enumerate(lines):
         if i == first:
-            continue
-        m = _DATELINE.match(line)
+            # a headline that ends on its day: "How major US stock indexes fared Friday
+            # 11/8/2019", "Markets Live: Wednesday, 3rd June, 2015"
+            w = _WEEKDAY_DATE_END.search(line)
+            line = line[w.start("date"):] if w else ""
+            m = _DATELINE.match(line) if w else None
+            if m is None or line[m.end():].strip(" .|"):
+                continue
+        else:
+            m = _DATELINE.match(line)
         if m is None:
             continue
         if not _WIRE_SERVICE.match(line, m.end()) and (len(line) > 160 or _DATELINE_TAIL.match(line, m.end()) is None):

@@ -138,6 +138,9 @@ def _sourced(w: Window, source: str) -> Window:
     return replace(w, source=source)
 
 
+_EVENT_BEFORE = re.compile(r"\b(?:report|reports|results|earnings|meeting|launch|service|decision|release|data|"
+                           r"announcement|auction|vote|speech|hearing|debut|offering|ipo|testimony|minutes|election)"
+                           r"\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"^(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|several)[\s-]"
                       r"(?!.*\b(?:ended|ending|through|to|since)\b)", re.IGNORECASE)
 _BULLET = re.compile(r"[ \t]*(?:[-•*▪◦]|\d{1,2}[.)])[ \t]+")
@@ -232,7 +235,9 @@ def note_scopes(text: str, body_start: int, anchor: Anchor) -> list[tuple[int, i
 
 
 # a wire's dateline: "NEW YORK, Feb 6 (Reuters) -"
-_WIRE_DATELINE = re.compile(r"\s*\((?:Reuters|AP|Bloomberg|Dow Jones|IFR|AFP|MarketWatch|CNBC)\)")
+# "NEW YORK, Feb 6 (Reuters) -": a wire's dateline, any agency in parentheses before a dash
+_WIRE_DATELINE = re.compile(r"\s*\((?:Reuters|AP|Bloomberg|Dow Jones|IFR|AFP|MarketWatch|CNBC)\)"
+                            r"|\s*\([A-Z][\w.&' ]{1,30}\)\s*[-–—]")
 
 
 def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: bool = False) -> TimeIndex:
@@ -256,6 +261,9 @@ def build_time_index(doc: Doc, anchor: Anchor, body_start: int, *, since_close: 
                                   "global ", "domestic ", "international ", "china ", "european ", "net ", "total "))
                 and after.split(" ", 1)[1].startswith(_MODIFIED_NOUNS)):
             continue  # "third-quarter (adjusted) earnings": an adjective, not the claim's window
+        if _EVENT_BEFORE.search(text, max(body_start, span.start_char - 40), span.start_char) and \
+                span.text.lower().startswith(("next", "later", "tomorrow", "this coming", "the coming")):
+            continue  # "ahead of its quarterly report next week": when the event comes, not a window
         if tp.kind in ("day", "weekday") and (_dateline(text, span.start_char)
                                                or _WIRE_DATELINE.match(text, span.end_char)):
             continue  # "Published 03/25/2014", "NEW YORK, Feb 6 (Reuters) -": when, not a window

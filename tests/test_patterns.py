@@ -991,3 +991,27 @@ def test_a_markdown_table_with_cost_and_yield_columns_beside_its_periods():
            "|---|---|---|---|---|---|\n| SCHD | 0.06% | 3.02% | 4.8% | 12.6% | 13.1% |\n"
            "| VYM | 0.06% | 2.95% | 3.9% | 10.2% | 11.0% |\n")
     assert returns(f) == {("SCHD", 4.8), ("SCHD", 12.6), ("SCHD", 13.1), ("VYM", 3.9), ("VYM", 10.2), ("VYM", 11.0)}
+
+
+@pytest.mark.parametrize("headline, day", [
+    ("How major US stock indexes fared Friday 11/8/2019", date(2019, 11, 8)),
+    ("Markets Live: Wednesday, 3rd June, 2015", date(2015, 6, 3)),
+    ("Stocks rally since March 3, 2020", None),  # a date in a headline is not its day
+])
+def test_a_headline_ending_on_a_weekday_and_its_date_gives_the_publication_day(headline, day):
+    assert ex(headline + "\n\nStocks closed higher.", published=None).article.published == day
+
+
+def test_a_wire_dateline_of_any_agency_is_not_a_window_and_an_events_day_is_not_the_moves():
+    f = ex("NEW YORK, Feb 4 (Dispatch Wire) - Investors pulled $3.8 billion from the SPDR S&P 500 ETF Trust (SPY) "
+           "during the week ended Wednesday.\n\nNvidia (NVDA) rose 2.8% ahead of its quarterly report next week.",
+           published=date(2016, 2, 4))
+    spy = next(x for x in f.flows if x.ticker == "SPY")
+    assert (spy.window.start, spy.window.end) == (date(2016, 1, 27), date(2016, 2, 3))
+    nvda = next(r for r in f.returns if r.ticker == "NVDA")
+    assert nvda.kind == "realized"
+
+
+def test_two_cells_of_a_table_row_are_two_claims_even_when_one_rounds_to_the_other():
+    f = ex("| ETF | YTD | 3 Yr | 5 Yr |\n|---|---|---|---|\n| VYM | 3.9% | 11.0% | 10.7% |\n| SCHD | 4.8% | 13.1% | 12.4% |\n")
+    assert {("VYM", 11.0), ("VYM", 10.7)} <= returns(f)

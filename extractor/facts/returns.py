@@ -408,6 +408,8 @@ def dedupe_returns(items: list[Return], explain: Explainer | None = None) -> lis
         for i, o in enumerate(out):
             if o.ticker != r.ticker or o.value_pct_high != r.value_pct_high or own_periods_differ(o.window, r.window):
                 continue
+            if (o.start, o.end) == (r.start, r.end):
+                continue  # two cells of one table row ("11.0%" and "10.7%" over 3 and 5 years) are two claims
             if o.value_pct == r.value_pct:
                 dup = i
                 break
