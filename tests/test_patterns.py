@@ -1015,3 +1015,18 @@ def test_a_wire_dateline_of_any_agency_is_not_a_window_and_an_events_day_is_not_
 def test_two_cells_of_a_table_row_are_two_claims_even_when_one_rounds_to_the_other():
     f = ex("| ETF | YTD | 3 Yr | 5 Yr |\n|---|---|---|---|\n| VYM | 3.9% | 11.0% | 10.7% |\n| SCHD | 4.8% | 13.1% | 12.4% |\n")
     assert {("VYM", 11.0), ("VYM", 10.7)} <= returns(f)
+
+
+def test_an_interview_whose_answers_stand_under_the_speakers_last_name():
+    f = ex("Strategist Q&A\n\nMarguerite Oyelo, chief U.S. equity strategist at Hollister Crane & Co., has been "
+           "bearish this year.\n\nOyelo: We cut our year-end target to 3,550.\n\nWhat do you like?\n\n"
+           "Oyelo: Energy and health care.\n")
+    assert ("Marguerite Oyelo", "chief U.S. equity strategist", "Hollister Crane & Co.") in quotes(f)
+
+
+def test_a_total_several_funds_took_together_and_a_reported_rise_are_no_ones():
+    f = ex("TLT, AGG and SHV together absorbed about $2.6 billion on Friday. Microsoft Corp. (MSFT) slipped 0.9% "
+           "a day after reporting a 21% rise in June-quarter revenue. SPY Bleeds $4.1 Billion on Friday.")
+    assert not {x[0] for x in flows(f)} & {"TLT", "AGG", "SHV"}
+    assert ("MSFT", 21.0) not in returns(f) and ("MSFT", -0.9) in returns(f)
+    assert ("SPY", "outflow", 4.1e9) in flows(f)

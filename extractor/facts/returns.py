@@ -138,6 +138,9 @@ _WHAT_GREW = re.compile(r"\b(?:(?P<fund>revenues?|sales|earnings|profits?|EPS|ne
                         r"stock|stocks|price|prices|ETF|fund|index|valuation|value|NAV))\b", re.IGNORECASE)
 _COMPARED_FIGURE = re.compile(r"(?P<fig>\d(?:%|\s?percent|\s?per\scent)?)(?:\s+[\w-]+){0,4}?,?\s+(?:against|versus|vs\.?|compared\s(?:with|to))\s+(?:(?:about|roughly|nearly|"
                               r"almost|around|some|just|only)\s+)?$", re.IGNORECASE)
+_GREW_AFTER = re.compile(r"\s+(?:rise|increase|gain|jump|climb|growth|drop|decline|fall|slump)\s+in\s+(?:[\w-]+\s+){0,3}?"
+                         r"(?:revenues?|sales|earnings|profits?|EPS|net income|bookings|deliveries|shipments|"
+                         r"subscribers|margins?)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
 _RATIO_NOUN = re.compile(
@@ -164,6 +167,9 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
         return "its subject is what the ticker owns, not its price (“S&P 500 earnings”, “SPY’s yield”)", \
             "rules:not-return-subject"
     left_full = clean_left(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    if _GREW_AFTER.match(text, c.end):
+        # "reporting a 21% rise in June-quarter revenue": the figure that rose is named after it
+        return "a change of what the company reports, named after the number", "rules:not-return-subject"
     last_noun = None
     for last_noun in _WHAT_GREW.finditer(RELATIVE.sub(",", text[max(c.sent.start_char, ref_end, prev_end):c.start])):
         pass

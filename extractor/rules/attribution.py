@@ -464,23 +464,26 @@ def _described_elsewhere(doc: Doc, name: str, persons: list[Span], v) -> tuple[s
     return None, None
 
 
-_ANSWER = re.compile(r"^[ \t]*A[:.][ \t]+(?P<words>[^\n]+)", re.MULTILINE)
 _IS_TITLE_AT = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?(?P<title>[\w -]{3,60}?)\s+(?:at|of|with)\s+(?:the\s+)?"
                           r"(?P<org>[A-Z][\w&.' -]{1,60}?)(?=[,.;]|\s(?:which|who|where|in)\b)")
 _QUESTION = re.compile(r"^[ \t]*Q[:.][ \t]+", re.MULTILINE)
 
 
 def _interviewee(doc: Doc, persons: list[Span], body_start: int, v) -> tuple | None:
-    """A question-and-answer interview ("Q: ..." then "A: ..." lines) quotes the person
-    it introduces before its first question ("Anjali Roe is co-chief investment officer
-    at Example Partners"): (name, start, end, title, organization, first answer)."""
+    """A question-and-answer interview quotes the person it introduces before the
+    exchange ("Anjali Roe is co-chief investment officer at Example Partners", then "Q:
+    ..." and "A: ..." lines, or answers under her last name: "Roe: We cut our target"):
+    (name, start, end, title, organization, first answer)."""
     text = ext.text_of(doc)
-    answers = list(_ANSWER.finditer(text, body_start))
     first_q = _QUESTION.search(text, body_start)
-    if len(answers) < 2 or first_q is None:
-        return None
-    for p in persons:
-        if p.start_char >= first_q.start():
+    for p in persons[:5]:
+        last = p.text.split()[-1]
+        answers = list(re.finditer(r"^[ \t]*(?:A|" + re.escape(last) + r")[:.][ \t]+(?P<words>[^\n]+)", text[p.end_char:],
+                                   re.MULTILINE))
+        by_name = [a for a in answers if not a.group(0).lstrip().startswith(("A:", "A."))]
+        if len(answers) < 2 or (first_q is None and len(by_name) < 2):
+            continue
+        if first_q is not None and p.start_char >= first_q.start():
             break
         if p.end < len(doc) and doc[p.end].lower_ in ("is", ",", "was"):
             if doc[p.end].text == ",":
