@@ -1030,3 +1030,17 @@ def test_a_total_several_funds_took_together_and_a_reported_rise_are_no_ones():
     assert not {x[0] for x in flows(f)} & {"TLT", "AGG", "SHV"}
     assert ("MSFT", 21.0) not in returns(f) and ("MSFT", -0.9) in returns(f)
     assert ("SPY", "outflow", 4.1e9) in flows(f)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I think the Invesco QQQ Trust (QQQ) can gain another 20% in the next 12 months.", ("QQQ", 20.0)),
+    ("Cuts are priced in, and the Energy Select Sector SPDR Fund (XLE) could tack on another 8% to 10% by "
+     "year-end.", ("XLE", 8.0)),
+])
+def test_a_speakers_belief_in_what_a_ticker_can_do_is_a_forecast(text, expected):
+    f = ex(text)
+    assert [(r.ticker, r.value_pct, r.kind) for r in f.returns] == [(*expected, "forecast")]
+
+
+def test_what_a_ticker_can_do_in_general_is_still_no_claim():
+    assert returns(ex("The SPDR S&P 500 ETF Trust (SPY) can fall 30% in a bad year.")) == set()

@@ -141,6 +141,8 @@ _COMPARED_FIGURE = re.compile(r"(?P<fig>\d(?:%|\s?percent|\s?per\scent)?)(?:\s+[
 _GREW_AFTER = re.compile(r"\s+(?:rise|increase|gain|jump|climb|growth|drop|decline|fall|slump)\s+in\s+(?:[\w-]+\s+){0,3}?"
                          r"(?:revenues?|sales|earnings|profits?|EPS|net income|bookings|deliveries|shipments|"
                          r"subscribers|margins?)\b", re.IGNORECASE)
+_BELIEF = re.compile(r"\b(?:I|we)\s+(?:think|believe|expect|see|reckon|suspect)\b|\b(?:thinks|believes|expects)\s+(?:it|the)\b",
+                     re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\s*(?:of\b|of the\b|of its\b|of total|of assets|of aum|of average)", re.IGNORECASE)
 _RATIO_NOUN = re.compile(
@@ -182,7 +184,10 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
                  left_full + " " + right_of(c, text)) \
             or re.search(r"\b(?:not|never)\s(?:[\w-]+\s){0,2}?(?:suffered|seen|posted|had)\b", left_full):
         return "a negated move (“has not suffered a 5% pullback”)", "rules:negated"
-    if _HYPOTHETICAL.search(text[max(c.sent.start_char, ref_end, prev_end):c.start]) or \
+    hyp = _HYPOTHETICAL.search(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    if hyp and _BELIEF.search(text, c.sent.start_char, c.start):
+        hyp = None  # "I think QQQ can gain another 20% in the next 12 months": a forecast, not a habit
+    if hyp or \
             re.search(r"\bwould\s(?:take|put|bring|send|push|mean|leave)\b", ext.span_text(c.sent)):
         return "a hypothetical move (“can fall 30%”, “would take”)", "rules:hypothetical"
     left = left_full[-70:]
@@ -260,6 +265,8 @@ def is_forecast(c: Candidate, text: str, window: Window, published, ref_start: i
     if cut is not None:
         left = left[cut:]
     right = text[c.end:c.sent.end_char]
+    if _BELIEF.search(left) and re.search(r"\bcan\b", left):
+        return True  # "I think GLD can climb another 10% by midyear"
     if any(not _is_month_may(left, m.start()) for m in cue_re("forecast").finditer(left)) or \
             re.search(r"out of the question|in the cards", right[:80]) or _POTENTIAL.match(right):
         return True
