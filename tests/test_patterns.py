@@ -1044,3 +1044,11 @@ def test_a_speakers_belief_in_what_a_ticker_can_do_is_a_forecast(text, expected)
 
 def test_what_a_ticker_can_do_in_general_is_still_no_claim():
     assert returns(ex("The SPDR S&P 500 ETF Trust (SPY) can fall 30% in a bad year.")) == set()
+
+
+def test_he_said_after_a_named_person_quotes_that_person_and_a_data_source_is_no_person():
+    f = ex("Not everyone was won over. Sasha Ilyin, a portfolio manager at Norland Resources Fund, trimmed her GDX "
+           "position into the rally. \"Miners have gone from priced for bankruptcy to priced for perfection,\" she said."
+           "\n\nMore than 190,000 call contracts traded, roughly four times the daily average, according to Trade Alert.")
+    assert ("Sasha Ilyin", "portfolio manager", "Norland Resources Fund") in quotes(f)
+    assert not any(q[0] == "Trade Alert" for q in quotes(f))

@@ -469,6 +469,21 @@ _IS_TITLE_AT = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?(?P<title>[\w -]{3,60}?)\s+
 _QUESTION = re.compile(r"^[ \t]*Q[:.][ \t]+", re.MULTILINE)
 
 
+def _pronoun_speaker(doc: Doc, cs: int, ce: int, sent: Span, persons: list[Span]) -> list:
+    """'"... priced in," he said': a pronoun beside the cue is the person named last before
+    the sentence, in its paragraph (no other person between)."""
+    near = {doc[k].lower_ for k in (cs - 1, ce) if 0 <= k < len(doc)}
+    if not near & {"he", "she"}:
+        return []
+    text = ext.text_of(doc)
+    para = max(text.rfind("\n\n", 0, sent.start_char), sent.start_char - 600)
+    before = [p for p in persons if para <= p.start_char and p.end <= sent.start]
+    if not before:
+        return []
+    p = before[-1]
+    return [_Speaker(p.text, p.start, p.end)]
+
+
 def _interviewee(doc: Doc, persons: list[Span], body_start: int, v) -> tuple | None:
     """A question-and-answer interview quotes the person it introduces before the
     exchange ("Anjali Roe is co-chief investment officer at Example Partners", then "Q:
@@ -532,6 +547,8 @@ def iter_quotes(doc: Doc) -> Iterator[Quote]:
             speakers = _speakers_after(doc, ce, sent.end, by_start, registry, v)
             if not speakers and doc[cs].lower_ != "according":
                 speakers = _speakers_before(doc, cs, sent.start, persons, registry, v)
+            if not speakers:
+                speakers = _pronoun_speaker(doc, cs, ce, sent, persons)
             described, own_between = [], []
             first = min((sp.start for sp in speakers), default=0)
             for sp in speakers:
