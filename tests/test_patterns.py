@@ -1052,3 +1052,8 @@ def test_he_said_after_a_named_person_quotes_that_person_and_a_data_source_is_no
            "\n\nMore than 190,000 call contracts traded, roughly four times the daily average, according to Trade Alert.")
     assert ("Sasha Ilyin", "portfolio manager", "Norland Resources Fund") in quotes(f)
     assert not any(q[0] == "Trade Alert" for q in quotes(f))
+
+
+def test_a_respectively_list_whose_last_member_has_its_own_verb():
+    f = ex("For the week, the Dow, the S&P 500 and the Nasdaq finished up 0.4%, 0.1% and down 0.3%, respectively.")
+    assert returns(f) == {("^DJI", 0.4), ("^GSPC", 0.1), ("^IXIC", -0.3)}

@@ -65,6 +65,18 @@ _SEVERAL = re.compile(r"\b(?:combined|collectively|together|in total|between the
                       re.IGNORECASE)
 
 
+_LISTED_FIGURE = re.compile(r"[-+−]?\$\s?\d[\d.,]*(?:\s?(?:million|billion|trillion|bn|mn)\b)?|[-+−]?\d[\d.,]*\s?(?:%|percent\b|per cent\b)",
+                            re.IGNORECASE)
+
+
+def _respectively_figures(text: str, start: int, end: int) -> list[int]:
+    """Where each figure of a "respectively" list starts, from ``start`` to the word."""
+    m = re.search(r"\brespectively\b", text[start:end])
+    if m is None:
+        return []
+    return [f.start() for f in _LISTED_FIGURE.finditer(text, start, start + m.start())]
+
+
 @dataclass
 class Attachment:
     ref: Ref | None
@@ -120,6 +132,14 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
             if not distinct or distinct[0].symbol != r.symbol:
                 distinct.insert(0, r)
         paired_in_parens = "(" in text[max(lo, first.start - 3):first.start]
+        listed = _respectively_figures(text, first.start, sent.end_char) if resp else []
+        if len(listed) > len(group) and len(distinct) >= len(listed) and all(
+                any(abs(c.start - p) <= 2 for p in listed) for c in group):
+            # "finished up 0.4%, 0.1% and down 0.3%, respectively": the list has more figures
+            # than this group (a member with its own verb); each takes its place in the list
+            pool = distinct[-len(listed):]
+            picks = [pool[min(range(len(listed)), key=lambda k: abs(listed[k] - c.start))] for c in group]
+            return [Attachment(r, "a “respectively” list: in order", _others(in_sent, r, {})) for r in picks]
         if len(distinct) >= len(group) and (paired_in_parens or resp):
             # "XLF and KRE are down 4.1% and 9.6%, respectively": the last n references, in order
             pool = distinct[-len(group):]
