@@ -1057,3 +1057,11 @@ def test_he_said_after_a_named_person_quotes_that_person_and_a_data_source_is_no
 def test_a_respectively_list_whose_last_member_has_its_own_verb():
     f = ex("For the week, the Dow, the S&P 500 and the Nasdaq finished up 0.4%, 0.1% and down 0.3%, respectively.")
     assert returns(f) == {("^DJI", 0.4), ("^GSPC", 0.1), ("^IXIC", -0.3)}
+
+
+def test_a_total_gathered_collectively_is_not_the_fund_named_before():
+    f = ex("The Technology Select Sector SPDR Fund (XLK) took in $2.4 billion over the past three months, and the "
+           "three largest S&P 500 ETFs have collectively gathered more than $20 billion. EWZ is the worst performer "
+           "this year among the four major ETFs tracking BRIC nations, down 24.4 percent.")
+    assert flows(f) == {("XLK", "inflow", 2.4e9)}
+    assert ("EWZ", -24.4) in returns(f)

@@ -206,7 +206,9 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                     for r in lefts:
                         reasons[id(r)] = f"in another clause than the number (“{m_other.group(0).strip()} …”)"
                     lefts = []
-            if lefts and len({r.symbol for r in lefts}) >= 2 and _SEVERAL.search(text, lefts[-1].end, c.start):
+            several = _SEVERAL.search(text, lefts[-1].end, c.start) if lefts else None
+            if several and (len({r.symbol for r in lefts}) >= 2 or re.search(r"combined|collectively|in total|between them",
+                                                                             text[lefts[-1].end:c.start], re.IGNORECASE)):
                 # "TLT, AGG and SHV together absorbed about $2.6 billion": a total of several
                 for r in lefts:
                     reasons[id(r)] = "the number is a total of several (“together”)"
