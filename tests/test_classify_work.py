@@ -97,3 +97,17 @@ def _restore():
     yield
     stance.collect(None)
     set_default_classifier(None)
+
+
+def test_numbers_whose_role_no_rule_reads_do_not_call_for_the_classifier():
+    from extractor.pipeline import _make_doc, default_nlp
+    from extractor.rules import extensions as ext
+
+    text = ("date 2019-06-14\nFlows and returns\n\nXLE | $2.1 billion | 3.5%\n"
+            "XLE rose 3.5% and took in $2.1 billion, though a share costs $85.\n")
+    nlp = default_nlp()
+    doc = nlp(_make_doc(nlp, extractor.pipeline.article_from_text(text)))
+    numbers = list(doc.spans[ext.PERCENT]) + list(doc.spans[ext.MONEY])
+    read = {(n.text, n.start_char > text.index("XLE rose")): component.role_read(n, text) for n in numbers}
+    assert read == {("3.5%", False): False, ("$2.1 billion", False): True,  # a pipe row's amount may be a flow
+                    ("3.5%", True): True, ("$2.1 billion", True): True, ("$85", True): False}

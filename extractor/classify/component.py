@@ -4,13 +4,14 @@ Only sentences that refer to a ticker are classified (by name, symbol or anaphor
 number elsewhere cannot become a fact, and a stance needs a ticker). ``pipe`` gathers those sentences across a whole batch of
 articles into one call, so the encoder sees full batches however short the articles.
 
-A sentence with references but no number only serves the stance of its tickers, and
-the stance reads no ticker below the stance model's ``min_relevance``. Such a sentence
-is read here when one of its tickers reaches that relevance before any claim is known
-(``relevance_floor``); the rest wait on the Doc (``x_deferred``) until the facts give
-the relevance, and ``classify_deferred`` reads only those the stance still needs (on
-the dev corpus 171 of the model's 1,012 runs were sentences about passing mentions
-only; 17 deferred sentences are read after all).
+A sentence whose numbers' roles no rule will read (none, a percent in a pipe-table
+row, an amount too small for a flow: ``role_read``) only serves the stance of its
+tickers, and the stance reads no ticker below the stance model's ``min_relevance``.
+Such a sentence is read here when one of its tickers reaches that relevance before
+any claim is known (``relevance_floor``); the rest wait on the Doc (``x_deferred``)
+until the facts give the relevance, and ``classify_deferred`` reads only those the
+stance still needs (on the dev corpus 1,012 runs became 730, 17 of them read after
+the facts).
 
 Writes ``doc._.x_sentiments`` ({sentence start char: (label, score)}) and, on every
 money and percent span, ``span._.x_role`` and ``span._.x_role_probs`` ({role: probability}).
@@ -65,22 +66,40 @@ def relevance_floor(doc: Doc) -> dict[str, int]:
     return {t.ticker: t.relevance for t in rel}
 
 
+def role_read(span, text: str) -> bool:
+    """Whether the fact rules can ever read this number's role. Only returns (percents)
+    and flows (amounts) read roles, and each rejects some numbers by the text alone
+    before it looks at the role: a percent in a row of a pipe table
+    (``candidates.in_table_row``), an amount under ``limits.MIN_FLOW_USD``."""
+    from ..facts.candidates import in_table_row
+    from ..facts.limits import MIN_FLOW_USD
+
+    if span.label_ == "PERCENT":  # the label rules.quantities gives the spans of ext.PERCENT
+        return not in_table_row(text, span.start_char)
+    return span._.x_value is None or span._.x_value >= MIN_FLOW_USD
+
+
 def _split(doc: Doc, work: list[tuple]) -> tuple[list[tuple], list[tuple]]:
-    """(read now, deferred) of ``_work``'s items. A sentence with a number is read now: its
-    numbers' roles decide the facts, and the facts decide the relevance. One with
-    references only is read now when a ticker of it passes the stance gate by its
-    relevance floor, else deferred (while stance features are collected for training,
-    every ticker counts and nothing is deferred)."""
+    """(read now, deferred) of ``_work``'s items. A sentence with a number whose role the
+    rules may read is read now: the roles decide the facts, and the facts the relevance.
+    Any other is read now when a ticker of it passes the stance gate by its relevance
+    floor, else deferred (while stance features are collected for training, every
+    ticker counts and nothing is deferred)."""
     from . import stance
 
-    if stance.collecting() or all(nums for _, nums, _ in work):
+    if stance.collecting():
         return work, []
-    floor = relevance_floor(doc)
+    text = ext.text_of(doc)
     gate = stance.active().min_relevance
+    floor: dict[str, int] | None = None  # computed once an item needs it
     now, later = [], []
     for item in work:
         _, nums, refs = item
-        (now if nums or any(floor.get(r.symbol, 0) >= gate for r in refs) else later).append(item)
+        if any(role_read(n, text) for n in nums):
+            now.append(item)
+            continue
+        floor = relevance_floor(doc) if floor is None else floor
+        (now if any(floor.get(r.symbol, 0) >= gate for r in refs) else later).append(item)
     return now, later
 
 
