@@ -111,3 +111,34 @@ def test_numbers_whose_role_no_rule_reads_do_not_call_for_the_classifier():
     read = {(n.text, n.start_char > text.index("XLE rose")): component.role_read(n, text) for n in numbers}
     assert read == {("3.5%", False): False, ("$2.1 billion", False): True,  # a pipe row's amount may be a flow
                     ("3.5%", True): True, ("$2.1 billion", True): True, ("$85", True): False}
+
+
+# XLE's floor (two of twelve sentences, not in the lead: 17) is under the gate; its flow
+# lifts it to 22, so its sentence without a number is read after the facts
+LATE = ("Small caps stumble as investors pull money from IWM\n\n"
+        "More than $1.2 billion exited the iShares Russell 2000 ETF (NYSE: IWM) over the past couple sessions. "
+        "IWM is down 3 percent this week. Traders say IWM could slide further. The selling was broad. "
+        "Volumes were heavy across the market. Some strategists see value in small companies. Others are wary. "
+        "Rates remain the main worry. Bond yields rose again on Tuesday. "
+        "Elsewhere, investors added $300 million to XLE on Monday. The fund has been a favourite this year.\n")
+
+
+def test_a_sentence_deferred_then_needed_reads_as_the_component_would(real_classifier, monkeypatch):
+    read_late: list[str] = []
+    original = component.classify_deferred
+
+    def recording(doc, wanted, batch_size=64):
+        before = list(doc._.x_deferred or ())
+        original(doc, wanted, batch_size)
+        read_late.extend(s.text for s, _, _ in before if all(s is not t for t, _, _ in doc._.x_deferred or ()))
+
+    monkeypatch.setattr(component, "classify_deferred", recording)
+    pruned = extractor.extract(LATE, published="2019-06-14")
+    stance.collect([])
+    try:
+        full = extractor.extract(LATE, published="2019-06-14")
+    finally:
+        stance.collect(None)
+    assert read_late == ["The fund has been a favourite this year."]
+    assert {t.ticker: t.relevance for t in pruned.relevance}["XLE"] == 22
+    assert pruned == full
