@@ -167,10 +167,13 @@ class ClassifierComponent:
             yield from self._label(buf, default_classifier())
 
     def _label(self, docs: list[Doc], clf) -> list[Doc]:
+        # the lexicon reads a sentence in microseconds: the relevance floor would cost
+        # more than deferring saves, so only a model (``analyze``) defers
+        defer = getattr(clf, "analyze", None) is not None
         work = []
         for doc in docs:
             doc._.x_sentiments, doc._.x_entity_stance = {}, {}
-            now, doc._.x_deferred = _split(doc, _work(doc))
+            now, doc._.x_deferred = _split(doc, _work(doc)) if defer else (_work(doc), [])
             work.extend((doc, *item) for item in now)
         _classify(work, clf, self.batch_size)
         return docs
