@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from .lexicon import LexiconClassifier
@@ -55,6 +55,19 @@ def set_default_classifier(clf: SentenceClassifier | None) -> None:
     _DEFAULT = clf
 
 
+def _past_the_gate(relevance) -> Callable[[str], bool]:
+    """Whether a ticker's evidence can reach the output: ``stance.decide`` gives no row
+    below the model's min_relevance, and of such a ticker only the count is a feature.
+    Its sentences and clauses need no classifier (all do while training collects)."""
+    from . import stance
+
+    if stance.collecting():
+        return lambda symbol: True
+    gate = stance.active().min_relevance
+    rel = {t.ticker: t.relevance for t in relevance}
+    return lambda symbol: rel.get(symbol, 0) >= gate
+
+
 def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier | None = None,
                    body_start: int = 0, quotes=(), relevance=(), title_end: int = 0) -> Iterator["Sentiment"]:
     """Per-ticker stance (``classify.stance``): each mention read in its own clause,
@@ -73,15 +86,20 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
         i = bisect_right(sent_starts, r.start) - 1
         if i >= 0 and sents[i].start_char <= r.start < sents[i].end_char:
             in_sent.setdefault(i, []).append(r)
+    wanted = _past_the_gate(relevance)
     # the pipeline's classifier component, when it ran (and no other classifier was asked for)
+    if classifier is None:
+        from .component import classify_deferred
+
+        classify_deferred(doc, wanted)
     done = (doc._.x_sentiments or {}) if classifier is None else {}
     preds = {sents[i].start_char: done[sents[i].start_char] for i in in_sent if sents[i].start_char in done}
-    todo = [i for i in in_sent if sents[i].start_char not in preds]
+    todo = [i for i in in_sent if sents[i].start_char not in preds and any(wanted(r.symbol) for r in in_sent[i])]
     if todo:
         preds.update(zip((sents[i].start_char for i in todo), clf.predict([sents[i].text for i in todo])))
     # a sentence naming two tickers: each clause read on its own ("SPY gained while TLT fell")
     clause_preds: dict[int, dict[tuple[int, int], tuple[str, float]]] = {}
-    wanted: list[tuple[int, tuple[int, int]]] = []
+    clause_work: list[tuple[int, tuple[int, int]]] = []
     for i, rs in in_sent.items():
         if len({r.symbol for r in rs}) < 2:
             continue
@@ -90,10 +108,10 @@ def iter_sentiment(doc, refs, flows, returns, *, classifier: SentenceClassifier 
         if len(parts) < 2:
             continue
         for part in parts:
-            if any(part[0] <= r.start < part[1] for r in rs):
-                wanted.append((s.start_char, part))
-    if wanted:
-        for (start, part), pred in zip(wanted, clf.predict([text[a:b] for _, (a, b) in wanted])):
+            if any(part[0] <= r.start < part[1] and wanted(r.symbol) for r in rs):
+                clause_work.append((s.start_char, part))
+    if clause_work:
+        for (start, part), pred in zip(clause_work, clf.predict([text[a:b] for _, (a, b) in clause_work])):
             clause_preds.setdefault(start, {})[part] = pred
     rel = {t.ticker: t for t in relevance}
     kinds = {r.symbol: r.kind for r in refs if not r.anaphor}

@@ -264,6 +264,12 @@ def collect(into: list | None) -> None:
     _collector = into
 
 
+def collecting() -> bool:
+    """Whether features are being recorded: then every ticker's evidence counts, the
+    ones below the relevance gate too, and no classification may be skipped."""
+    return _collector is not None
+
+
 def gather(text: str, sents: list, refs: list, kinds: dict[str, str], rel: dict, preds: dict,
            clause_preds: dict, flows, returns, quotes, title_end: int, entity: dict | None = None) -> list[Evidence]:
     """The evidence for every ticker the article refers to. ``entity``: the classifier's

@@ -23,6 +23,7 @@ _DOC = {
     "x_sentiments": None,   # {sentence start char: (label, score)} from the classifier
     "x_entity_stance": None,  # {(start, end) of a ticker reference: probabilities over negative/neutral/positive}
     "x_refs": None,         # (refs, mentions) from references.build_refs, once per Doc
+    "x_deferred": None,     # [(sentence, refs)] the classifier left for the stance to ask for (classify.component)
 }
 _SPAN = {
     "x_symbol": None,
