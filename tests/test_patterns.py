@@ -1065,3 +1065,11 @@ def test_a_total_gathered_collectively_is_not_the_fund_named_before():
            "this year among the four major ETFs tracking BRIC nations, down 24.4 percent.")
     assert flows(f) == {("XLK", "inflow", 2.4e9)}
     assert ("EWZ", -24.4) in returns(f)
+
+
+def test_percents_with_thousands_separators():
+    from extractor.normalize.amount import find_percents
+
+    assert [q.value for q in find_percents("up more than 2,000% for the year, 1,250.5% since, then 3.5%")] == \
+        [2000.0, 1250.5, 3.5]
+

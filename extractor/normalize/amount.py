@@ -115,7 +115,7 @@ _FRACS = "|".join(sorted(FRACTION_WORDS, key=len, reverse=True))
 PERCENT_RE = re.compile(
     _starts(*_SIGN_FIRSTS, *(w[0] for w in FRACTION_WORDS), *(w[0] for w in NUMBER_WORDS))
     + r"(?P<sign>[+\-−–](?=\s?\d)|minus\s+|plus\s+)?"
-    r"(?:(?P<num>(?<![\d.])\d+(?:\.\d+)?)|(?P<frac>\b(?:" + _FRACS + r"))|(?P<word>\b(?:" + _WORD_NUMS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
+    r"(?:(?P<num>(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+(?:\.\d+)?)|(?P<frac>\b(?:" + _FRACS + r"))|(?P<word>\b(?:" + _WORD_NUMS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?))"
     r"(?P<plus0>\+)?\s?(?P<unit>%|per\s?cent\b|pct\b|percentage points?\b|percent\b)(?P<plus>\+)?",
     re.IGNORECASE,
 )
