@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-EXTRACTOR_VERSION = "0.8.0"
+EXTRACTOR_VERSION = "0.9.0"
 
 DIRECTIONS = ("inflow", "outflow")
 AGGREGATIONS = ("total", "daily_avg", "weekly_avg", "monthly_avg")
