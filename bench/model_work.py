@@ -5,8 +5,9 @@ Extracts the articles in the given folders (default: ../shared/corpus-dev) with 
 shipped model, one sentence per run in this thread, and sorts every run by what asked
 for it: a sentence with numbers (their roles decide the facts), a sentence with
 ticker references only (stance), one read after the facts (deferred), a clause of a
-sentence naming two tickers, a quote. The CPU seconds are this thread's, so another
-process on the machine barely moves them.
+sentence naming two tickers, a quote. The runs and tokens are exact; the CPU seconds
+are this thread's, less moved by other processes than wall time but not immune (on
+a busy machine they vary by ~20 %).
 
     python bench/model_work.py
     python bench/model_work.py ../shared/corpus-dev /tmp/more-articles
