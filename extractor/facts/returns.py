@@ -131,16 +131,17 @@ _OWNED_NOT_PRICE = re.compile(
     r"|(?:['’]s?)?\s+(?:(?:forward|trailing|operating|quarterly|annual|net)\s+)?(?:earnings|eps|revenues?|sales|"
     r"profits?|dividends?|payouts?|yields?|volume|assets|short interest|p/e|valuations?|multiples?|margins?|"
     r"expense ratio|market share|holdings|weighting)\b", re.IGNORECASE)
+# what a company reports, as opposed to its price ("revenue of $7.1 billion, up 50%")
+_REPORTED = (r"revenues?|sales|earnings|profits?|EPS|net income|operating income|bookings|deliveries|shipments|"
+             r"subscribers|margins?")
 # the last noun before a percent in its clause: a reported figure, or the price
-_WHAT_GREW = re.compile(r"\b(?:(?P<fund>revenues?|sales|earnings|profits?|EPS|net income|operating income|bookings|"
-                        r"deliveries|shipments|subscribers|same-store sales|guidance|margins?|inflows?|outflows?|flows|volume|assets|"
-                        r"short interest|open interest)|(?P<price>shares?|"
-                        r"stock|stocks|price|prices|ETF|fund|index|valuation|value|NAV))\b", re.IGNORECASE)
+_WHAT_GREW = re.compile(r"\b(?:(?P<fund>" + _REPORTED + r"|same-store sales|guidance|inflows?|outflows?|flows|volume|"
+                        r"assets|short interest|open interest)|(?P<price>shares?|stock|stocks|price|prices|ETF|fund|"
+                        r"index|valuation|value|NAV))\b", re.IGNORECASE)
 _COMPARED_FIGURE = re.compile(r"(?P<fig>\d(?:%|\s?percent|\s?per\scent)?)(?:\s+[\w-]+){0,4}?,?\s+(?:against|versus|vs\.?|compared\s(?:with|to))\s+(?:(?:about|roughly|nearly|"
                               r"almost|around|some|just|only)\s+)?$", re.IGNORECASE)
 _GREW_AFTER = re.compile(r"\s+(?:rise|increase|gain|jump|climb|growth|drop|decline|fall|slump)\s+in\s+(?:[\w-]+\s+){0,3}?"
-                         r"(?:revenues?|sales|earnings|profits?|EPS|net income|bookings|deliveries|shipments|"
-                         r"subscribers|margins?)\b", re.IGNORECASE)
+                         r"(?:" + _REPORTED + r")\b", re.IGNORECASE)
 _BELIEF = re.compile(r"\b(?:I|we)\s+(?:think|believe|expect|see|reckon|suspect)\b|\b(?:thinks|believes|expects)\s+(?:it|the)\b",
                      re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:can|tends? to|typically|usually|historically)\b", re.IGNORECASE)
