@@ -51,8 +51,7 @@ _DATELINE_TAIL = re.compile(r"\s*(?:$|[|•·,(]|[-–—]\s|\d{1,2}(?::\d\d)?\s
                             r"(?:ET|EST|EDT|GMT|UTC|BST)\b|(?:updated|published)\b)", re.IGNORECASE)
 
 
-_WEEKDAY_DATE_END = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?P<date>\d[\d/.-]+\d|\d{1,2}(?:st|nd|rd|th)?\s+"
-                               r"[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s*[.|]?\s*$")
+_WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
 # "NEW YORK, May 8, 2019 /PRNewswire/ -- VanEck today released ...": a press release
 _WIRE_SERVICE = re.compile(r"\s*(?:/\s*(?:PRNewswire|GLOBE NEWSWIRE|ACCESSWIRE)[\w-]*\s*/|\(\s*BUSINESS WIRE\s*\))",
                            re.IGNORECASE)
@@ -66,9 +65,12 @@ def dateline_date(text: str, start: int = 0) -> date | None:
     for i, line in enumerate(lines):
         if i == first:
             # a headline that ends on its day: "How major US stock indexes fared Friday
-            # 11/8/2019", "Markets Live: Wednesday, 3rd June, 2015"
-            w = _WEEKDAY_DATE_END.search(line)
-            line = line[w.start("date"):] if w else ""
+            # 11/8/2019", "Markets Live: Wednesday, 3rd June, 2015" (the dateline's own
+            # forms, from the last weekday named)
+            w = None
+            for w in _WEEKDAY.finditer(line):
+                pass
+            line = line[w.start():] if w else ""
             m = _DATELINE.match(line) if w else None
             if m is None or line[m.end():].strip(" .|"):
                 continue

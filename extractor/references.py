@@ -200,21 +200,22 @@ def build_refs(doc: Doc, body_start: int) -> tuple[list[Ref], list[Mention]]:
                 if in_s:
                     target = in_s[0]
         else:
-            if noun in _fund_nouns() or noun in ("exchange-traded fund", "exchange traded fund", "etp", "bet"):
-                kinds = FUND_KINDS
+            # a symbol of unknown kind the text defined ("Abiomed (ABMD)") is a fund or a company
+            fund = noun in _fund_nouns() or noun in ("exchange-traded fund", "exchange traded fund", "etp", "bet")
+            if fund:
+                kinds = (*FUND_KINDS, "unknown")
             elif noun in ("stock", "bank") or m.group("shares") or m.group("co"):
-                kinds = ("stock", "unknown")  # "Abiomed (ABMD) ... The stock": a company the text defined
+                kinds = ("stock", "unknown")
             else:
                 kinds = ("index",)
-            fitting = [r for r in prior if r.kind in kinds and r.kind != "unknown" or
-                       (r.kind == "unknown" and (kinds == FUND_KINDS or "unknown" in kinds))]
+            fitting = [r for r in prior if r.kind in kinds]
             if fitting:
                 # prefer the latest sentence's subject over a later object in that sentence
                 last = fitting[-1]
                 sb = next((b for b in sent_bounds if b[0] <= last.start < b[1]), None)
                 same_sent = [r for r in fitting if sb and sb[0] <= r.start < sb[1]]
                 # ("Chemours (CC), spun off from the old DuPont, has had a rougher year. The stock ...")
-                target = same_sent[0] if same_sent and kinds != FUND_KINDS else last
+                target = same_sent[0] if same_sent and not fund else last
         if target is not None:
             anaphors.append(Ref(target.symbol, target.kind, m.start(), m.end(), anaphor=True))
     all_refs = sorted(refs + anaphors, key=lambda r: r.start)

@@ -234,7 +234,6 @@ def note_scopes(text: str, body_start: int, anchor: Anchor) -> list[tuple[int, i
     return out
 
 
-# a wire's dateline: "NEW YORK, Feb 6 (Reuters) -"
 # "NEW YORK, Feb 6 (Reuters) -": a wire's dateline, any agency in parentheses before a dash
 _WIRE_DATELINE = re.compile(r"\s*\((?:Reuters|AP|Bloomberg|Dow Jones|IFR|AFP|MarketWatch|CNBC)\)"
                             r"|\s*\([A-Z][\w.&' ]{1,30}\)\s*[-–—]")

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..normalize.amount import find_money, find_percents
 from ..references import Ref
 from ..rules import extensions as ext
 from . import limits
@@ -60,21 +61,23 @@ _OWN_VERB = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s+[A-Z]{1,5}\b)?[\s)]*(?:(?:
                        r"added|shed|edged|ended|closed|finished|up|down)\b", re.IGNORECASE)
 
 
-_SEVERAL = re.compile(r"\b(?:combined|collectively|together|in total|between them)\b|\b(?:two|three|four|five|six|"
+# a total several funds took: said outright ("combined", "collectively"), or "together"
+# and a count of funds, which need the funds named beside them to be read so
+_TOTAL = r"combined|collectively|in total|between them"
+_SEVERAL = re.compile(r"\b(?:" + _TOTAL + r"|together)\b|\b(?:two|three|four|five|six|"
                       r"seven|eight|nine|ten|\d+|several)\s+(?:[\w-]+\s+){0,3}?(?:ETFs|funds|ETPs|ETNs)\b",
                       re.IGNORECASE)
-
-
-_LISTED_FIGURE = re.compile(r"[-+−]?\$\s?\d[\d.,]*(?:\s?(?:million|billion|trillion|bn|mn)\b)?|[-+−]?\d[\d.,]*\s?(?:%|percent\b|per cent\b)",
-                            re.IGNORECASE)
+_TOTAL_SAID = re.compile(r"\b(?:" + _TOTAL + r")\b", re.IGNORECASE)
 
 
 def _respectively_figures(text: str, start: int, end: int) -> list[int]:
-    """Where each figure of a "respectively" list starts, from ``start`` to the word."""
+    """Where each figure of a "respectively" list starts, from ``start`` to the word (read
+    by the project's own readers of percents and amounts)."""
     m = re.search(r"\brespectively\b", text[start:end])
     if m is None:
         return []
-    return [f.start() for f in _LISTED_FIGURE.finditer(text, start, start + m.start())]
+    part = text[start:start + m.start()]
+    return sorted(start + q.start for q in find_percents(part) + find_money(part))
 
 
 @dataclass
@@ -207,8 +210,7 @@ def assign(group: list[Candidate], refs: list[Ref], ref_starts: list[int], text:
                         reasons[id(r)] = f"in another clause than the number (“{m_other.group(0).strip()} …”)"
                     lefts = []
             several = _SEVERAL.search(text, lefts[-1].end, c.start) if lefts else None
-            if several and (len({r.symbol for r in lefts}) >= 2 or re.search(r"combined|collectively|in total|between them",
-                                                                             text[lefts[-1].end:c.start], re.IGNORECASE)):
+            if several and (len({r.symbol for r in lefts}) >= 2 or _TOTAL_SAID.search(text, lefts[-1].end, c.start)):
                 # "TLT, AGG and SHV together absorbed about $2.6 billion": a total of several
                 for r in lefts:
                     reasons[id(r)] = "the number is a total of several (“together”)"

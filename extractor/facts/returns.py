@@ -169,12 +169,13 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
     if ref_end <= c.start and _OWNED_NOT_PRICE.match(text, ref_end, c.start):
         return "its subject is what the ticker owns, not its price (“S&P 500 earnings”, “SPY’s yield”)", \
             "rules:not-return-subject"
-    left_full = clean_left(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    between = text[max(c.sent.start_char, ref_end, prev_end):c.start]  # from its subject to it
+    left_full = clean_left(between)
     if _GREW_AFTER.match(text, c.end):
         # "reporting a 21% rise in June-quarter revenue": the figure that rose is named after it
         return "a change of what the company reports, named after the number", "rules:not-return-subject"
     last_noun = None
-    for last_noun in _WHAT_GREW.finditer(RELATIVE.sub(",", text[max(c.sent.start_char, ref_end, prev_end):c.start])):
+    for last_noun in _WHAT_GREW.finditer(RELATIVE.sub(",", between)):
         pass
     if last_noun is not None and last_noun.group("fund"):
         # "reported record revenue of $7.1 billion, up 50% from a year earlier": the
@@ -185,7 +186,7 @@ def not_return(c: Candidate, ref_end: int, text: str, grouped_signed: bool, ref_
                  left_full + " " + right_of(c, text)) \
             or re.search(r"\b(?:not|never)\s(?:[\w-]+\s){0,2}?(?:suffered|seen|posted|had)\b", left_full):
         return "a negated move (“has not suffered a 5% pullback”)", "rules:negated"
-    hyp = _HYPOTHETICAL.search(text[max(c.sent.start_char, ref_end, prev_end):c.start])
+    hyp = _HYPOTHETICAL.search(between)
     if hyp and _BELIEF.search(text, c.sent.start_char, c.start):
         hyp = None  # "I think QQQ can gain another 20% in the next 12 months": a forecast, not a habit
     if hyp or \
